@@ -1,0 +1,181 @@
+# escrow - Shamir-escrowed key backup and restore.
+#
+# One non-recursive Makefile.  `make check` and `make demo` first run
+# `make deps`, which installs any missing Debian 12 package, then call this
+# Makefile again so that pkg-config sees what was just installed.
+#
+#   make [all]        build libescrow, escrow-keygen, escrow-combine
+#   make check        build and run every test (unit, constant-time, end-to-end)
+#   make check-asan   the test suite under AddressSanitizer + UBSan
+#   make check-valgrind  the test suite under valgrind memcheck
+#   make demo         a whole ceremony against a throwaway SoftHSM token
+#   make install      PREFIX=/usr/local DESTDIR=
+#   make bench        benchmarks, printed as ratios against a baseline
+#   V=1               show the commands; WERROR=1 turns warnings into errors
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+B       ?= build
+SAN     ?=
+TEST_WRAP ?=
+CT_CHECK  ?= yes
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Debian 12 packages the build, the tests and the demo need.
+DEB_PACKAGES := gcc make pkg-config libsodium-dev libssl-dev libqrencode-dev \
+	libzbar-dev libcups2-dev libcairo2-dev libpoppler-glib-dev libp11-kit-dev \
+	libjson-c-dev check valgrind softhsm2 opensc cups cups-client \
+	poppler-utils ldnsutils imagemagick fonts-dejavu-core
+
+PKGS      := libsodium libcrypto libqrencode zbar cairo poppler-glib p11-kit-1
+TEST_PKGS := check json-c
+
+# Lazily evaluated: only after `deps` has run.
+PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS)) $(shell cups-config --cflags 2>/dev/null)
+PKG_LIBS    = $(shell pkg-config --libs $(PKGS)) $(shell cups-config --libs 2>/dev/null) -lm
+TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS))
+TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
+
+WARN := -Wall -Wextra -Wshadow -Wvla -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes
+HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(HARDEN) $(if $(WERROR),-Werror) \
+	-Ilib/include -Ilib -Iprinting $(PKG_CFLAGS) $(CFLAGS) $(SAN) -MMD -MP
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SAN) $(LDFLAGS)
+
+LIB_SRC     := $(sort $(wildcard lib/*.c) $(wildcard printing/*.c))
+KEYGEN_SRC  := $(sort $(wildcard keygen/*.c))
+COMBINE_SRC := $(sort $(wildcard combine/*.c))
+TOOL_SRC    := $(sort $(wildcard tools/*.c))
+TEST_SRC    := $(sort $(wildcard tests/check_*.c))
+TEST_NAMES  := $(patsubst tests/check_%.c,%,$(TEST_SRC))
+
+LIB_OBJ     := $(LIB_SRC:%.c=$(B)/%.o)
+KEYGEN_OBJ  := $(KEYGEN_SRC:%.c=$(B)/%.o)
+COMBINE_OBJ := $(COMBINE_SRC:%.c=$(B)/%.o)
+TEST_OBJ    := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/main.o $(B)/tests/testutil.o
+
+LIBESCROW := $(B)/libescrow.a
+PROGRAMS  := $(if $(KEYGEN_SRC),$(B)/escrow-keygen) $(if $(COMBINE_SRC),$(B)/escrow-combine)
+TEST_BIN  := $(B)/tests/check_all
+CT_BIN    := $(B)/tests/ct_check
+
+.PHONY: all check check-run check-asan check-valgrind demo demo-run deps \
+	install clean bench bench-run
+.DEFAULT_GOAL := all
+
+all: $(LIBESCROW) $(PROGRAMS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBESCROW): $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/escrow-keygen: $(KEYGEN_OBJ) $(LIBESCROW)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(KEYGEN_OBJ) $(LIBESCROW) $(PKG_LIBS)
+
+$(B)/escrow-combine: $(COMBINE_OBJ) $(LIBESCROW)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(COMBINE_OBJ) $(LIBESCROW) $(PKG_LIBS)
+
+# ---- tests -----------------------------------------------------------------
+
+# Each tests/check_NAME.c defines `Suite *check_NAME_suite(void)`; the runner
+# learns the list from this generated header.
+$(B)/tests/suites.h: $(TEST_SRC) Makefile
+	@mkdir -p $(@D)
+	$(Q){ for n in $(TEST_NAMES); do echo "X($$n)"; done; } > $@.tmp && mv $@.tmp $@
+
+$(B)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -I$(B)/tests \
+		-DESCROW_TOP='"$(CURDIR)"' -DESCROW_BUILD='"$(CURDIR)/$(B)"' -c -o $@ $<
+
+$(B)/tests/main.o: $(B)/tests/suites.h
+
+$(TEST_BIN): $(TEST_OBJ) $(LIBESCROW)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIBESCROW) $(PKG_LIBS) $(TEST_LIBS)
+
+$(CT_BIN): $(B)/tests/ct/ct_check.o $(LIBESCROW)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBESCROW) $(PKG_LIBS)
+
+# The constant-time check: secrets are marked undefined for memcheck, so
+# any branch or memory index that depends on them is an error.
+CT_VALGRIND := valgrind -q --error-exitcode=1 --track-origins=yes
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory check-run
+
+check-run: all $(TEST_BIN) $(CT_BIN)
+	$(Q)CK_DEFAULT_TIMEOUT=600 $(TEST_WRAP) $(TEST_BIN)
+	$(Q)$(if $(CT_CHECK),echo "constant-time check (valgrind):" && $(CT_VALGRIND) $(CT_BIN),echo "constant-time check skipped in this build (sanitizers and valgrind do not mix)")
+	$(Q)set -e; for t in $(sort $(wildcard tests/t_*.sh)); do \
+		echo "end-to-end: $$t"; B=$(B) sh $$t; done
+
+check-asan: deps
+	$(Q)$(MAKE) --no-print-directory B=build/asan CFLAGS="-O1 -g" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+		CT_CHECK= check-run
+
+check-valgrind: deps
+	$(Q)$(MAKE) --no-print-directory B=build/valgrind CFLAGS="-O1 -g" \
+		TEST_WRAP="env CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite" \
+		check-run
+
+# ---- demo, bench, install --------------------------------------------------
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory demo-run
+
+demo-run: all
+	$(Q)B=$(B) sh tools/demo.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory bench-run
+
+bench-run: all
+	$(Q)set -e; for t in $(sort $(wildcard tests/bench_*.sh)); do B=$(B) sh $$t; done
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	$(if $(PROGRAMS),install -m 0755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/)
+	$(if $(wildcard docs/*.1),install -m 0644 $(wildcard docs/*.1) $(DESTDIR)$(MANDIR)/man1/)
+
+# Installs what is missing with apt-get when root; otherwise prints the
+# exact command and fails.  Does nothing when everything is present.
+deps:
+	$(Q)missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
+			|| missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "escrow: missing Debian packages:$$missing"; \
+		echo "run as root: apt-get update && apt-get install -y --no-install-recommends$$missing"; \
+		exit 1; \
+	fi; \
+	echo "escrow: installing:$$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -q && apt-get install -y -q --no-install-recommends $$missing
+
+clean:
+	rm -rf build
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

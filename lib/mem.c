@@ -1,0 +1,77 @@
+/*
+ * mem.c - secret memory, constant-time comparison, and the random source.
+ *
+ * Secret: everything passed through here.  The test seed (tests only)
+ * is the only state this library keeps between calls.
+ */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "escrow.h"
+
+/* Deterministic random source for tests; unused by the tools. */
+static int test_seeded;
+static uint8_t test_state[32];
+
+void *
+escrow_secret_alloc(size_t len)
+{
+	void *p;
+
+	if (len == 0)
+		len = 1;
+	p = sodium_malloc(len);
+	if (p != NULL)
+		sodium_memzero(p, len);
+	return p;
+}
+
+void
+escrow_secret_free(void *p)
+{
+	sodium_free(p); /* wipes, checks the canary, takes NULL */
+}
+
+void
+escrow_wipe(void *p, size_t len)
+{
+	if (p != NULL)
+		sodium_memzero(p, len);
+}
+
+int
+escrow_equal(const void *a, const void *b, size_t len)
+{
+	return sodium_memcmp(a, b, len) == 0;
+}
+
+void
+escrow_random(void *buf, size_t len)
+{
+	uint8_t next[32];
+	static const uint8_t step[] = "escrow test random step";
+
+	if (!test_seeded) {
+		randombytes_buf(buf, len);
+		return;
+	}
+	/* output from the current state, then ratchet the state forward */
+	randombytes_buf_deterministic(buf, len, test_state);
+	crypto_generichash(next, sizeof next, step, sizeof step - 1,
+	    test_state, sizeof test_state);
+	memcpy(test_state, next, sizeof next);
+	sodium_memzero(next, sizeof next);
+}
+
+void
+escrow_random_set_test_seed(const uint8_t seed[32])
+{
+	if (seed == NULL) {
+		test_seeded = 0;
+		sodium_memzero(test_state, sizeof test_state);
+		return;
+	}
+	memcpy(test_state, seed, sizeof test_state);
+	test_seeded = 1;
+}
