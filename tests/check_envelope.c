@@ -47,6 +47,10 @@ static const char ex_envelope_hex[] =
     "8a07b09f9202b3ae0be32af2db67d523e05454d2b352f5959fd481fca784f7ad"
     "7eb5193523b70718a5ffee2615482b249df5335b932fa05b98c219bcd74552e6"
     "d3fd51c97efe4e4e9901ae9ea97d18d17c0072";
+static const char ex_fingerprint_hex[] =
+    "e7c0ecc7c1b30595ba922f08e05432cc68ef03bfd53236bdabc987e3af7e6b65";
+static const char ex_fingerprint_words[] = "tracks advocate sister upstairs "
+    "quantity body founder pencil darkness civil airline arcade";
 
 static void
 ex_secret(uint8_t S[32])
@@ -175,6 +179,7 @@ enum {
 START_TEST(test_envelope_worked_example_bytes)
 {
 	uint8_t *b, want[1024], seed[32], pub[32], fp[32];
+	char hex[ESCROW_FINGERPRINT_HEX_MAX], words[ESCROW_FINGERPRINT_WORDS_MAX];
 	size_t len, n = sizeof pub, i;
 	long wl = tu_unhex(ex_envelope_hex, want, sizeof want);
 	EVP_PKEY *pk;
@@ -203,6 +208,10 @@ START_TEST(test_envelope_worked_example_bytes)
 	b = ex_seal(&len);
 	ck_assert_mem_eq(b, want, len);
 	ck_assert_int_eq(escrow_envelope_fingerprint(b, len, fp), ESCROW_OK);
+	escrow_envelope_fingerprint_hex(fp, hex);
+	ck_assert_str_eq(hex, ex_fingerprint_hex);
+	escrow_envelope_fingerprint_words(fp, words);
+	ck_assert_str_eq(words, ex_fingerprint_words);
 	free(b);
 }
 END_TEST

@@ -148,7 +148,8 @@ int escrow_envelope_verify(struct escrow_envelope *env,
 
 /*
  * Unwrap key i's PKCS#8 DER with K_wrap derived from S into out (a SECRET
- * buffer of outcap bytes; wrapped_len - 8 always suffices), *outlen its
+ * buffer of outcap bytes; wrapped_len - 8 always suffices, wrapped_len
+ * saves a temporary allocation), *outlen its
  * length.  Verifies the MAC first if that has not succeeded yet on this
  * envelope (ESCROW_ERR_MAC).  ESCROW_ERR_UNWRAP if the blob does not
  * unwrap.
