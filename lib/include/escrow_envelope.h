@@ -120,8 +120,11 @@ int escrow_envelope_add_key(struct escrow_envelope *env,
 /*
  * Serialize and MAC.  *out gets a malloc()ed buffer (public; free() it),
  * *out_len its length.  Fails with ESCROW_ERR_INVALID_ARG when the share
- * set, a commitment or every key is missing.  Afterwards the envelope's
- * K_wrap/K_mac are wiped and it only accepts accessors and free.
+ * set, a commitment or every key is missing, or two keys share a CKA_ID.
+ * Afterwards K_wrap/K_mac are wiped and the envelope only answers the
+ * accessors (id, time, share set, commitments, key count; not
+ * escrow_envelope_key(), whose records moved into *out: parse *out to
+ * look at them) and free.
  */
 int escrow_envelope_seal(struct escrow_envelope *env, uint8_t **out,
     size_t *out_len) ESCROW_WUR;
