@@ -148,9 +148,10 @@ int escrow_dnssec_ds_check(const struct escrow_ds *ds,
 /* ---- BIND-style public key file ----------------------------------------- */
 
 /*
- * "K<owner>+<alg %03u>+<tag %05u>.key"; the owner without its trailing dot
- * and lower-cased, except the root which is "K.+008+20326.key" (as
- * dnssec-keygen and ldns-keygen name it).
+ * "K<owner>+<alg %03u>+<tag %05u>.key" with the owner lower-cased and
+ * absolute, as dnssec-keygen and ldns-keygen name their files:
+ * "Kexample.com.+013+12345.key", and "K.+008+20326.key" for the root.
+ * Bytes other than letters, digits, '-' and '_' in a label become %XX.
  */
 int escrow_dnssec_keyfile_name(const struct escrow_dnskey *k, char *out,
     size_t cap) ESCROW_WUR;
@@ -233,7 +234,10 @@ int escrow_dnssec_ta_parse(const char *xml, size_t len, struct escrow_ta *ta)
  * (over the given zone's name and the DNSKEY) must agree, and if the
  * KeyDigest carries PublicKey/Flags, they must equal the DNSKEY's, and its
  * own digest must match its own PublicKey (RFC 9718 section 3.2).
- * 0, or ESCROW_ERR_DIGEST_MISMATCH.
+ * k NULL: check the KeyDigest against its own PublicKey and Flags (it
+ * must have them, else ESCROW_ERR_INVALID_ARG).
+ * 0, or ESCROW_ERR_DIGEST_MISMATCH (ESCROW_ERR_UNSUPPORTED for a digest
+ * type other than 2 and 4).
  */
 int escrow_dnssec_ta_check(const struct escrow_ta *ta, size_t index,
     const struct escrow_dnskey *k) ESCROW_WUR;
