@@ -160,9 +160,9 @@ create(struct escrow_p11 *p, struct p11_tmpl *t, CK_OBJECT_HANDLE *h)
 {
 	CK_RV rv = p->mod->C_CreateObject(p->sess, t->a, t->n, h);
 
-	if (p11_tmpl_modifiable_retry(p, rv, t)) {
+	if (p11_tmpl_modifiable_retry(p, P11_OP_CREATE, rv, t)) {
 		rv = p->mod->C_CreateObject(p->sess, t->a, t->n, h);
-		(void)p11_tmpl_modifiable_retry(p, rv, t);
+		(void)p11_tmpl_modifiable_retry(p, P11_OP_CREATE, rv, t);
 	}
 	return rv;
 }
@@ -284,7 +284,8 @@ load_one(struct load *l, size_t i, enum escrow_p11_strategy forced)
 		return ret;
 	if ((ret = p11_tmpl_init(&t, 8192)) != ESCROW_OK)
 		return ret;
-	ret = p11_tmpl_private_base(p, &t, a, k->label, k->id, k->id_len, 1);
+	ret = p11_tmpl_private_base(p, &t, a, k->label, k->id, k->id_len, 1,
+	    s == ESCROW_P11_CREATE ? P11_OP_CREATE : P11_OP_UNWRAP);
 	if (ret == ESCROW_OK && s == ESCROW_P11_CREATE)
 		ret = p11_tmpl_private_parts(&t, a, k->private_key);
 	if (ret == ESCROW_OK && t.overflow)
@@ -318,7 +319,7 @@ load_one(struct load *l, size_t i, enum escrow_p11_strategy forced)
 	p11_tmpl_bool(&t, CKA_ENCRYPT, 0);
 	p11_tmpl_bool(&t, CKA_WRAP, 0);
 	p11_tmpl_bool(&t, CKA_DERIVE, 0);
-	if (p->modifiable_false_ok != CAP_NO)
+	if (p->modifiable_false_ok[P11_OP_CREATE] != CAP_NO)
 		p11_tmpl_bool(&t, CKA_MODIFIABLE, 0);
 	if (k->label != NULL)
 		p11_tmpl_bytes(&t, CKA_LABEL, k->label, strlen(k->label));
