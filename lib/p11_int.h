@@ -104,6 +104,8 @@ struct p11_tmpl {
 };
 int p11_tmpl_init(struct p11_tmpl *t, size_t cap);
 void p11_tmpl_free(struct p11_tmpl *t);
+/* Wipe the values and empty the list, keeping the buffer. */
+void p11_tmpl_reset(struct p11_tmpl *t);
 void p11_tmpl_bool(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, int v);
 void p11_tmpl_ulong(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, CK_ULONG v);
 void p11_tmpl_bytes(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type,

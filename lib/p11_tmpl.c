@@ -88,6 +88,15 @@ p11_tmpl_free(struct p11_tmpl *t)
 	memset(t, 0, sizeof *t);
 }
 
+void
+p11_tmpl_reset(struct p11_tmpl *t)
+{
+	escrow_wipe(t->buf, t->used);
+	t->used = 0;
+	t->n = 0;
+	t->overflow = 0;
+}
+
 /* Reserve len bytes in the buffer for a new attribute; NULL on overflow. */
 static void *
 add(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, size_t len)
