@@ -197,19 +197,21 @@ out:
 
 /* ---- clean-ups ------------------------------------------------------------ */
 
-static uint8_t
-median9(uint8_t *v)
-{
-	int i, j;
-	uint8_t t;
+#define SORT2(a, b) do { uint8_t lo_ = (a) < (b) ? (a) : (b); \
+	(b) = (a) < (b) ? (b) : (a); (a) = lo_; } while (0)
 
-	for (i = 1; i < 9; i++)
-		for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return v[4];
+/* Median of 9 with a fixed exchange network (Paeth / Devillard). */
+static uint8_t
+median9(uint8_t *p)
+{
+	SORT2(p[1], p[2]); SORT2(p[4], p[5]); SORT2(p[7], p[8]);
+	SORT2(p[0], p[1]); SORT2(p[3], p[4]); SORT2(p[6], p[7]);
+	SORT2(p[1], p[2]); SORT2(p[4], p[5]); SORT2(p[7], p[8]);
+	SORT2(p[0], p[3]); SORT2(p[5], p[8]); SORT2(p[4], p[7]);
+	SORT2(p[3], p[6]); SORT2(p[1], p[4]); SORT2(p[2], p[5]);
+	SORT2(p[4], p[7]); SORT2(p[4], p[2]); SORT2(p[6], p[4]);
+	SORT2(p[4], p[2]);
+	return p[4];
 }
 
 static void
@@ -223,6 +225,16 @@ clean_median(const uint8_t *src, uint8_t *dst, unsigned w, unsigned h)
 		for (x = 0; x < w; x++) {
 			int k = 0;
 
+			if (y > 0 && x > 0 && y + 1 < h && x + 1 < w) {
+				const uint8_t *c = src + (size_t)y * w + x;
+
+				v[0] = c[-(long)w - 1]; v[1] = c[-(long)w]; v[2] = c[-(long)w + 1];
+				v[3] = c[-1]; v[4] = c[0]; v[5] = c[1];
+				v[6] = c[w - 1]; v[7] = c[w]; v[8] = c[w + 1];
+				dst[(size_t)y * w + x] = median9(v);
+				continue;
+			}
+			/* the border: neighbours clamped to the image */
 			for (dy = -1; dy <= 1; dy++)
 				for (dx = -1; dx <= 1; dx++) {
 					long yy = (long)y + dy, xx = (long)x + dx;
@@ -278,7 +290,16 @@ add_page(struct escrow_scan_result *res, unsigned page, unsigned symbols,
     unsigned cleanup, unsigned expect)
 {
 	struct escrow_scan_page *pages;
+	size_t i;
 
+	/* a page scanned again (a retry) updates its entry */
+	for (i = 0; i < res->npages; i++)
+		if (res->pages[i].page == page) {
+			res->pages[i].symbols += symbols;
+			if (cleanup != 0)
+				res->pages[i].cleanup = cleanup;
+			return ESCROW_OK;
+		}
 	pages = realloc(res->pages, (res->npages + 1) * sizeof *pages);
 	if (pages == NULL)
 		return ESCROW_ERR_NOMEM;
@@ -292,10 +313,119 @@ add_page(struct escrow_scan_result *res, unsigned page, unsigned symbols,
 	return ESCROW_OK;
 }
 
+/*
+ * Chunk numbers seen, for the envelope of the first chunk in res: bit n
+ * of seen[] for chunk n, and on `page` only in on_page[].  Returns the
+ * chunk count (0 if no chunk).
+ */
+static unsigned
+chunks_seen(const struct escrow_scan_result *res, unsigned page,
+    uint8_t seen[32], uint8_t on_page[32])
+{
+	uint8_t id0[8], id[8];
+	unsigned num, count = 0, cnt;
+	size_t i;
+
+	memset(seen, 0, 32);
+	memset(on_page, 0, 32);
+	for (i = 0; i < res->count; i++) {
+		if (escrow_chunk_parse(res->items[i].data, res->items[i].len, id,
+		    &num, &cnt, NULL) != ESCROW_OK)
+			continue;
+		if (count == 0) {
+			memcpy(id0, id, 8);
+			count = cnt;
+		} else if (memcmp(id, id0, 8) != 0 || cnt != count) {
+			continue;
+		}
+		seen[num / 8] |= (uint8_t)(1u << (num % 8));
+		if (res->items[i].page == page)
+			on_page[num / 8] |= (uint8_t)(1u << (num % 8));
+	}
+	return count;
+}
+
+#define BIT(a, n) (((a)[(n) / 8] >> ((n) % 8)) & 1)
+
+/* A gap among the chunk numbers found on this page: one was missed. */
+static int
+page_has_gap(const struct escrow_scan_result *res, unsigned page)
+{
+	uint8_t seen[32], on[32];
+	unsigned n, count = chunks_seen(res, page, seen, on), lo = 0, hi = 0;
+
+	for (n = 1; n <= count; n++)
+		if (BIT(on, n)) {
+			if (lo == 0)
+				lo = n;
+			hi = n;
+		}
+	for (n = lo; n != 0 && n <= hi; n++)
+		if (!BIT(on, n))
+			return 1;
+	return 0;
+}
+
+int
+escrow_scan_retry_pages(const struct escrow_scan_result *res, unsigned *pages,
+    size_t cap, size_t *n)
+{
+	uint8_t seen[32], on[32];
+	unsigned count, m, nb;
+	size_t i, k;
+
+	*n = 0;
+	count = chunks_seen(res, 0, seen, on);
+	for (m = 1; m <= count; m++) {
+		if (BIT(seen, m))
+			continue;
+		/* a missing chunk: retry the pages its neighbours are on */
+		for (i = 0; i < res->count; i++) {
+			unsigned num, cnt;
+
+			if (escrow_chunk_parse(res->items[i].data, res->items[i].len,
+			    NULL, &num, &cnt, NULL) != ESCROW_OK || cnt != count)
+				continue;
+			nb = res->items[i].page;
+			if (num + 1 != m && num != m + 1)
+				continue;
+			for (k = 0; k < *n && pages[k] != nb; k++)
+				;
+			if (k == *n && *n < cap)
+				pages[(*n)++] = nb;
+		}
+	}
+	return ESCROW_OK;
+}
+
+void
+escrow_scan_recount(struct escrow_scan_result *res,
+    const struct escrow_scan_opts *opts)
+{
+	unsigned expect = (opts != NULL && opts->expect_per_page > 0) ?
+	    opts->expect_per_page : 1;
+	size_t i;
+
+	res->first_failed_page = 0;
+	for (i = 0; i < res->npages; i++)
+		if (res->pages[i].symbols < expect &&
+		    (res->first_failed_page == 0 ||
+		    res->pages[i].page < res->first_failed_page))
+			res->first_failed_page = res->pages[i].page;
+}
+
 int
 escrow_scan_gray(const uint8_t *pix, unsigned width, unsigned height,
     size_t stride, unsigned page, const struct escrow_scan_opts *opts,
     struct escrow_scan_result *res)
+{
+	return escrow_scan_page(pix, width, height, stride, page, opts, res, 0);
+}
+
+int
+escrow_scan_page(const uint8_t *pix, unsigned width, unsigned height,
+    size_t stride, unsigned page, const struct escrow_scan_opts *opts,
+    struct escrow_scan_result *res, int force)
 {
 	uint8_t *img = NULL, *tmp = NULL;
 	size_t n, y;
@@ -318,8 +448,14 @@ escrow_scan_gray(const uint8_t *pix, unsigned width, unsigned height,
 	}
 	for (y = 0; y < height; y++)
 		memcpy(img + y * width, pix + y * stride, width);
-	ret = zbar_pass(img, width, height, page, res, &found);
-	for (c = ESCROW_SCAN_CLEAN_MEDIAN; ret == ESCROW_OK && found < expect &&
+	if (!force)
+		ret = zbar_pass(img, width, height, page, res, &found);
+	else
+		ret = ESCROW_OK;
+	/* forced (a retry), too few symbols, or a gap in the chunk numbers:
+	 * all clean-ups are tried, each on the original image */
+	for (c = ESCROW_SCAN_CLEAN_MEDIAN; ret == ESCROW_OK &&
+	    (force || found < expect || page_has_gap(res, page)) &&
 	    !(opts != NULL && opts->no_cleanup) && c <= ESCROW_SCAN_CLEAN_THRESHOLD;
 	    c++) {
 		unsigned w = width, h = height;

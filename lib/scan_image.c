@@ -174,6 +174,23 @@ escrow_pnm_parse(const uint8_t *buf, size_t len, uint8_t **pix,
 	return ESCROW_OK;
 }
 
+/* One page in memory: scan, then a forced retry if a chunk went missing
+ * next to one found here. */
+static int
+scan_single(const uint8_t *pix, unsigned w, unsigned h,
+    const struct escrow_scan_opts *opts, struct escrow_scan_result *res)
+{
+	unsigned pages[4];
+	size_t n = 0;
+	int ret;
+
+	ret = escrow_scan_gray(pix, w, h, w, 1, opts, res);
+	if (ret == ESCROW_OK && !(opts != NULL && opts->no_cleanup) &&
+	    escrow_scan_retry_pages(res, pages, 4, &n) == ESCROW_OK && n > 0)
+		ret = escrow_scan_page(pix, w, h, w, 1, opts, res, 1);
+	return ret;
+}
+
 /* ---- cairo surfaces ------------------------------------------------------- */
 
 /* Grey copy of an ARGB32/RGB24 image surface (white behind alpha). */
@@ -276,7 +293,7 @@ scan_png(const uint8_t *buf, size_t len, const struct escrow_scan_opts *opts,
 	}
 	ret = surface_gray(flat, &pix, &w, &h);
 	if (ret == ESCROW_OK)
-		ret = escrow_scan_gray(pix, w, h, w, 1, opts, res);
+		ret = scan_single(pix, w, h, opts, res);
 out:
 	wipe_free(pix, (size_t)w * h);
 	if (flat != NULL) {
@@ -369,7 +386,7 @@ scan_jpeg(const uint8_t *buf, size_t len, const struct escrow_scan_opts *opts,
 		jpeg_read_scanlines(&ci, &row, 1);
 	}
 	jpeg_finish_decompress(&ci);
-	ret = escrow_scan_gray(pix, w, h, w, 1, opts, res);
+	ret = scan_single(pix, w, h, opts, res);
 out:
 	jpeg_destroy_decompress(&ci);
 	wipe_free(pix, n);
@@ -384,6 +401,47 @@ paint_page(cairo_t *cr, void *page)
 	poppler_page_render_for_printing(page, cr);
 }
 
+/* Page i (0-based) rendered at dpi and scanned; force = a retry. */
+static int
+pdf_page(PopplerDocument *doc, int i, double dpi,
+    const struct escrow_scan_opts *opts, struct escrow_scan_result *res,
+    int force)
+{
+	PopplerPage *page = poppler_document_get_page(doc, i);
+	cairo_surface_t *s = NULL;
+	uint8_t *pix = NULL;
+	double pw = 0, ph = 0;
+	unsigned w = 0, h = 0;
+	int ret;
+
+	if (page == NULL)
+		return ESCROW_ERR_IMAGE;
+	poppler_page_get_size(page, &pw, &ph);
+	if (pw <= 0 || ph <= 0 || pw * dpi / 72 > ESCROW_SCAN_MAX_SIDE ||
+	    ph * dpi / 72 > ESCROW_SCAN_MAX_SIDE ||
+	    (pw * dpi / 72) * (ph * dpi / 72) > ESCROW_SCAN_MAX_PIXELS) {
+		g_object_unref(page);
+		return ESCROW_ERR_IMAGE;
+	}
+	s = on_white(NULL, (int)(pw * dpi / 72 + 0.5), (int)(ph * dpi / 72 + 0.5),
+	    dpi / 72, paint_page, page);
+	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
+		ret = ESCROW_ERR_IMAGE;
+	else
+		ret = surface_gray(s, &pix, &w, &h);
+	if (ret == ESCROW_OK)
+		ret = escrow_scan_page(pix, w, h, w, (unsigned)i + 1, opts, res,
+		    force);
+	wipe_free(pix, (size_t)w * h);
+	if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS)
+		escrow_wipe(cairo_image_surface_get_data(s),
+		    (size_t)cairo_image_surface_get_stride(s) *
+		    (size_t)cairo_image_surface_get_height(s));
+	cairo_surface_destroy(s);
+	g_object_unref(page);
+	return ret;
+}
+
 static int
 scan_pdf(const uint8_t *buf, size_t len, const struct escrow_scan_opts *opts,
     struct escrow_scan_result *res)
@@ -392,6 +450,8 @@ scan_pdf(const uint8_t *buf, size_t len, const struct escrow_scan_opts *opts,
 	GBytes *bytes = NULL;
 	GError *gerr = NULL;
 	double dpi = (opts != NULL && opts->pdf_dpi > 0) ? opts->pdf_dpi : 300;
+	unsigned retry[64];
+	size_t nretry = 0, k;
 	int i, npages, ret = ESCROW_OK;
 
 	if (len > INT32_MAX || dpi > 1200)
@@ -403,45 +463,18 @@ scan_pdf(const uint8_t *buf, size_t len, const struct escrow_scan_opts *opts,
 		goto out;
 	}
 	npages = poppler_document_get_n_pages(doc);
-	if (npages <= 0) {
+	if (npages <= 0 || npages > 10000) {
 		ret = ESCROW_ERR_IMAGE;
 		goto out;
 	}
-	for (i = 0; i < npages && ret == ESCROW_OK; i++) {
-		PopplerPage *page = poppler_document_get_page(doc, i);
-		cairo_surface_t *s = NULL;
-		uint8_t *pix = NULL;
-		double pw = 0, ph = 0;
-		unsigned w = 0, h = 0;
-
-		if (page == NULL) {
-			ret = ESCROW_ERR_IMAGE;
-			break;
-		}
-		poppler_page_get_size(page, &pw, &ph);
-		if (pw <= 0 || ph <= 0 || pw * dpi / 72 > ESCROW_SCAN_MAX_SIDE ||
-		    ph * dpi / 72 > ESCROW_SCAN_MAX_SIDE ||
-		    (pw * dpi / 72) * (ph * dpi / 72) > ESCROW_SCAN_MAX_PIXELS) {
-			g_object_unref(page);
-			ret = ESCROW_ERR_IMAGE;
-			break;
-		}
-		s = on_white(NULL, (int)(pw * dpi / 72 + 0.5),
-		    (int)(ph * dpi / 72 + 0.5), dpi / 72, paint_page, page);
-		if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
-			ret = ESCROW_ERR_IMAGE;
-		else
-			ret = surface_gray(s, &pix, &w, &h);
-		if (ret == ESCROW_OK)
-			ret = escrow_scan_gray(pix, w, h, w, (unsigned)i + 1, opts, res);
-		wipe_free(pix, (size_t)w * h);
-		if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS)
-			escrow_wipe(cairo_image_surface_get_data(s),
-			    (size_t)cairo_image_surface_get_stride(s) *
-			    (size_t)cairo_image_surface_get_height(s));
-		cairo_surface_destroy(s);
-		g_object_unref(page);
-	}
+	for (i = 0; i < npages && ret == ESCROW_OK; i++)
+		ret = pdf_page(doc, i, dpi, opts, res, 0);
+	/* a chunk missing next to ones found: those pages once more, with
+	 * every clean-up */
+	if (ret == ESCROW_OK && !(opts != NULL && opts->no_cleanup))
+		ret = escrow_scan_retry_pages(res, retry, 64, &nretry);
+	for (k = 0; k < nretry && ret == ESCROW_OK; k++)
+		ret = pdf_page(doc, (int)retry[k] - 1, dpi, opts, res, 1);
 out:
 	if (gerr != NULL)
 		g_error_free(gerr);
@@ -480,12 +513,13 @@ escrow_scan_file(const char *path, const struct escrow_scan_opts *opts,
 	} else if (len >= 2 && buf[0] == 'P' && (buf[1] == '5' || buf[1] == '6')) {
 		ret = escrow_pnm_parse(buf, len, &pix, &w, &h);
 		if (ret == ESCROW_OK)
-			ret = escrow_scan_gray(pix, w, h, w, 1, opts, res);
+			ret = scan_single(pix, w, h, opts, res);
 	} else {
 		ret = ESCROW_ERR_IMAGE;
 	}
 	wipe_free(pix, (size_t)w * h);
 	wipe_free(buf, len);
+	escrow_scan_recount(res, opts);
 	if (ret == ESCROW_OK && res->count == 0)
 		ret = ESCROW_ERR_NO_SYMBOL;
 	return ret;
