@@ -102,35 +102,51 @@ printer_reason(const char *name, char *msg, size_t cap)
 	ippDelete(resp);
 }
 
+/* One Get-Job-Attributes: the job's state and, as text, its reasons and
+ * the printer's message about it.  Returns the IPP status. */
+static ipp_status_t
+job_state(int job_id, ipp_jstate_t *state, char *reasons, size_t rcap,
+    char *text, size_t tcap)
+{
+	char uri[128];
+	ipp_t *req = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES), *resp;
+	ipp_attribute_t *a;
+	ipp_status_t st;
+
+	snprintf(uri, sizeof uri, "ipp://localhost/jobs/%d", job_id);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", NULL, uri);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME,
+	    "requesting-user-name", NULL, cupsUser());
+	resp = cupsDoRequest(CUPS_HTTP_DEFAULT, req, "/");
+	st = resp != NULL ? ippGetStatusCode(resp) : cupsLastError();
+	if (resp != NULL && st <= IPP_STATUS_OK_CONFLICTING) {
+		a = ippFindAttribute(resp, "job-state", IPP_TAG_ENUM);
+		*state = a != NULL ? (ipp_jstate_t)ippGetInteger(a, 0) :
+		    IPP_JSTATE_PENDING;
+		attr_text(resp, "job-state-reasons", reasons, rcap);
+		attr_text(resp, "job-printer-state-message", text, tcap);
+		if (text[0] == '\0')
+			attr_text(resp, "job-printer-state-reasons", text, tcap);
+	}
+	ippDelete(resp);
+	return st;
+}
+
 /* Poll the job until it ends or time runs out; 1 = completed. */
 static int
 wait_job(int job_id, double deadline, char *why, size_t cap)
 {
-	char uri[128], reasons[256], text[256];
+	char reasons[256], text[256];
 	ipp_jstate_t state = IPP_JSTATE_PENDING;
 	struct timespec nap = { 0, 50 * 1000 * 1000 };
 
-	snprintf(uri, sizeof uri, "ipp://localhost/jobs/%d", job_id);
 	for (;;) {
-		ipp_t *req = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES), *resp;
-		ipp_attribute_t *a;
-
-		ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", NULL, uri);
-		ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME,
-		    "requesting-user-name", NULL, cupsUser());
-		resp = cupsDoRequest(CUPS_HTTP_DEFAULT, req, "/");
-		if (resp == NULL || ippGetStatusCode(resp) > IPP_STATUS_OK_CONFLICTING) {
+		if (job_state(job_id, &state, reasons, sizeof reasons, text,
+		    sizeof text) > IPP_STATUS_OK_CONFLICTING) {
 			snprintf(why, cap, "cannot read the job's state: %s",
 			    cupsLastErrorString());
-			ippDelete(resp);
 			return 0;
 		}
-		a = ippFindAttribute(resp, "job-state", IPP_TAG_ENUM);
-		if (a != NULL)
-			state = (ipp_jstate_t)ippGetInteger(a, 0);
-		attr_text(resp, "job-state-reasons", reasons, sizeof reasons);
-		attr_text(resp, "job-printer-state-message", text, sizeof text);
-		ippDelete(resp);
 		if (state == IPP_JSTATE_COMPLETED)
 			return 1;
 		if (state >= IPP_JSTATE_STOPPED) {
@@ -147,6 +163,39 @@ wait_job(int job_id, double deadline, char *why, size_t cap)
 		}
 		nanosleep(&nap, NULL);
 	}
+}
+
+/*
+ * Cancel and purge a job.  A job cancelled while it is processing keeps
+ * its control file until its filters have exited, and the purge asked for
+ * with the cancel is then forgotten (CUPS 2.4): so wait for the job to
+ * settle and purge it again, until the server no longer knows it.
+ */
+static int
+purge_job(const char *name, int job_id)
+{
+	char reasons[256], text[256];
+	ipp_jstate_t state = IPP_JSTATE_PENDING;
+	struct timespec nap = { 0, 50 * 1000 * 1000 };
+	double deadline = now() + 15;
+	ipp_status_t st;
+
+	(void)cupsCancelJob2(CUPS_HTTP_DEFAULT, name, job_id, 1);
+	while (now() < deadline) {
+		st = job_state(job_id, &state, reasons, sizeof reasons, text,
+		    sizeof text);
+		if (st == IPP_STATUS_ERROR_NOT_FOUND)
+			return 1;
+		if (st > IPP_STATUS_OK_CONFLICTING)
+			return 0;
+		/* settled (cancelled, aborted, completed): purge it now;
+		 * still processing: its filters are being stopped, wait */
+		if (state >= IPP_JSTATE_CANCELED)
+			(void)cupsCancelJob2(CUPS_HTTP_DEFAULT, name, job_id, 1);
+		else
+			nanosleep(&nap, NULL);
+	}
+	return 0;
 }
 
 int
@@ -221,11 +270,10 @@ escrow_print_pdf(const char *queue, const uint8_t *pdf, size_t len,
 	ret = ESCROW_OK;
 out:
 	/* cancel (if still there) and purge, so no file stays in the spool */
-	if (dest != NULL && job_id > 0 &&
-	    cupsCancelJob2(CUPS_HTTP_DEFAULT, dest->name, job_id, 1) >
-	    IPP_STATUS_OK_CONFLICTING && ret == ESCROW_OK) {
-		say(detail, detail_cap, "printed, but purging job %d failed: %s",
-		    job_id, cupsLastErrorString());
+	if (dest != NULL && job_id > 0 && !purge_job(dest->name, job_id)) {
+		if (ret == ESCROW_OK)
+			say(detail, detail_cap, "printed, but purging job %d "
+			    "failed: %s", job_id, cupsLastErrorString());
 		ret = ESCROW_ERR_PRINT;
 	}
 	cupsFreeOptions(nopts, opts);

@@ -16,7 +16,7 @@
 #include "escrow_print.h"
 #include "sheet_internal.h"
 
-#define SHARE_MODULE (0.75 * MM)
+#define SHARE_MODULE (0.85 * MM)
 #define GRID_COLS 3
 #define MAX_WORDS 64
 
@@ -25,8 +25,8 @@ static const char instructions[] =
     "On its own it reveals nothing; together with enough other shares it "
     "restores the key. Keep it sealed in its tamper-evident bag, in a place "
     "only you control. Never copy, photograph or type it except during a "
-    "restore ceremony. At each audit, check the bag serial and that the "
-    "fingerprint below matches the one on the envelope sheets.";
+    "restore ceremony. At each audit, check the bag serial, and that the "
+    "fingerprint on this sheet matches the one on the envelope sheets.";
 
 static int
 valid(const struct escrow_share_sheet *sh)
