@@ -371,6 +371,7 @@ START_TEST(test_paper_chunk_conflict_and_corruption)
 	    NULL, NULL, NULL, NULL), ESCROW_ERR_FORMAT);
 	ck_assert_int_eq(escrow_chunk_parse((const uint8_t *)"HELLO", 5,
 	    NULL, NULL, NULL, NULL), ESCROW_ERR_FORMAT);
+	escrow_chunks_free(&c);
 	ck_assert_int_eq(escrow_chunk_split(env, 0, &c), ESCROW_ERR_INVALID_ARG);
 	ck_assert_int_eq(escrow_chunk_split(env, ESCROW_CHUNK_MAX_ENVELOPE + 1, &c),
 	    ESCROW_ERR_TOO_LARGE);
