@@ -659,6 +659,50 @@ START_TEST(test_paper_text_hostile_input)
 }
 END_TEST
 
+/* ---- known answers from an independent implementation -------------------- */
+
+START_TEST(test_paper_known_answers_match_reference)
+{
+	struct json_object *j = tu_load_json(tu_vector_path("paper/paper_kat.json"));
+	struct json_object *cases, *c, *v;
+	size_t i, k, n;
+
+	ck_assert(json_object_object_get_ex(j, "cases", &cases));
+	ck_assert_uint_ge(json_object_array_length(cases), 2);
+	for (i = 0; i < json_object_array_length(cases); i++) {
+		struct escrow_chunks ch;
+		uint8_t env[512], *back = NULL;
+		char *text = NULL;
+		size_t tl, blen;
+		unsigned bad;
+		long len;
+
+		c = json_object_array_get_idx(cases, i);
+		ck_assert(json_object_object_get_ex(c, "envelope_hex", &v));
+		len = tu_unhex(json_object_get_string(v), env, sizeof env);
+		ck_assert_int_gt(len, 0);
+		ck_assert_int_eq(escrow_chunk_split(env, (size_t)len, &ch), ESCROW_OK);
+		ck_assert(json_object_object_get_ex(c, "chunks", &v));
+		n = json_object_array_length(v);
+		ck_assert_uint_eq(ch.count, n);
+		for (k = 0; k < n; k++)
+			ck_assert_str_eq(ch.payload[k],
+			    json_object_get_string(json_object_array_get_idx(v, k)));
+		escrow_chunks_free(&ch);
+		ck_assert_int_eq(escrow_textform_encode(env, (size_t)len, &text, &tl),
+		    ESCROW_OK);
+		ck_assert(json_object_object_get_ex(c, "text", &v));
+		ck_assert_str_eq(text, json_object_get_string(v));
+		ck_assert_int_eq(escrow_textform_decode(json_object_get_string(v),
+		    strlen(json_object_get_string(v)), &back, &blen, &bad), ESCROW_OK);
+		ck_assert(blen == (size_t)len && memcmp(back, env, blen) == 0);
+		free(back);
+		free(text);
+	}
+	json_object_put(j);
+}
+END_TEST
+
 /* ---- PNM ------------------------------------------------------------------ */
 
 START_TEST(test_paper_pnm_must_fail)
@@ -924,6 +968,7 @@ check_paper_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_paper_base32_rfc4648_vectors);
 	tcase_add_test(tc, test_paper_crc32_check_value);
+	tcase_add_test(tc, test_paper_known_answers_match_reference);
 	tcase_add_test(tc, test_paper_chunk_every_order);
 	tcase_add_test(tc, test_paper_chunk_missing_listed);
 	tcase_add_test(tc, test_paper_chunk_foreign_rejected);
