@@ -87,7 +87,7 @@ struct escrow_envelope_sheet {
 int escrow_sheet_envelope_pages(size_t env_len, enum escrow_paper_size paper,
     unsigned *pages) ESCROW_WUR;
 
-/* The envelope as QR chunks (9 a page) then as typeable text; "page i of
+/* The envelope as QR chunks (12 a page) then as typeable text; "page i of
  * n" and the fingerprint on every page.  ESCROW_ERR_TOO_LARGE above the
  * page limit. */
 int escrow_sheet_envelope(const struct escrow_envelope_sheet *s,

@@ -1,6 +1,6 @@
 /*
  * sheet_envelope.c - the envelope sheets: the envelope as QR chunks,
- * nine a page (ESCROW_CHUNK_QR_VERSION at ECC Q, 0.75 mm modules), then
+ * rows of three (ESCROW_CHUNK_QR_VERSION at ECC Q, 0.75 mm modules), then
  * as typeable text (docs/FORMAT-paper.md); the fingerprint and "page i of
  * n" on every page.  The page count is found by laying the sheets out
  * once without drawing, so the count and the print always agree.
@@ -193,9 +193,9 @@ escrow_sheet_envelope_pages(size_t env_len, enum escrow_paper_size paper,
 	*pages = 0;
 	if (env_len == 0)
 		return ESCROW_ERR_INVALID_ARG;
-	/* nine chunks a page at most: anything past this is surely too big */
+	/* at most 12 chunks a page: anything past this is surely too big */
 	if (escrow_chunk_count(env_len) == 0 ||
-	    escrow_chunk_count(env_len) > 9 * ESCROW_SHEET_ENVELOPE_MAX_PAGES)
+	    escrow_chunk_count(env_len) > 12 * ESCROW_SHEET_ENVELOPE_MAX_PAGES)
 		return ESCROW_ERR_TOO_LARGE;
 	zero = calloc(1, env_len);
 	if (zero == NULL)
@@ -222,7 +222,7 @@ escrow_sheet_envelope(const struct escrow_envelope_sheet *e,
 		return ESCROW_ERR_INVALID_ARG;
 	memset(doc, 0, sizeof *doc);
 	if (escrow_chunk_count(e->env_len) == 0 ||
-	    escrow_chunk_count(e->env_len) > 9 * ESCROW_SHEET_ENVELOPE_MAX_PAGES)
+	    escrow_chunk_count(e->env_len) > 12 * ESCROW_SHEET_ENVELOPE_MAX_PAGES)
 		return ESCROW_ERR_TOO_LARGE;
 	ret = count_pages(e, out->paper, &pages);
 	if (ret != ESCROW_OK)
