@@ -387,13 +387,24 @@ fit(struct sheet *s, const char *text, size_t n, double w, char *buf)
 			hi = mid - 1;
 		}
 	}
-	while (best < n && ((unsigned char)text[best] & 0xc0) == 0x80)
+	/* never split a UTF-8 sequence, never go below one byte */
+	while (best > 1 && best < n && ((unsigned char)text[best] & 0xc0) == 0x80)
 		best--;
 	if (best < n) {
+		size_t word = 0, pieces;
+
 		/* break at the last space when there is one */
 		for (i = best; i > 0; i--)
 			if (text[i] == ' ')
 				return i;
+		/* inside a word longer than the line (a digest, base64): cut it
+		 * in equal pieces rather than leave a stub on the last line */
+		while (word < n && text[word] != ' ')
+			word++;
+		pieces = (word + best - 1) / best;
+		best = (word + pieces - 1) / pieces;
+		while (best > 1 && ((unsigned char)text[best] & 0xc0) == 0x80)
+			best--;
 	}
 	return best;
 }

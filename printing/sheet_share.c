@@ -32,6 +32,7 @@ static int
 valid(const struct escrow_share_sheet *sh)
 {
 	return sh != NULL && sh->mnemonic != NULL && sh->set_id != NULL &&
+	    strlen(sh->set_id) <= 64 && /* printed whole, never truncated */
 	    sh->fingerprint_hex != NULL && sh->fingerprint_words != NULL &&
 	    (sh->protects != NULL || sh->nprotects == 0) &&
 	    sh->groups >= 1 && sh->groups <= 16 && sh->group >= 1 &&
