@@ -7,8 +7,9 @@
  * come back byte for byte.  Then degraded scans of 300-dpi pages made
  * with ImageMagick (rotated 3 degrees, Gaussian noise, JPEG quality 30,
  * downscaled to 100 dpi, 10% of a symbol whited out away from its finder
- * patterns) must still decode.  A queue whose device cannot be written
- * must fail with the printer's reason.
+ * patterns) must still decode.  A Letter sheet stays Letter on an A4
+ * queue.  A queue whose device cannot be written, and one that never
+ * answers, must fail with the printer's reason.
  *
  * Runs only from tests/t_print_scan.sh, which starts cupsd and sets
  * ESCROW_E2E_DIR and CUPS_SERVER; in a plain `check_all` run it passes
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <poppler.h>
 #include <sodium.h>
 #include <zbar.h>
 
@@ -401,6 +403,45 @@ START_TEST(test_print_e2e_failure_reports_reason)
 }
 END_TEST
 
+/* A US Letter sheet on the A4-default queue comes out Letter, unscaled
+ * (media and print-scaling=none are sent with the job). */
+START_TEST(test_print_e2e_letter_keeps_its_size)
+{
+	struct escrow_sheet_out o = { ESCROW_PAPER_LETTER, NULL, 0 };
+	struct escrow_public_sheet p;
+	struct escrow_doc d;
+	PopplerDocument *doc;
+	PopplerPage *page;
+	GBytes *bytes;
+	char detail[512], path[4200], *out;
+	double w = 0, h = 0;
+	size_t len = 0;
+
+	if (getenv("ESCROW_E2E_DIR") == NULL)
+		return;
+	memset(&p, 0, sizeof p);
+	p.fingerprint_hex = "00";
+	ck_assert_int_eq(escrow_sheet_public(&p, &o, &d), ESCROW_OK);
+	ck_assert_int_eq(escrow_print_pdf("test", d.data, d.len,
+	    ESCROW_PAPER_LETTER, 60, detail, sizeof detail), ESCROW_OK);
+	escrow_doc_free(&d);
+	snprintf(path, sizeof path, "%s/cups/out.pdf", getenv("ESCROW_E2E_DIR"));
+	out = tu_read_file(path, &len);
+	ck_assert_ptr_nonnull(out);
+	bytes = g_bytes_new(out, len);
+	doc = poppler_document_new_from_bytes(bytes, NULL, NULL);
+	ck_assert_ptr_nonnull(doc);
+	page = poppler_document_get_page(doc, 0);
+	poppler_page_get_size(page, &w, &h);
+	ck_assert_msg(w > 611 && w < 613 && h > 791 && h < 793,
+	    "printed page is %.1f x %.1f pt, not Letter", w, h);
+	g_object_unref(page);
+	g_object_unref(doc);
+	g_bytes_unref(bytes);
+	free(out);
+}
+END_TEST
+
 Suite *
 check_print_e2e_suite(void)
 {
@@ -410,6 +451,7 @@ check_print_e2e_suite(void)
 	tcase_set_timeout(tc, 900);
 	tcase_add_test(tc, test_print_e2e_ceremony_prints_and_scans_back);
 	tcase_add_test(tc, test_print_e2e_degraded_scans_decode);
+	tcase_add_test(tc, test_print_e2e_letter_keeps_its_size);
 	tcase_add_test(tc, test_print_e2e_failure_reports_reason);
 	suite_add_tcase(s, tc);
 	return s;

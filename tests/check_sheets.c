@@ -216,9 +216,11 @@ START_TEST(test_sheets_envelope_pages_and_scan_back)
 	struct escrow_sheet_out out = { ESCROW_PAPER_A4, NULL, 0 };
 	struct escrow_envelope_sheet e;
 	struct escrow_doc d;
+	char dir[4096];
 	size_t s, i;
 	int paper;
 
+	snprintf(dir, sizeof dir, "%s", tu_mkdtemp());
 	for (s = 0; s < 2; s++) {
 		uint8_t *env = malloc(sizes[s]);
 
@@ -264,8 +266,8 @@ START_TEST(test_sheets_envelope_pages_and_scan_back)
 			ck_assert_ptr_nonnull(strstr(text, "ESCROW-ENVELOPE V1 BYTES"));
 			free(text);
 			/* scan the PDF itself back (150 dpi keeps this quick) */
-			snprintf(path, sizeof path, "%s/env-%zu-%d.pdf",
-			    tu_mkdtemp(), s, paper);
+			snprintf(path, sizeof path, "%s/env-%zu-%d.pdf", dir, s,
+			    paper);
 			f = fopen(path, "wb");
 			ck_assert_uint_eq(fwrite(d.data, 1, d.len, f), d.len);
 			fclose(f);
@@ -294,6 +296,7 @@ START_TEST(test_sheets_envelope_pages_and_scan_back)
 		}
 		free(env);
 	}
+	tu_rmrf(dir);
 }
 END_TEST
 
