@@ -754,6 +754,27 @@ START_TEST(test_paper_pnm_must_fail)
 	    "P6\n1 1\n255\n\xff\xff\xff", 14, &pix, &w, &h), ESCROW_OK);
 	ck_assert(w == 1 && h == 1 && pix[0] == 255);
 	free(pix);
+	/* mutations of a valid image: accepted or refused, never a crash,
+	 * and an accepted one always has exactly w * h pixels' worth */
+	for (i = 0; i < 5000; i++) {
+		uint8_t img[64] = "P5\n# x\n4 3\n200\n";
+		size_t hl = strlen((const char *)img), n = hl + 12, k;
+		uint32_t r[3];
+		int ret;
+
+		for (k = hl; k < n; k++)
+			img[k] = (uint8_t)(k * 13 % 200);
+		escrow_random(r, sizeof r);
+		img[r[0] % n] = (uint8_t)r[1];
+		if (r[2] % 3 == 0)
+			n = r[2] % n;
+		ret = escrow_pnm_parse(img, n, &pix, &w, &h);
+		ck_assert(ret == ESCROW_OK || ret == ESCROW_ERR_IMAGE);
+		if (ret == ESCROW_OK) {
+			ck_assert_uint_le((size_t)w * h, n);
+			free(pix);
+		}
+	}
 }
 END_TEST
 

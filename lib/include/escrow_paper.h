@@ -123,15 +123,17 @@ int escrow_textform_encode(const uint8_t *env, size_t env_len, char **text,
     size_t *text_len) ESCROW_WUR;
 
 /*
- * Parse typed text.  Tolerant of case, spaces, tabs, blank lines and CRLF;
- * strict on content.  On failure *bad_line (optional) gets the number of
- * the offending line of the form (data lines are numbered from 1; 0 for
- * the header line or the whole text).  Errors: ESCROW_ERR_FORMAT (a line
- * that cannot be read, a wrong character), ESCROW_ERR_LINE_CHECKSUM (a
- * typing error, located by *bad_line), ESCROW_ERR_CHUNK_MISSING (a data
- * line missing or out of order; *bad_line is the expected number),
- * ESCROW_ERR_DIGEST_MISMATCH (the final SHA-256 line disagrees),
- * ESCROW_ERR_TRUNCATED.  On success *env is malloc'd.
+ * Parse typed text.  Tolerant of case, spaces, tabs, blank lines, CRLF and
+ * a ':' or '.' after a line number; strict on content.  On failure
+ * *bad_line (optional) gets the line of the form at fault: data lines are
+ * numbered from 1, the SHA256 line is (number of data lines + 1), 0 is the
+ * header or the text as a whole.  Errors: ESCROW_ERR_LINE_CHECKSUM (a
+ * typing error on *bad_line: a wrong, missing, extra or foreign
+ * character), ESCROW_ERR_CHUNK_MISSING (data line *bad_line left out),
+ * ESCROW_ERR_FORMAT (a header or line that cannot be read, lines out of
+ * order), ESCROW_ERR_DIGEST_MISMATCH (the SHA256 line disagrees),
+ * ESCROW_ERR_TRUNCATED (no header, or no SHA256 line), ESCROW_ERR_TRAILING
+ * (text after the SHA256 line).  On success *env is malloc'd.
  */
 int escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
     size_t *env_len, unsigned *bad_line) ESCROW_WUR;
@@ -156,8 +158,9 @@ struct escrow_scan_payload {
 struct escrow_scan_page {
 	unsigned page;     /* 1-based */
 	unsigned symbols;  /* distinct payloads found on it */
-	unsigned cleanup;  /* 0 = clean scan, else the ESCROW_SCAN_CLEAN_* that
-			      rescued it (last one tried) */
+	unsigned cleanup;  /* 0 = nothing found after a clean-up, else the
+			      ESCROW_SCAN_CLEAN_* that found the last new
+			      payload on this page */
 };
 
 #define ESCROW_SCAN_CLEAN_MEDIAN 1
