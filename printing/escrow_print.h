@@ -81,8 +81,9 @@ struct escrow_envelope_sheet {
 };
 
 /*
- * How many pages the envelope sheets take.  ESCROW_ERR_TOO_LARGE (with
- * *pages still set when countable) above ESCROW_SHEET_ENVELOPE_MAX_PAGES.
+ * How many pages the envelope sheets of an env_len-byte envelope take
+ * (with the default title).  ESCROW_ERR_TOO_LARGE (with *pages still set
+ * when countable) above ESCROW_SHEET_ENVELOPE_MAX_PAGES.
  */
 int escrow_sheet_envelope_pages(size_t env_len, enum escrow_paper_size paper,
     unsigned *pages) ESCROW_WUR;
