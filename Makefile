@@ -49,7 +49,7 @@ WARN := -Wall -Wextra -Wshadow -Wvla -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(HARDEN) $(if $(WERROR),-Werror) \
-	-Ilib/include -Ilib -Iprinting $(PKG_CFLAGS) $(CFLAGS) $(SAN) -MMD -MP
+	-Ilib/include -Ilib -Iprinting -Itools $(PKG_CFLAGS) $(CFLAGS) $(SAN) -MMD -MP
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SAN) $(LDFLAGS)
 
 LIB_SRC     := $(sort $(wildcard lib/*.c) $(wildcard printing/*.c))
@@ -62,6 +62,7 @@ TEST_NAMES  := $(patsubst tests/check_%.c,%,$(TEST_SRC))
 LIB_OBJ     := $(LIB_SRC:%.c=$(B)/%.o)
 KEYGEN_OBJ  := $(KEYGEN_SRC:%.c=$(B)/%.o)
 COMBINE_OBJ := $(COMBINE_SRC:%.c=$(B)/%.o)
+TOOL_OBJ    := $(TOOL_SRC:%.c=$(B)/%.o)
 TEST_OBJ    := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/main.o $(B)/tests/testutil.o
 
 LIBESCROW := $(B)/libescrow.a
@@ -84,13 +85,14 @@ $(LIBESCROW): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(B)/escrow-keygen: $(KEYGEN_OBJ) $(LIBESCROW)
+# tools/*.c: what both tools share on top of the public library.
+$(B)/escrow-keygen: $(KEYGEN_OBJ) $(TOOL_OBJ) $(LIBESCROW)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(KEYGEN_OBJ) $(LIBESCROW) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(KEYGEN_OBJ) $(TOOL_OBJ) $(LIBESCROW) $(PKG_LIBS)
 
-$(B)/escrow-combine: $(COMBINE_OBJ) $(LIBESCROW)
+$(B)/escrow-combine: $(COMBINE_OBJ) $(TOOL_OBJ) $(LIBESCROW)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(COMBINE_OBJ) $(LIBESCROW) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(COMBINE_OBJ) $(TOOL_OBJ) $(LIBESCROW) $(PKG_LIBS)
 
 # ---- tests -----------------------------------------------------------------
 
