@@ -1,0 +1,48 @@
+/*
+ * dnssec_int.h - helpers shared by the dnssec*.c and trustanchor*.c files:
+ * a bounded text builder, base64 and hex, name checks.  Public data only.
+ */
+#ifndef ESCROW_DNSSEC_INT_H
+#define ESCROW_DNSSEC_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Appends into a fixed buffer; remembers overflow instead of failing. */
+struct escrow_tb {
+	char *buf;
+	size_t cap;
+	size_t len;       /* would-be length, even past cap */
+};
+
+void escrow_tb_init(struct escrow_tb *tb, char *buf, size_t cap);
+void escrow_tb_put(struct escrow_tb *tb, const char *s, size_t n);
+void escrow_tb_str(struct escrow_tb *tb, const char *s);
+void escrow_tb_printf(struct escrow_tb *tb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void escrow_tb_hex(struct escrow_tb *tb, const uint8_t *p, size_t n);
+void escrow_tb_base64(struct escrow_tb *tb, const uint8_t *p, size_t n);
+/* Text with &, <, >, " and ' escaped for XML. */
+void escrow_tb_xml(struct escrow_tb *tb, const char *s);
+/* 0, or ESCROW_ERR_BUFFER_TOO_SMALL (buffer then holds ""). */
+int escrow_tb_done(struct escrow_tb *tb);
+
+/*
+ * Decode hex / base64 ignoring ASCII whitespace; strict otherwise (base64:
+ * '=' padding required, no data after it, zero trailing bits).  Returns 0,
+ * ESCROW_ERR_FORMAT, or ESCROW_ERR_TOO_LARGE when it would exceed cap.
+ */
+int escrow_dnssec_i_unhex(const char *s, size_t n, uint8_t *out, size_t cap,
+    size_t *len);
+int escrow_dnssec_i_unbase64(const char *s, size_t n, uint8_t *out,
+    size_t cap, size_t *len);
+
+/* Valid uncompressed wire name of exactly len bytes? */
+int escrow_dnssec_i_name_valid(const uint8_t *wire, size_t len);
+/* Case-insensitive equality of two valid wire names. */
+int escrow_dnssec_i_name_eq(const uint8_t *a, size_t alen, const uint8_t *b,
+    size_t blen);
+/* Digest length for a DS digest type (1, 2, 4), else 0. */
+size_t escrow_dnssec_i_digest_len(int digest_type);
+
+#endif
