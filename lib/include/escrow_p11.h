@@ -1,0 +1,173 @@
+/*
+ * escrow_p11.h - load private keys into a PKCS#11 token (through p11-kit)
+ * as non-extractable signing keys, prove them by signing inside the token,
+ * sign with them later, and list what a token holds under a CKA_ID.
+ *
+ * Secret values in this API: the PIN, escrow_p11_key.kwrap (the AES key
+ * that wraps the private key), and escrow_p11_key.private_key.  The
+ * library copies them only into secret memory and wipes those copies; the
+ * caller owns (and wipes) its own.  Everything else is public.
+ *
+ * The library never prints: every failure returns a negative enum
+ * escrow_err and, when the caller passes one, fills a struct
+ * escrow_p11_error with the PKCS#11 function, its CKR_ code and a sentence.
+ */
+#ifndef ESCROW_P11_H
+#define ESCROW_P11_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+#include "escrow.h"
+
+/* Where a failure happened.  function/rv are empty/0 when no PKCS#11 call
+ * failed (a host-side check, say). */
+struct escrow_p11_error {
+	char function[32];   /* "C_UnwrapKey", or "" */
+	unsigned long rv;    /* the CK_RV it returned, or 0 */
+	const char *rv_name; /* "CKR_MECHANISM_INVALID"; never NULL ("" if none) */
+	char detail[512];    /* one or more sentences for the operator */
+};
+
+/* Words for a CK_RV ("CKR_PIN_INCORRECT"); "CKR_VENDOR_DEFINED+0x..." or
+ * "CKR_0x..." (static buffer) for numbers not in the table. */
+const char *escrow_p11_rv_name(unsigned long rv);
+
+/* An open module + token + logged-in R/W session.  Opaque. */
+struct escrow_p11;
+
+/*
+ * Open a module, pick exactly one token by PKCS#11 URI (RFC 7512) and log
+ * in as the user.
+ *   module: a path ("/usr/lib/softhsm/libsofthsm2.so", anything with a
+ *           '/'), or the name of a module registered with p11-kit
+ *           ("softhsm2"); NULL takes module-path / module-name from the URI.
+ *   token_uri: "pkcs11:token=KSK%20HSM" (token, manufacturer, model,
+ *           serial, slot attributes; object attributes are ignored here).
+ *   pin, pin_len: SECRET; pin may be NULL for a token without login.
+ * Errors: ESCROW_ERR_P11_URI (bad URI), ESCROW_ERR_P11_MODULE,
+ * ESCROW_ERR_P11_TOKEN (none or several match: detail lists the tokens
+ * found), ESCROW_ERR_P11_PIN, ESCROW_ERR_P11.
+ */
+int escrow_p11_open(struct escrow_p11 **out, const char *module,
+    const char *token_uri, const char *pin, size_t pin_len,
+    struct escrow_p11_error *err) ESCROW_WUR;
+
+/* Log out, close the session, finalize and release the module; takes NULL. */
+void escrow_p11_close(struct escrow_p11 *p);
+
+/* The token's label (trailing blanks removed) and the module's path or name. */
+const char *escrow_p11_token_label(const struct escrow_p11 *p);
+
+/* How a private key gets into the token (see docs/pkcs11.md). */
+enum escrow_p11_strategy {
+	ESCROW_P11_AUTO = 0,  /* unwrap, else transport, else create */
+	ESCROW_P11_UNWRAP,    /* K_wrap as a session AES key, C_UnwrapKey */
+	ESCROW_P11_TRANSPORT, /* K_wrap via an in-token RSA-OAEP key, then unwrap */
+	ESCROW_P11_CREATE,    /* C_CreateObject with the components */
+};
+
+/* "auto", "unwrap", "transport", "create"; and back (-1 if unknown). */
+const char *escrow_p11_strategy_name(enum escrow_p11_strategy s);
+int escrow_p11_strategy_parse(const char *name);
+
+/* One key to load.  All pointers are borrowed for the call. */
+struct escrow_p11_key {
+	int algorithm;               /* DNSSEC number: 8,10,13,14,15,16 */
+	const char *label;           /* CKA_LABEL (UTF-8), may be NULL */
+	const uint8_t *id;           /* CKA_ID, 1..255 bytes, required */
+	size_t id_len;
+	EVP_PKEY *public_key;        /* required: public object + test signature */
+	const uint8_t *wrapped;      /* RFC 5649 AES-256 wrap of PKCS#8 DER */
+	size_t wrapped_len;
+	const uint8_t *kwrap;        /* 32 bytes, SECRET: the KEK of `wrapped` */
+	EVP_PKEY *private_key;       /* SECRET, may be NULL: only for `create` */
+};
+
+struct escrow_p11_load_opts {
+	enum escrow_p11_strategy strategy; /* ESCROW_P11_AUTO or forced */
+	int replace;  /* 1: replace objects with the same CKA_ID (after the new
+	               * ones are loaded and verified); 0: refuse them */
+	void (*progress)(size_t done, size_t total, void *ctx); /* may be NULL */
+	void *progress_ctx;
+};
+
+/* What happened to one key (filled only when the whole load succeeded). */
+struct escrow_p11_loaded {
+	enum escrow_p11_strategy strategy; /* the one used */
+	unsigned long mechanism;           /* unwrap CKM_ used, 0 for create */
+	unsigned long private_handle;      /* CK_OBJECT_HANDLE, this session */
+	unsigned long public_handle;
+	size_t replaced;                   /* old objects destroyed */
+};
+
+/*
+ * Load nkeys keys in this one session, all or nothing: on any failure
+ * every object created by this call is destroyed and no old object has
+ * been touched.  For each key: private key object (token, private,
+ * sensitive, not extractable, sign only, not modifiable), public key
+ * object with the same CKA_ID and label, a signature made in the token and
+ * verified on the host with public_key, CKA_SENSITIVE/CKA_EXTRACTABLE read
+ * back.  opts may be NULL (auto, no replace).  loaded: NULL or nkeys
+ * entries.
+ * Errors: ESCROW_ERR_P11_OBJECT_EXISTS, ESCROW_ERR_P11_MECHANISM (forced
+ * strategy the token lacks), ESCROW_ERR_P11_VERIFY, ESCROW_ERR_P11_ATTRIBUTE,
+ * ESCROW_ERR_UNWRAP (the token refused the wrapped blob: tampered, wrong
+ * K_wrap), ESCROW_ERR_ALGORITHM, ESCROW_ERR_KEY_MISMATCH, ESCROW_ERR_P11.
+ */
+int escrow_p11_load(struct escrow_p11 *p, const struct escrow_p11_key *keys,
+    size_t nkeys, const struct escrow_p11_load_opts *opts,
+    struct escrow_p11_loaded *loaded, struct escrow_p11_error *err) ESCROW_WUR;
+
+/* Find the private key object with this CKA_ID (exactly one must exist). */
+int escrow_p11_find_private(struct escrow_p11 *p, const uint8_t *id,
+    size_t id_len, unsigned long *handle,
+    struct escrow_p11_error *err) ESCROW_WUR;
+
+/*
+ * Find exactly one object by a PKCS#11 URI's object attributes (id=,
+ * object=, type=; e.g. "pkcs11:token=t;id=%01;type=private").  Token
+ * attributes in the URI must match this session's token.
+ * Errors: ESCROW_ERR_P11_URI, ESCROW_ERR_P11_TOKEN (the URI names another
+ * token), ESCROW_ERR_P11_ATTRIBUTE (no object or several match).
+ */
+int escrow_p11_find_uri(struct escrow_p11 *p, const char *object_uri,
+    unsigned long *handle, struct escrow_p11_error *err) ESCROW_WUR;
+
+/*
+ * Sign data inside the token, DNSSEC form: algorithm 8 RSASSA-PKCS1-v1_5
+ * with SHA-256, 10 with SHA-512; 13/14 ECDSA with SHA-256/384 hashed on the
+ * host, raw r||s; 15/16 EdDSA (pure).  *siglen gets the length; a too
+ * small cap gives ESCROW_ERR_BUFFER_TOO_SMALL.
+ */
+int escrow_p11_sign(struct escrow_p11 *p, unsigned long key_handle,
+    int algorithm, const uint8_t *data, size_t len, uint8_t *sig, size_t cap,
+    size_t *siglen, struct escrow_p11_error *err) ESCROW_WUR;
+
+/* One object, as the tools' summary shows it. */
+struct escrow_p11_object_info {
+	unsigned long handle;
+	unsigned long object_class; /* CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, ... */
+	unsigned long key_type;     /* CKK_RSA, CKK_EC, CKK_EC_EDWARDS, ... */
+	char label[128];            /* NUL-terminated, truncated if longer */
+	int token;                  /* CKA_TOKEN: 1/0 */
+	int sensitive;              /* 1, 0, or -1 when not applicable */
+	int extractable;            /* 1, 0, or -1 when not applicable */
+};
+
+/*
+ * List the objects with this CKA_ID (id NULL: every object visible to the
+ * session).  Fills up to cap entries; *count is the number found (may be
+ * larger than cap).
+ */
+int escrow_p11_list(struct escrow_p11 *p, const uint8_t *id, size_t id_len,
+    struct escrow_p11_object_info *out, size_t cap, size_t *count,
+    struct escrow_p11_error *err) ESCROW_WUR;
+
+/* "private key", "public key", "secret key", "data", "certificate", or
+ * "other". */
+const char *escrow_p11_class_name(unsigned long object_class);
+
+#endif

@@ -1,0 +1,441 @@
+/*
+ * p11_load.c - escrow_p11_load(): put a key set into a token in one
+ * session, all or nothing.  Per key: choose a strategy, make the private
+ * key object (unwrap or create) and the public key object, sign test data
+ * in the token and verify it on the host, read back the attributes.  On
+ * any failure every object this call made is destroyed; old objects with
+ * the same CKA_ID are destroyed (replace) only after all new ones passed.
+ *
+ * Secret: K_wrap and private components reach the token through
+ * p11_unwrap.c / p11_tmpl.c, which keep them in secret memory.  Nothing
+ * secret is held in this file.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "p11_int.h"
+
+struct old_obj {
+	CK_OBJECT_HANDLE h;
+	size_t key; /* index in the set */
+};
+
+struct load {
+	struct escrow_p11 *p;
+	const struct escrow_p11_key *keys;
+	size_t nkeys;
+	struct escrow_p11_error *err;
+	CK_OBJECT_HANDLE *made; /* token objects made so far */
+	size_t nmade;
+	struct old_obj *old;    /* existing objects with a set's id */
+	size_t nold;
+	struct p11_unwrapper plain, transport;
+	struct escrow_p11_loaded *res;
+};
+
+static void
+hex_id(char *buf, size_t cap, const uint8_t *id, size_t len)
+{
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < len && 2 * i + 3 <= cap; i++)
+		snprintf(buf + 2 * i, cap - 2 * i, "%02x", id[i]);
+}
+
+static int
+check_inputs(struct load *l, enum escrow_p11_strategy s)
+{
+	char hex[64];
+	size_t i, j;
+
+	for (i = 0; i < l->nkeys; i++) {
+		const struct escrow_p11_key *k = &l->keys[i];
+		const struct p11_alg *a = p11_alg_find(k->algorithm);
+		int need_blob = s == ESCROW_P11_UNWRAP || s == ESCROW_P11_TRANSPORT;
+
+		if (a == NULL)
+			return p11_fail(l->err, ESCROW_ERR_ALGORITHM, "key %zu: "
+			    "DNSSEC algorithm %d is not supported (8, 10, 13, "
+			    "14, 15, 16 are)", i + 1, k->algorithm);
+		if (k->id == NULL || k->id_len == 0 || k->id_len > 255)
+			return p11_fail(l->err, ESCROW_ERR_INVALID_ARG, "key %zu: "
+			    "CKA_ID must have 1 to 255 bytes", i + 1);
+		if (!p11_alg_matches(a, k->public_key))
+			return p11_fail(l->err, ESCROW_ERR_ALGORITHM, "key %zu: "
+			    "the public key is not a %s key", i + 1, a->name);
+		if ((need_blob || s == ESCROW_P11_AUTO) && k->private_key == NULL &&
+		    (k->wrapped == NULL || k->wrapped_len < 16 || k->kwrap == NULL))
+			return p11_fail(l->err, ESCROW_ERR_INVALID_ARG, "key %zu: "
+			    "no wrapped private key and K_wrap", i + 1);
+		if (need_blob && (k->wrapped == NULL || k->kwrap == NULL))
+			return p11_fail(l->err, ESCROW_ERR_INVALID_ARG, "key %zu: "
+			    "%s needs the wrapped key and K_wrap", i + 1,
+			    escrow_p11_strategy_name(s));
+		if (s == ESCROW_P11_CREATE && (k->private_key == NULL ||
+		    !p11_alg_matches(a, k->private_key)))
+			return p11_fail(l->err, ESCROW_ERR_INVALID_ARG, "key %zu: "
+			    "create needs the %s private key", i + 1, a->name);
+		for (j = 0; j < i; j++) {
+			if (l->keys[j].id_len != k->id_len ||
+			    memcmp(l->keys[j].id, k->id, k->id_len) != 0)
+				continue;
+			hex_id(hex, sizeof hex, k->id, k->id_len);
+			return p11_fail(l->err, ESCROW_ERR_INVALID_ARG, "keys %zu "
+			    "and %zu have the same CKA_ID %s", j + 1, i + 1, hex);
+		}
+	}
+	return ESCROW_OK;
+}
+
+/* Record existing private/public key objects whose CKA_ID is in the set. */
+static int
+scan_existing(struct load *l, int replace)
+{
+	static const CK_OBJECT_CLASS classes[] = { CKO_PRIVATE_KEY,
+	    CKO_PUBLIC_KEY };
+	struct escrow_p11 *p = l->p;
+	CK_OBJECT_HANDLE *h = NULL;
+	CK_ULONG n = 0, i;
+	size_t c, k;
+	uint8_t id[256];
+	char hex[64];
+	int ret = ESCROW_OK;
+
+	for (c = 0; c < 2 && ret == ESCROW_OK; c++) {
+		CK_OBJECT_CLASS cls = classes[c];
+		CK_ATTRIBUTE t = { CKA_CLASS, &cls, sizeof cls };
+
+		ret = p11_find(p, &t, 1, &h, &n, l->err);
+		for (i = 0; i < n && ret == ESCROW_OK; i++) {
+			CK_ATTRIBUTE a = { CKA_ID, id, sizeof id };
+
+			if (p->mod->C_GetAttributeValue(p->sess, h[i], &a, 1) !=
+			    CKR_OK)
+				continue; /* no id, or too long to be ours */
+			for (k = 0; k < l->nkeys; k++) {
+				if (a.ulValueLen != l->keys[k].id_len ||
+				    memcmp(id, l->keys[k].id, a.ulValueLen) != 0)
+					continue;
+				if (!replace) {
+					hex_id(hex, sizeof hex, id, a.ulValueLen);
+					ret = p11_fail(l->err,
+					    ESCROW_ERR_P11_OBJECT_EXISTS, "token `%s' "
+					    "already has a %s with CKA_ID %s (key %zu)",
+					    p->label, escrow_p11_class_name(cls), hex,
+					    k + 1);
+					break;
+				}
+				l->old[l->nold].h = h[i];
+				l->old[l->nold].key = k;
+				l->nold++;
+				break;
+			}
+		}
+		free(h);
+		h = NULL;
+	}
+	return ret;
+}
+
+static int
+grow_old(struct load *l)
+{
+	/* at most every private and public key object of the token */
+	CK_OBJECT_HANDLE *h = NULL;
+	CK_ULONG n = 0;
+	int ret = p11_find(l->p, NULL, 0, &h, &n, l->err);
+
+	free(h);
+	if (ret != ESCROW_OK)
+		return ret;
+	l->old = calloc(n + 1, sizeof *l->old);
+	return l->old == NULL ? ESCROW_ERR_NOMEM : ESCROW_OK;
+}
+
+/* C_CreateObject with the MODIFIABLE=false fallback. */
+static CK_RV
+create(struct escrow_p11 *p, struct p11_tmpl *t, CK_OBJECT_HANDLE *h)
+{
+	CK_RV rv = p->mod->C_CreateObject(p->sess, t->a, t->n, h);
+
+	if (p11_tmpl_modifiable_retry(p, rv, t)) {
+		rv = p->mod->C_CreateObject(p->sess, t->a, t->n, h);
+		(void)p11_tmpl_modifiable_retry(p, rv, t);
+	}
+	return rv;
+}
+
+/* Which strategy serves this key?  Fills *u for unwrap/transport. */
+static int
+choose(struct load *l, const struct escrow_p11_key *k, const struct p11_alg *a,
+    enum escrow_p11_strategy forced, enum escrow_p11_strategy *s,
+    struct p11_unwrapper **u)
+{
+	struct escrow_p11_error probe_err;
+	int ret;
+
+	*u = NULL;
+	switch (forced) {
+	case ESCROW_P11_CREATE:
+		*s = forced;
+		return ESCROW_OK;
+	case ESCROW_P11_UNWRAP:
+	case ESCROW_P11_TRANSPORT:
+		*s = forced;
+		*u = forced == ESCROW_P11_UNWRAP ? &l->plain : &l->transport;
+		return p11_unwrapper_probe(*u, a, l->err);
+	case ESCROW_P11_AUTO:
+		break;
+	}
+	p11_err_clear(&probe_err);
+	ret = ESCROW_ERR_P11_MECHANISM;
+	if (k->wrapped != NULL && k->kwrap != NULL) {
+		*s = ESCROW_P11_UNWRAP;
+		*u = &l->plain;
+		ret = p11_unwrapper_probe(*u, a, &probe_err);
+		if (ret != ESCROW_OK && l->plain.kek_refused) {
+			*s = ESCROW_P11_TRANSPORT;
+			*u = &l->transport;
+			ret = p11_unwrapper_probe(*u, a, &probe_err);
+		}
+		if (ret == ESCROW_OK)
+			return ESCROW_OK;
+		if (ret != ESCROW_ERR_P11_MECHANISM) {
+			if (l->err != NULL)
+				*l->err = probe_err;
+			return ret;
+		}
+	}
+	*u = NULL;
+	*s = ESCROW_P11_CREATE;
+	if (k->private_key != NULL && p11_alg_matches(a, k->private_key))
+		return ESCROW_OK;
+	if (probe_err.function[0] == '\0')
+		return p11_fail(l->err, ESCROW_ERR_P11_MECHANISM, "token `%s' "
+		    "cannot unwrap this %s key and no plaintext private key "
+		    "was given for `create': %s", l->p->label,
+		    p11_kclass_name(a->kclass), probe_err.detail);
+	return p11_fail_rv(l->err, ESCROW_ERR_P11_MECHANISM, probe_err.function,
+	    probe_err.rv, "token `%s' cannot unwrap this %s key and no "
+	    "plaintext private key was given for `create': %s", l->p->label,
+	    p11_kclass_name(a->kclass), probe_err.detail);
+}
+
+static int
+check_attributes(struct load *l, CK_OBJECT_HANDLE h, size_t i)
+{
+	struct escrow_p11 *p = l->p;
+	CK_BBOOL sens = CK_FALSE, ext = CK_TRUE, tok = CK_FALSE, priv = CK_FALSE;
+	CK_ATTRIBUTE a[] = {
+		{ CKA_SENSITIVE, &sens, 1 }, { CKA_EXTRACTABLE, &ext, 1 },
+		{ CKA_TOKEN, &tok, 1 }, { CKA_PRIVATE, &priv, 1 },
+	};
+	CK_RV rv = p->mod->C_GetAttributeValue(p->sess, h, a, 4);
+
+	if (rv != CKR_OK)
+		return p11_fail_rv(l->err, ESCROW_ERR_P11_ATTRIBUTE,
+		    "C_GetAttributeValue", rv, "key %zu: cannot read back the "
+		    "private key's attributes", i + 1);
+	if (sens != CK_TRUE || ext != CK_FALSE || tok != CK_TRUE ||
+	    priv != CK_TRUE)
+		return p11_fail(l->err, ESCROW_ERR_P11_ATTRIBUTE, "key %zu: the "
+		    "token made the private key with SENSITIVE=%d "
+		    "EXTRACTABLE=%d TOKEN=%d PRIVATE=%d (want 1 0 1 1)", i + 1,
+		    sens, ext, tok, priv);
+	return ESCROW_OK;
+}
+
+static int
+test_signature(struct load *l, CK_OBJECT_HANDLE h, const struct p11_alg *a,
+    const struct escrow_p11_key *k, size_t i)
+{
+	uint8_t data[48] = "escrow-p11 test signature ", sig[1024];
+	size_t siglen = 0;
+	int ret;
+
+	escrow_random(data + 32, 16);
+	ret = p11_sign_raw(l->p, h, a, data, sizeof data, sig, sizeof sig,
+	    &siglen, l->err);
+	if (ret != ESCROW_OK)
+		return ret;
+	if (!p11_verify_host(a, k->public_key, data, sizeof data, sig, siglen))
+		return p11_fail(l->err, ESCROW_ERR_P11_VERIFY, "key %zu: the "
+		    "test signature made in token `%s' does not verify with "
+		    "the given public key", i + 1, l->p->label);
+	return ESCROW_OK;
+}
+
+static int
+load_one(struct load *l, size_t i, enum escrow_p11_strategy forced)
+{
+	const struct escrow_p11_key *k = &l->keys[i];
+	const struct p11_alg *a = p11_alg_find(k->algorithm);
+	struct escrow_p11 *p = l->p;
+	struct p11_unwrapper *u = NULL;
+	enum escrow_p11_strategy s;
+	CK_OBJECT_HANDLE hpriv = CK_INVALID_HANDLE, hpub = CK_INVALID_HANDLE;
+	struct p11_tmpl t;
+	int ret;
+	CK_RV rv;
+
+	if ((ret = choose(l, k, a, forced, &s, &u)) != ESCROW_OK)
+		return ret;
+	if ((ret = p11_tmpl_init(&t, 8192)) != ESCROW_OK)
+		return ret;
+	ret = p11_tmpl_private_base(p, &t, a, k->label, k->id, k->id_len, 1);
+	if (ret == ESCROW_OK && s == ESCROW_P11_CREATE)
+		ret = p11_tmpl_private_parts(&t, a, k->private_key);
+	if (ret == ESCROW_OK && t.overflow)
+		ret = ESCROW_ERR_BUFFER_TOO_SMALL;
+	if (ret != ESCROW_OK) {
+		p11_fail(l->err, ret, "key %zu: cannot build the private key "
+		    "template", i + 1);
+		goto out;
+	}
+	if (u != NULL) {
+		ret = p11_unwrapper_unwrap(u, k, &t, &hpriv, l->err);
+	} else {
+		rv = create(p, &t, &hpriv);
+		if (rv != CKR_OK)
+			ret = p11_fail_rv(l->err, ESCROW_ERR_P11, "C_CreateObject",
+			    rv, "key %zu: token `%s' refused the %s private key",
+			    i + 1, p->label, a->name);
+	}
+	p11_tmpl_free(&t); /* wipes the private components */
+	if (ret != ESCROW_OK)
+		goto out_notmpl;
+	l->made[l->nmade++] = hpriv;
+
+	if ((ret = p11_tmpl_init(&t, 2048)) != ESCROW_OK)
+		goto out_notmpl;
+	p11_tmpl_ulong(&t, CKA_CLASS, CKO_PUBLIC_KEY);
+	p11_tmpl_ulong(&t, CKA_KEY_TYPE, a->ck_key_type);
+	p11_tmpl_bool(&t, CKA_TOKEN, 1);
+	p11_tmpl_bool(&t, CKA_PRIVATE, 0);
+	p11_tmpl_bool(&t, CKA_VERIFY, 1);
+	p11_tmpl_bool(&t, CKA_ENCRYPT, 0);
+	p11_tmpl_bool(&t, CKA_WRAP, 0);
+	p11_tmpl_bool(&t, CKA_DERIVE, 0);
+	if (p->modifiable_false_ok != CAP_NO)
+		p11_tmpl_bool(&t, CKA_MODIFIABLE, 0);
+	if (k->label != NULL)
+		p11_tmpl_bytes(&t, CKA_LABEL, k->label, strlen(k->label));
+	p11_tmpl_bytes(&t, CKA_ID, k->id, k->id_len);
+	ret = p11_tmpl_public_parts(&t, a, k->public_key);
+	if (ret != ESCROW_OK || t.overflow) {
+		ret = p11_fail(l->err, ret != ESCROW_OK ? ret :
+		    ESCROW_ERR_BUFFER_TOO_SMALL, "key %zu: cannot read the "
+		    "public key", i + 1);
+		goto out;
+	}
+	rv = create(p, &t, &hpub);
+	if (rv != CKR_OK) {
+		ret = p11_fail_rv(l->err, ESCROW_ERR_P11, "C_CreateObject", rv,
+		    "key %zu: token `%s' refused the public key object", i + 1,
+		    p->label);
+		goto out;
+	}
+	l->made[l->nmade++] = hpub;
+	if ((ret = test_signature(l, hpriv, a, k, i)) != ESCROW_OK ||
+	    (ret = check_attributes(l, hpriv, i)) != ESCROW_OK)
+		goto out;
+	l->res[i].strategy = s;
+	l->res[i].mechanism = u != NULL ? u->mech : 0;
+	l->res[i].private_handle = hpriv;
+	l->res[i].public_handle = hpub;
+out:
+	p11_tmpl_free(&t);
+out_notmpl:
+	return ret;
+}
+
+/* Undo: destroy what this call made, newest first. */
+static void
+rollback(struct load *l)
+{
+	size_t left = 0;
+	int len;
+
+	while (l->nmade > 0) {
+		l->nmade--;
+		if (l->p->mod->C_DestroyObject(l->p->sess, l->made[l->nmade]) !=
+		    CKR_OK)
+			left++;
+	}
+	if (left > 0 && l->err != NULL) {
+		len = (int)strlen(l->err->detail);
+		snprintf(l->err->detail + len, sizeof l->err->detail - (size_t)len,
+		    " (and %zu new objects could not be removed)", left);
+	}
+}
+
+int
+escrow_p11_load(struct escrow_p11 *p, const struct escrow_p11_key *keys,
+    size_t nkeys, const struct escrow_p11_load_opts *opts,
+    struct escrow_p11_loaded *loaded, struct escrow_p11_error *err)
+{
+	static const struct escrow_p11_load_opts defaults;
+	struct load l;
+	size_t i;
+	int ret;
+
+	p11_err_clear(err);
+	if (opts == NULL)
+		opts = &defaults;
+	if (p == NULL || keys == NULL || nkeys == 0)
+		return p11_fail(err, ESCROW_ERR_INVALID_ARG, "no keys to load");
+	memset(&l, 0, sizeof l);
+	l.p = p;
+	l.keys = keys;
+	l.nkeys = nkeys;
+	l.err = err;
+	p11_unwrapper_init(&l.plain, p, 0);
+	p11_unwrapper_init(&l.transport, p, 1);
+	if ((ret = check_inputs(&l, opts->strategy)) != ESCROW_OK)
+		goto out;
+	l.made = calloc(2 * nkeys, sizeof *l.made);
+	l.res = calloc(nkeys, sizeof *l.res);
+	if (l.made == NULL || l.res == NULL) {
+		ret = ESCROW_ERR_NOMEM;
+		goto out;
+	}
+	if ((ret = grow_old(&l)) != ESCROW_OK ||
+	    (ret = scan_existing(&l, opts->replace)) != ESCROW_OK)
+		goto out;
+	for (i = 0; i < nkeys; i++) {
+		ret = load_one(&l, i, opts->strategy);
+		if (ret != ESCROW_OK)
+			goto out;
+		if (opts->progress != NULL)
+			opts->progress(i + 1, nkeys, opts->progress_ctx);
+	}
+	/* every new key is in and proven: only now remove the old ones */
+	for (i = 0; i < l.nold; i++) {
+		CK_RV rv = p->mod->C_DestroyObject(p->sess, l.old[i].h);
+
+		if (rv != CKR_OK) {
+			/* keep the new, verified keys: nothing is lost */
+			ret = p11_fail_rv(err, ESCROW_ERR_P11, "C_DestroyObject",
+			    rv, "the new keys are loaded and verified, but old "
+			    "object %lu (key %zu's CKA_ID) could not be removed",
+			    (unsigned long)l.old[i].h, l.old[i].key + 1);
+			l.nmade = 0;
+			goto out;
+		}
+		l.res[l.old[i].key].replaced++;
+	}
+	if (loaded != NULL)
+		memcpy(loaded, l.res, nkeys * sizeof *loaded);
+	l.nmade = 0;
+out:
+	if (ret != ESCROW_OK)
+		rollback(&l);
+	p11_unwrapper_done(&l.plain);
+	p11_unwrapper_done(&l.transport);
+	free(l.made);
+	free(l.old);
+	free(l.res);
+	return ret;
+}

@@ -1,0 +1,319 @@
+/*
+ * p11_session.c - load a PKCS#11 module through p11-kit, select one token
+ * by PKCS#11 URI (RFC 7512), open a R/W session and log in; find and list
+ * objects.
+ *
+ * Secret: the PIN (passed straight to C_Login, never copied or kept).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "p11_int.h"
+
+/* Copy a blank-padded PKCS#11 string into a NUL-terminated one. */
+static void
+space_copy(char *dst, size_t cap, const unsigned char *src, size_t len)
+{
+	size_t n = p11_kit_space_strlen(src, len);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static int
+load_module(struct escrow_p11 *p, const char *module, P11KitUri *uri,
+    struct escrow_p11_error *err)
+{
+	const char *path = module, *name = NULL;
+	CK_RV rv;
+
+	if (module == NULL) {
+		path = p11_kit_uri_get_module_path(uri);
+		name = p11_kit_uri_get_module_name(uri);
+		if (path == NULL && name == NULL)
+			return p11_fail(err, ESCROW_ERR_P11_MODULE,
+			    "no module given: name a module path, a p11-kit "
+			    "module name, or put module-path= in the URI");
+	} else if (strchr(module, '/') == NULL) {
+		path = NULL;
+		name = module;
+	}
+	if (path != NULL) {
+		p->mod = p11_kit_module_load(path, 0);
+		if (p->mod == NULL)
+			return p11_fail(err, ESCROW_ERR_P11_MODULE,
+			    "cannot load PKCS#11 module `%s': %s", path,
+			    p11_kit_message() ? p11_kit_message() : "unknown");
+		snprintf(p->module_desc, sizeof p->module_desc, "%s", path);
+	} else {
+		p->modlist = p11_kit_modules_load(NULL, 0);
+		if (p->modlist != NULL)
+			p->mod = p11_kit_module_for_name(p->modlist, name);
+		if (p->mod == NULL)
+			return p11_fail(err, ESCROW_ERR_P11_MODULE,
+			    "no PKCS#11 module named `%s' is registered with "
+			    "p11-kit (see `p11-kit list-modules')", name);
+		snprintf(p->module_desc, sizeof p->module_desc, "%s", name);
+	}
+	rv = p11_kit_module_initialize(p->mod);
+	if (rv != CKR_OK)
+		return p11_fail_rv(err, ESCROW_ERR_P11_MODULE, "C_Initialize",
+		    rv, "module `%s' failed to initialise", p->module_desc);
+	p->initialized = 1;
+	return ESCROW_OK;
+}
+
+/* Describe one token for the "no match" message. */
+static void
+describe(char *buf, size_t cap, CK_SLOT_ID slot, const CK_TOKEN_INFO *ti)
+{
+	char label[33], manuf[33], model[17], serial[17];
+	size_t used = strlen(buf);
+
+	space_copy(label, sizeof label, ti->label, sizeof ti->label);
+	space_copy(manuf, sizeof manuf, ti->manufacturerID,
+	    sizeof ti->manufacturerID);
+	space_copy(model, sizeof model, ti->model, sizeof ti->model);
+	space_copy(serial, sizeof serial, ti->serialNumber,
+	    sizeof ti->serialNumber);
+	if (used < cap)
+		snprintf(buf + used, cap - used,
+		    "%s`%s' (slot %lu, %s %s, serial %s)",
+		    used > 0 ? "; " : "", label, (unsigned long)slot, manuf,
+		    model, serial);
+}
+
+static int
+select_token(struct escrow_p11 *p, P11KitUri *uri, struct escrow_p11_error *err)
+{
+	CK_SLOT_ID *slots = NULL, want = p11_kit_uri_get_slot_id(uri);
+	CK_ULONG n = 0, i, matches = 0;
+	CK_INFO info;
+	char seen[400] = "", matched[400] = "";
+	int ret;
+	CK_RV rv;
+
+	memset(&info, 0, sizeof info);
+	rv = p->mod->C_GetInfo(&info);
+	if (rv != CKR_OK)
+		return p11_fail_rv(err, ESCROW_ERR_P11, "C_GetInfo", rv,
+		    "module `%s'", p->module_desc);
+	if (!p11_kit_uri_match_module_info(uri, &info))
+		return p11_fail(err, ESCROW_ERR_P11_TOKEN, "the URI's library "
+		    "attributes do not match module `%s'", p->module_desc);
+	rv = p->mod->C_GetSlotList(CK_TRUE, NULL, &n);
+	if (rv != CKR_OK)
+		return p11_fail_rv(err, ESCROW_ERR_P11, "C_GetSlotList", rv,
+		    "cannot list the slots of `%s'", p->module_desc);
+	slots = calloc(n + 1, sizeof *slots);
+	if (slots == NULL)
+		return ESCROW_ERR_NOMEM;
+	rv = p->mod->C_GetSlotList(CK_TRUE, slots, &n);
+	if (rv != CKR_OK) {
+		ret = p11_fail_rv(err, ESCROW_ERR_P11, "C_GetSlotList", rv,
+		    "cannot list the slots of `%s'", p->module_desc);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		CK_TOKEN_INFO ti;
+		CK_SLOT_INFO si;
+
+		memset(&ti, 0, sizeof ti);
+		memset(&si, 0, sizeof si);
+		if (p->mod->C_GetTokenInfo(slots[i], &ti) != CKR_OK ||
+		    p->mod->C_GetSlotInfo(slots[i], &si) != CKR_OK)
+			continue;
+		describe(seen, sizeof seen, slots[i], &ti);
+		if (want != (CK_SLOT_ID)-1 && want != slots[i])
+			continue;
+		if (!p11_kit_uri_match_slot_info(uri, &si) ||
+		    !p11_kit_uri_match_token_info(uri, &ti))
+			continue;
+		describe(matched, sizeof matched, slots[i], &ti);
+		if (matches++ == 0) {
+			p->slot = slots[i];
+			space_copy(p->label, sizeof p->label, ti.label,
+			    sizeof ti.label);
+		}
+	}
+	if (matches == 0)
+		ret = p11_fail(err, ESCROW_ERR_P11_TOKEN, "no token matches; "
+		    "module `%s' has: %s", p->module_desc,
+		    n == 0 ? "no token at all" : seen);
+	else if (matches > 1)
+		ret = p11_fail(err, ESCROW_ERR_P11_TOKEN, "%lu tokens match; "
+		    "name one (token=, serial=): %s", (unsigned long)matches,
+		    matched);
+	else
+		ret = ESCROW_OK;
+out:
+	free(slots);
+	return ret;
+}
+
+static int
+open_session(struct escrow_p11 *p, const char *pin, size_t pin_len,
+    struct escrow_p11_error *err)
+{
+	CK_TOKEN_INFO ti;
+	CK_ULONG n = 0;
+	CK_RV rv;
+
+	rv = p->mod->C_OpenSession(p->slot, CKF_SERIAL_SESSION | CKF_RW_SESSION,
+	    NULL, NULL, &p->sess);
+	if (rv != CKR_OK)
+		return p11_fail_rv(err, ESCROW_ERR_P11, "C_OpenSession", rv,
+		    "cannot open a read/write session on token `%s'", p->label);
+	p->have_session = 1;
+	memset(&ti, 0, sizeof ti);
+	rv = p->mod->C_GetTokenInfo(p->slot, &ti);
+	if (rv != CKR_OK)
+		return p11_fail_rv(err, ESCROW_ERR_P11, "C_GetTokenInfo", rv,
+		    "token `%s'", p->label);
+	if (pin != NULL || (ti.flags & CKF_LOGIN_REQUIRED)) {
+		if (pin == NULL && !(ti.flags & CKF_PROTECTED_AUTHENTICATION_PATH))
+			return p11_fail(err, ESCROW_ERR_P11_PIN,
+			    "token `%s' needs a PIN", p->label);
+		rv = p->mod->C_Login(p->sess, CKU_USER,
+		    (CK_UTF8CHAR_PTR)(uintptr_t)pin, pin != NULL ? pin_len : 0);
+		if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_INVALID ||
+		    rv == CKR_PIN_LEN_RANGE || rv == CKR_PIN_LOCKED ||
+		    rv == CKR_PIN_EXPIRED)
+			return p11_fail_rv(err, ESCROW_ERR_P11_PIN, "C_Login", rv,
+			    "token `%s' refused the user PIN", p->label);
+		if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN)
+			return p11_fail_rv(err, ESCROW_ERR_P11, "C_Login", rv,
+			    "cannot log in to token `%s'", p->label);
+		p->logged_in = rv == CKR_OK;
+	}
+	rv = p->mod->C_GetMechanismList(p->slot, NULL, &n);
+	if (rv != CKR_OK)
+		return p11_fail_rv(err, ESCROW_ERR_P11, "C_GetMechanismList", rv,
+		    "token `%s'", p->label);
+	p->mechs = calloc(n + 1, sizeof *p->mechs);
+	if (p->mechs == NULL)
+		return ESCROW_ERR_NOMEM;
+	rv = p->mod->C_GetMechanismList(p->slot, p->mechs, &n);
+	if (rv != CKR_OK)
+		return p11_fail_rv(err, ESCROW_ERR_P11, "C_GetMechanismList", rv,
+		    "token `%s'", p->label);
+	p->nmechs = n;
+	return ESCROW_OK;
+}
+
+int
+escrow_p11_open(struct escrow_p11 **out, const char *module,
+    const char *token_uri, const char *pin, size_t pin_len,
+    struct escrow_p11_error *err)
+{
+	struct escrow_p11 *p = NULL;
+	P11KitUri *uri = NULL;
+	int ret, r;
+
+	p11_err_clear(err);
+	if (out == NULL || token_uri == NULL)
+		return p11_fail(err, ESCROW_ERR_INVALID_ARG, "no token URI");
+	*out = NULL;
+	uri = p11_kit_uri_new();
+	p = calloc(1, sizeof *p);
+	if (uri == NULL || p == NULL) {
+		ret = ESCROW_ERR_NOMEM;
+		goto out;
+	}
+	r = p11_kit_uri_parse(token_uri, P11_KIT_URI_FOR_ANY, uri);
+	if (r != P11_KIT_URI_OK) {
+		ret = p11_fail(err, ESCROW_ERR_P11_URI, "`%s': %s", token_uri,
+		    p11_kit_uri_message(r));
+		goto out;
+	}
+	if (p11_kit_uri_any_unrecognized(uri)) {
+		ret = p11_fail(err, ESCROW_ERR_P11_URI, "`%s' has an attribute "
+		    "this library does not know (RFC 7512 names only)",
+		    token_uri);
+		goto out;
+	}
+	ret = load_module(p, module, uri, err);
+	if (ret == ESCROW_OK)
+		ret = select_token(p, uri, err);
+	if (ret == ESCROW_OK)
+		ret = open_session(p, pin, pin_len, err);
+	if (ret == ESCROW_OK) {
+		*out = p;
+		p = NULL;
+	}
+out:
+	escrow_p11_close(p);
+	if (uri != NULL)
+		p11_kit_uri_free(uri);
+	return ret;
+}
+
+void
+escrow_p11_close(struct escrow_p11 *p)
+{
+	if (p == NULL)
+		return;
+	if (p->logged_in)
+		(void)p->mod->C_Logout(p->sess);
+	if (p->have_session)
+		(void)p->mod->C_CloseSession(p->sess);
+	if (p->initialized)
+		(void)p11_kit_module_finalize(p->mod);
+	if (p->modlist != NULL)
+		p11_kit_modules_release(p->modlist);
+	else if (p->mod != NULL)
+		p11_kit_module_release(p->mod);
+	free(p->mechs);
+	free(p);
+}
+
+const char *
+escrow_p11_token_label(const struct escrow_p11 *p)
+{
+	return p != NULL ? p->label : "";
+}
+
+int
+p11_find(struct escrow_p11 *p, CK_ATTRIBUTE *tmpl, CK_ULONG n,
+    CK_OBJECT_HANDLE **out, CK_ULONG *count, struct escrow_p11_error *err)
+{
+	CK_OBJECT_HANDLE *h = NULL, *nh;
+	CK_ULONG cap = 0, got = 0, step;
+	CK_RV rv;
+
+	*out = NULL;
+	*count = 0;
+	rv = p->mod->C_FindObjectsInit(p->sess, tmpl, n);
+	if (rv != CKR_OK)
+		return p11_fail_rv(err, ESCROW_ERR_P11, "C_FindObjectsInit", rv,
+		    "cannot search token `%s'", p->label);
+	for (;;) {
+		if (got == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			nh = realloc(h, cap * sizeof *h);
+			if (nh == NULL) {
+				(void)p->mod->C_FindObjectsFinal(p->sess);
+				free(h);
+				return ESCROW_ERR_NOMEM;
+			}
+			h = nh;
+		}
+		rv = p->mod->C_FindObjects(p->sess, h + got, cap - got, &step);
+		if (rv != CKR_OK) {
+			(void)p->mod->C_FindObjectsFinal(p->sess);
+			free(h);
+			return p11_fail_rv(err, ESCROW_ERR_P11, "C_FindObjects",
+			    rv, "cannot search token `%s'", p->label);
+		}
+		if (step == 0)
+			break;
+		got += step;
+	}
+	(void)p->mod->C_FindObjectsFinal(p->sess);
+	*out = h;
+	*count = got;
+	return ESCROW_OK;
+}

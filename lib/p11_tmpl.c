@@ -1,0 +1,321 @@
+/*
+ * p11_tmpl.c - PKCS#11 attribute templates built from OpenSSL keys, and
+ * the facts per DNSSEC algorithm (key type, curve, CKA_EC_PARAMS).
+ *
+ * Secret: the private components p11_tmpl_private_parts() copies (RSA
+ * d, p, q, dP, dQ, qInv; EC scalars; EdDSA seeds).  Template values live
+ * in one escrow_secret_alloc() buffer, wiped when the template is freed;
+ * OpenSSL BIGNUMs that carry them are BN_secure_new() and cleared.
+ */
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+
+#include "p11_int.h"
+
+static const uint8_t oid_p256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce,
+	0x3d, 0x03, 0x01, 0x07 };
+static const uint8_t oid_p384[] = { 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00,
+	0x22 };
+static const uint8_t oid_ed25519[] = { 0x06, 0x03, 0x2b, 0x65, 0x70 };
+static const uint8_t oid_ed448[] = { 0x06, 0x03, 0x2b, 0x65, 0x71 };
+
+static const struct p11_alg algs[] = {
+	{ 8, P11K_RSA, CKK_RSA, EVP_PKEY_RSA, NULL, NULL, 0, "RSASHA256" },
+	{ 10, P11K_RSA, CKK_RSA, EVP_PKEY_RSA, NULL, NULL, 0, "RSASHA512" },
+	{ 13, P11K_P256, CKK_EC, EVP_PKEY_EC, "prime256v1", oid_p256,
+	    sizeof oid_p256, "ECDSAP256SHA256" },
+	{ 14, P11K_P384, CKK_EC, EVP_PKEY_EC, "secp384r1", oid_p384,
+	    sizeof oid_p384, "ECDSAP384SHA384" },
+	{ 15, P11K_ED25519, CKK_EC_EDWARDS, EVP_PKEY_ED25519, NULL,
+	    oid_ed25519, sizeof oid_ed25519, "ED25519" },
+	{ 16, P11K_ED448, CKK_EC_EDWARDS, EVP_PKEY_ED448, NULL, oid_ed448,
+	    sizeof oid_ed448, "ED448" },
+};
+
+const struct p11_alg *
+p11_alg_find(int algorithm)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof algs / sizeof algs[0]; i++)
+		if (algs[i].algorithm == algorithm)
+			return &algs[i];
+	return NULL;
+}
+
+const char *
+p11_kclass_name(enum p11_kclass k)
+{
+	static const char *names[P11K_COUNT] = { "RSA", "ECDSA P-256",
+	    "ECDSA P-384", "Ed25519", "Ed448" };
+
+	return (unsigned)k < P11K_COUNT ? names[k] : "?";
+}
+
+int
+p11_alg_matches(const struct p11_alg *a, EVP_PKEY *pkey)
+{
+	char group[64];
+	size_t glen = 0;
+
+	if (pkey == NULL || EVP_PKEY_get_base_id(pkey) != a->evp_type)
+		return 0;
+	if (a->curve == NULL)
+		return 1;
+	if (!EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME,
+	    group, sizeof group, &glen))
+		return 0;
+	return strcmp(group, a->curve) == 0;
+}
+
+int
+p11_tmpl_init(struct p11_tmpl *t, size_t cap)
+{
+	memset(t, 0, sizeof *t);
+	t->buf = escrow_secret_alloc(cap);
+	if (t->buf == NULL)
+		return ESCROW_ERR_NOMEM;
+	t->cap = cap;
+	return ESCROW_OK;
+}
+
+void
+p11_tmpl_free(struct p11_tmpl *t)
+{
+	escrow_secret_free(t->buf); /* wipes */
+	memset(t, 0, sizeof *t);
+}
+
+/* Reserve len bytes in the buffer for a new attribute; NULL on overflow. */
+static void *
+add(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, size_t len)
+{
+	void *v;
+
+	if (t->overflow || t->n >= P11_TMPL_MAX || t->cap - t->used < len) {
+		t->overflow = 1;
+		return NULL;
+	}
+	v = t->buf + t->used;
+	t->used += (len + 7) & ~(size_t)7; /* keep CK_ULONGs aligned */
+	if (t->used > t->cap)
+		t->used = t->cap;
+	t->a[t->n].type = type;
+	t->a[t->n].pValue = v;
+	t->a[t->n].ulValueLen = len;
+	t->n++;
+	return v;
+}
+
+void
+p11_tmpl_bytes(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, const void *v,
+    size_t len)
+{
+	void *d = add(t, type, len);
+
+	if (d != NULL && len > 0)
+		memcpy(d, v, len);
+}
+
+void
+p11_tmpl_bool(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, int v)
+{
+	CK_BBOOL b = v ? CK_TRUE : CK_FALSE;
+
+	p11_tmpl_bytes(t, type, &b, sizeof b);
+}
+
+void
+p11_tmpl_ulong(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, CK_ULONG v)
+{
+	p11_tmpl_bytes(t, type, &v, sizeof v);
+}
+
+void
+p11_tmpl_drop(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type)
+{
+	CK_ULONG i;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->a[i].type != type)
+			continue;
+		memmove(&t->a[i], &t->a[i + 1], (t->n - i - 1) * sizeof t->a[0]);
+		t->n--;
+		return;
+	}
+}
+
+/* Copy a BIGNUM parameter of pkey (big-endian, pad bytes if pad > 0). */
+static int
+bn_attr(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, EVP_PKEY *pkey,
+    const char *param, int pad)
+{
+	BIGNUM *bn = BN_secure_new();
+	int len, ret = ESCROW_ERR_KEY_PARSE;
+	uint8_t *d;
+
+	if (bn == NULL)
+		return ESCROW_ERR_NOMEM;
+	if (!EVP_PKEY_get_bn_param(pkey, param, &bn))
+		goto out;
+	len = pad > 0 ? pad : BN_num_bytes(bn);
+	if (len <= 0 || (pad > 0 && BN_num_bytes(bn) > pad))
+		goto out;
+	d = add(t, type, (size_t)len);
+	if (d == NULL) {
+		ret = ESCROW_ERR_BUFFER_TOO_SMALL;
+		goto out;
+	}
+	if (BN_bn2binpad(bn, d, len) != len)
+		goto out;
+	ret = ESCROW_OK;
+out:
+	BN_clear_free(bn);
+	return ret;
+}
+
+static int
+field_bytes(const struct p11_alg *a)
+{
+	return a->kclass == P11K_P256 ? 32 : 48;
+}
+
+int
+p11_tmpl_public_parts(struct p11_tmpl *t, const struct p11_alg *a,
+    EVP_PKEY *pub)
+{
+	uint8_t pt[2 + 133];
+	size_t len = 0;
+	int ret;
+
+	if (a->kclass == P11K_RSA) {
+		ret = bn_attr(t, CKA_MODULUS, pub, OSSL_PKEY_PARAM_RSA_N, 0);
+		if (ret == ESCROW_OK)
+			ret = bn_attr(t, CKA_PUBLIC_EXPONENT, pub,
+			    OSSL_PKEY_PARAM_RSA_E, 0);
+		return ret;
+	}
+	p11_tmpl_bytes(t, CKA_EC_PARAMS, a->ec_params, a->ec_params_len);
+	if (a->ck_key_type == CKK_EC) {
+		if (!EVP_PKEY_get_octet_string_param(pub,
+		    OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, pt + 2, sizeof pt - 2,
+		    &len) || len != (size_t)(1 + 2 * field_bytes(a)))
+			return ESCROW_ERR_KEY_PARSE;
+	} else {
+		len = sizeof pt - 2;
+		if (!EVP_PKEY_get_raw_public_key(pub, pt + 2, &len))
+			return ESCROW_ERR_KEY_PARSE;
+	}
+	/* CKA_EC_POINT is a DER OCTET STRING; every length here is < 128 */
+	pt[0] = 0x04;
+	pt[1] = (uint8_t)len;
+	p11_tmpl_bytes(t, CKA_EC_POINT, pt, len + 2);
+	return t->overflow ? ESCROW_ERR_BUFFER_TOO_SMALL : ESCROW_OK;
+}
+
+int
+p11_tmpl_private_parts(struct p11_tmpl *t, const struct p11_alg *a,
+    EVP_PKEY *priv)
+{
+	static const struct {
+		CK_ATTRIBUTE_TYPE type;
+		const char *param;
+	} rsa[] = {
+		{ CKA_MODULUS, OSSL_PKEY_PARAM_RSA_N },
+		{ CKA_PUBLIC_EXPONENT, OSSL_PKEY_PARAM_RSA_E },
+		{ CKA_PRIVATE_EXPONENT, OSSL_PKEY_PARAM_RSA_D },
+		{ CKA_PRIME_1, OSSL_PKEY_PARAM_RSA_FACTOR1 },
+		{ CKA_PRIME_2, OSSL_PKEY_PARAM_RSA_FACTOR2 },
+		{ CKA_EXPONENT_1, OSSL_PKEY_PARAM_RSA_EXPONENT1 },
+		{ CKA_EXPONENT_2, OSSL_PKEY_PARAM_RSA_EXPONENT2 },
+		{ CKA_COEFFICIENT, OSSL_PKEY_PARAM_RSA_COEFFICIENT1 },
+	};
+	size_t i, len;
+	uint8_t *d;
+	int ret = ESCROW_OK;
+
+	if (a->kclass == P11K_RSA) {
+		for (i = 0; i < sizeof rsa / sizeof rsa[0] && ret == ESCROW_OK;
+		    i++)
+			ret = bn_attr(t, rsa[i].type, priv, rsa[i].param, 0);
+		return ret;
+	}
+	p11_tmpl_bytes(t, CKA_EC_PARAMS, a->ec_params, a->ec_params_len);
+	if (a->ck_key_type == CKK_EC)
+		return bn_attr(t, CKA_VALUE, priv, OSSL_PKEY_PARAM_PRIV_KEY,
+		    field_bytes(a));
+	/* EdDSA: CKA_VALUE is the seed (RFC 8032 private key) */
+	len = a->kclass == P11K_ED25519 ? 32 : 57;
+	d = add(t, CKA_VALUE, len);
+	if (d == NULL)
+		return ESCROW_ERR_BUFFER_TOO_SMALL;
+	if (!EVP_PKEY_get_raw_private_key(priv, d, &len))
+		return ESCROW_ERR_KEY_PARSE;
+	return ESCROW_OK;
+}
+
+static int
+has_attr(const struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type)
+{
+	CK_ULONG i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->a[i].type == type)
+			return 1;
+	return 0;
+}
+
+/*
+ * MODIFIABLE=false is wanted but optional.  Call after every create or
+ * unwrap with its result; 1 means: MODIFIABLE was dropped, call again (and
+ * call this once more with the new result).  The token's answer is cached.
+ */
+int
+p11_tmpl_modifiable_retry(struct escrow_p11 *p, CK_RV rv, struct p11_tmpl *t)
+{
+	int has = has_attr(t, CKA_MODIFIABLE);
+
+	if (has && rv == CKR_OK) {
+		p->modifiable_false_ok = CAP_YES;
+		return 0;
+	}
+	if (!has && rv == CKR_OK && p->modifiable_false_ok == CAP_UNKNOWN) {
+		p->modifiable_false_ok = CAP_NO;
+		return 0;
+	}
+	if (!has || p->modifiable_false_ok == CAP_YES)
+		return 0;
+	if (rv != CKR_ATTRIBUTE_TYPE_INVALID && rv != CKR_ATTRIBUTE_READ_ONLY &&
+	    rv != CKR_TEMPLATE_INCONSISTENT &&
+	    rv != CKR_ATTRIBUTE_VALUE_INVALID)
+		return 0;
+	p11_tmpl_drop(t, CKA_MODIFIABLE);
+	return 1;
+}
+
+int
+p11_tmpl_private_base(struct escrow_p11 *p, struct p11_tmpl *t,
+    const struct p11_alg *a, const char *label, const uint8_t *id,
+    size_t id_len, int token)
+{
+	p11_tmpl_ulong(t, CKA_CLASS, CKO_PRIVATE_KEY);
+	p11_tmpl_ulong(t, CKA_KEY_TYPE, a->ck_key_type);
+	p11_tmpl_bool(t, CKA_TOKEN, token);
+	p11_tmpl_bool(t, CKA_PRIVATE, 1);
+	p11_tmpl_bool(t, CKA_SENSITIVE, 1);
+	p11_tmpl_bool(t, CKA_EXTRACTABLE, 0);
+	p11_tmpl_bool(t, CKA_SIGN, 1);
+	p11_tmpl_bool(t, CKA_DECRYPT, 0);
+	p11_tmpl_bool(t, CKA_UNWRAP, 0);
+	p11_tmpl_bool(t, CKA_DERIVE, 0);
+	p11_tmpl_bool(t, CKA_SIGN_RECOVER, 0);
+	if (p->modifiable_false_ok != CAP_NO)
+		p11_tmpl_bool(t, CKA_MODIFIABLE, 0);
+	if (label != NULL)
+		p11_tmpl_bytes(t, CKA_LABEL, label, strlen(label));
+	if (id != NULL)
+		p11_tmpl_bytes(t, CKA_ID, id, id_len);
+	return t->overflow ? ESCROW_ERR_BUFFER_TOO_SMALL : ESCROW_OK;
+}
