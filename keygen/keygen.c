@@ -11,6 +11,7 @@
  * for.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +28,7 @@
 #include "escrow_keys.h"
 #include "escrow_p11.h"
 #include "escrow_slip39.h"
-#include "load.h"
-#include "paper.h"
-#include "records.h"
-#include "secrets.h"
+#include "ceremony.h"
 #include "tool.h"
 
 #define IMPORT_MAX (1u << 20)
@@ -165,11 +163,17 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static int
-bad_usage(const char *fmt, const char *arg)
+bad_usage(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "%s: ", tool_name);
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\nTry `%s --help'.\n", tool_name);
 	return TOOL_EXIT_USAGE;
 }
@@ -382,252 +386,33 @@ fail:
 	return -1;
 }
 
-static void
-free_keys(struct newkey *keys, size_t n)
-{
-	size_t i;
-
-	for (i = 0; keys != NULL && i < n; i++) {
-		EVP_PKEY_free(keys[i].pkey);
-		escrow_secret_free(keys[i].pkcs8);
-	}
-	free(keys);
-}
-
-/*
- * Build and seal the envelope, then read it back as restore will: parse,
- * verify the MAC, unwrap every key and match it to its public key, and
- * combine a qualifying subset of the shares back to S.
- */
-static int
-seal_envelope(const struct opts *o, const uint8_t *S, const char *pass,
-    struct escrow_shareset *set, const struct tool_shares *sh,
-    struct newkey *keys, size_t nkeys, uint64_t created, uint8_t **bytes,
-    size_t *len, struct escrow_envelope **parsed)
-{
-	struct escrow_envelope *env = NULL;
-	struct escrow_envelope_key ek;
-	uint8_t owner[ESCROW_DNSSEC_NAME_MAX], *der = NULL, *S2 = NULL;
-	uint16_t *words = NULL;
-	size_t i, n, olen, dlen, s2len;
-	struct escrow_slip39_share *pick = NULL;
-	struct escrow_slip39_diag diag;
-	int rc, ret = -1;
-	const char *step = "building the envelope";
-
-	(void)o;
-	words = escrow_secret_alloc(ESCROW_SLIP39_WORDS_MAX * sizeof *words);
-	if (words == NULL) {
-		rc = ESCROW_ERR_NOMEM;
-		goto fail;
-	}
-	if ((rc = escrow_envelope_create(&env, created, S)) != ESCROW_OK ||
-	    (rc = escrow_envelope_set_shareset(env, set)) != ESCROW_OK)
-		goto fail;
-	for (i = 0; i < sh->n; i++) {
-		if ((rc = escrow_slip39_share_words(&sh->s[i], words,
-		    ESCROW_SLIP39_WORDS_MAX, &n)) != ESCROW_OK ||
-		    (rc = escrow_envelope_add_share(env, sh->s[i].group_index,
-		    sh->s[i].member_index, words, n)) != ESCROW_OK)
-			goto fail;
-	}
-	for (i = 0; i < nkeys; i++) {
-		memset(&ek, 0, sizeof ek);
-		if ((rc = escrow_dnssec_name_from_text(o->owner, owner, &olen)) != ESCROW_OK)
-			goto fail;
-		ek.label = (const uint8_t *)keys[i].label;
-		ek.label_len = strlen(keys[i].label);
-		ek.id = keys[i].id;
-		ek.id_len = CKA_ID_LEN;
-		ek.owner = owner;
-		ek.owner_len = olen;
-		ek.flags = keys[i].dnskey.flags;
-		ek.algorithm = keys[i].dnskey.algorithm;
-		ek.pubkey = keys[i].dnskey.pubkey;
-		ek.pubkey_len = keys[i].dnskey.pubkey_len;
-		if ((rc = escrow_envelope_add_key(env, &ek, keys[i].pkcs8,
-		    keys[i].pkcs8_len)) != ESCROW_OK)
-			goto fail;
-	}
-	if ((rc = escrow_envelope_seal(env, bytes, len)) != ESCROW_OK)
-		goto fail;
-	escrow_envelope_free(env);
-	env = NULL;
-
-	step = "checking the sealed envelope";
-	if ((rc = escrow_envelope_parse(*bytes, *len, parsed)) != ESCROW_OK ||
-	    (rc = escrow_envelope_verify(*parsed, S)) != ESCROW_OK)
-		goto fail;
-	for (i = 0; i < nkeys; i++) {
-		EVP_PKEY *back = NULL;
-
-		if ((rc = escrow_envelope_key(*parsed, i, &ek)) != ESCROW_OK)
-			goto fail;
-		der = escrow_secret_alloc(ek.wrapped_len);
-		if (der == NULL) {
-			rc = ESCROW_ERR_NOMEM;
-			goto fail;
-		}
-		rc = escrow_envelope_unwrap_key(*parsed, S, i, der, ek.wrapped_len, &dlen);
-		if (rc == ESCROW_OK)
-			rc = escrow_keys_pkcs8_read(der, dlen, ek.algorithm, &back);
-		if (rc == ESCROW_OK)
-			rc = escrow_keys_match(back, ek.algorithm, ek.pubkey, ek.pubkey_len);
-		EVP_PKEY_free(back);
-		escrow_secret_free(der);
-		der = NULL;
-		if (rc != ESCROW_OK)
-			goto fail;
-	}
-
-	/* the first qualifying subset of the shares gives S back */
-	step = "recombining the shares";
-	pick = escrow_secret_alloc(ESCROW_SLIP39_MAX_SHARES * sizeof *pick);
-	S2 = escrow_secret_alloc(ESCROW_SLIP39_SECRET_MAX);
-	if (pick == NULL || S2 == NULL) {
-		rc = ESCROW_ERR_NOMEM;
-		goto fail;
-	}
-	{
-		unsigned taken[ESCROW_SHARESET_MAX_GROUPS] = { 0 };
-		unsigned groups = 0;
-
-		for (i = 0, n = 0; i < sh->n; i++) {
-			unsigned g = sh->s[i].group_index;
-
-			if (taken[g] == 0 && groups == set->group_threshold)
-				continue;
-			if (taken[g] == sh->s[i].member_threshold)
-				continue;
-			if (taken[g]++ == 0)
-				groups++;
-			pick[n++] = sh->s[i];
-		}
-	}
-	rc = escrow_slip39_combine_shares(pick, n, pass, S2, ESCROW_SLIP39_SECRET_MAX,
-	    &s2len, &diag);
-	if (rc == ESCROW_OK && (s2len != 32 || !escrow_equal(S, S2, 32)))
-		rc = ESCROW_ERR_DIGEST;
-	if (rc != ESCROW_OK)
-		goto fail;
-	ret = 0;
-	goto out;
-fail:
-	tool_err("%s: %s", step, escrow_strerror(rc));
-	tool_hint("nothing was written; this is a bug or a hardware fault: do not go on "
-	    "with this machine");
-out:
-	escrow_envelope_free(env);
-	escrow_secret_free(pick);
-	escrow_secret_free(S2);
-	escrow_secret_free(words);
-	escrow_secret_free(der);
-	return ret;
-}
-
-static int
-write_shares_out(const char *dir, const struct tool_shares *sh,
-    struct tool_written *w, struct tool_buf *transcript)
-{
-	char *text = NULL, name[64];
-	size_t len;
-	int ret = -1, rc;
-
-	if (tool_prepare_dir(dir) != 0)
-		return -1;
-	text = escrow_secret_alloc(ESCROW_SLIP39_MNEMONIC_MAX + 1);
-	if (text == NULL) {
-		tool_err("out of secure memory");
-		return -1;
-	}
-	for (size_t i = 0; i < sh->n; i++) {
-		rc = escrow_slip39_share_encode(&sh->s[i], 0, text,
-		    ESCROW_SLIP39_MNEMONIC_MAX);
-		if (rc != ESCROW_OK) {
-			tool_err("share %zu: %s", i + 1, escrow_strerror(rc));
-			goto out;
-		}
-		len = strlen(text);
-		text[len++] = '\n';
-		snprintf(name, sizeof name, "share-%u-%u.txt", sh->s[i].group_index + 1u,
-		    sh->s[i].member_index + 1u);
-		rc = tool_write_tracked(w, dir, name, text, len, 0600);
-		escrow_wipe(text, ESCROW_SLIP39_MNEMONIC_MAX + 1);
-		if (rc != 0)
-			goto out;
-		tool_buf_printf(transcript, "  wrote %s/%s (share, mode 0600, asked for "
-		    "with --shares-out)\n", dir, name);
-	}
-	ret = 0;
-out:
-	escrow_secret_free(text);
-	return ret;
-}
-
-static void
-describe_set(const struct escrow_shareset *set, struct tool_buf *b)
-{
-	unsigned g;
-
-	tool_buf_printf(b, "Share set %u (SLIP-0039, extendable, iteration exponent %u): ",
-	    set->identifier, set->iteration_exponent);
-	if (set->group_count == 1) {
-		tool_buf_printf(b, "%u of %u shares needed\n", set->groups[0].threshold,
-		    set->groups[0].count);
-		return;
-	}
-	tool_buf_printf(b, "%u of %u groups needed;", set->group_threshold, set->group_count);
-	for (g = 0; g < set->group_count; g++)
-		tool_buf_printf(b, " group %u: %u of %u;", g + 1, set->groups[g].threshold,
-		    set->groups[g].count);
-	tool_buf_printf(b, "\n");
-}
-
 int
 main(int argc, char **argv)
 {
 	struct opts o;
-	struct tool_shares sh = { 0 };
-	struct tool_records rec;
-	struct tool_written written = { 0 };
-	struct tool_buf transcript = { 0 }, summary = { 0 };
-	struct escrow_envelope *env = NULL;
+	struct tool_ceremony c;
+	struct tool_ceremony_key *ck = NULL;
 	struct newkey *keys = NULL;
-	EVP_PKEY **privs = NULL;
-	uint8_t *S = NULL, *bytes = NULL;
-	char *pass = NULL, when[32], name[ESCROW_DNSSEC_NAME_TEXT_MAX + 64];
-	size_t i, len = 0, made = 0;
-	uint64_t created;
-	int rc, status = TOOL_EXIT_FAIL, have_records = 0, paper_started = 0;
-	int escrow_complete = 0, load_failed = 0;
+	uint8_t owner[ESCROW_DNSSEC_NAME_MAX];
+	size_t i, olen, made = 0;
+	int rc, status = TOOL_EXIT_FAIL;
 
 	tool_name = "escrow-keygen";
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
 	if (escrow_harden_process() != ESCROW_OK) {
-		tool_err("cannot harden the process (core dumps, umask): %s",
-		    escrow_strerror(ESCROW_ERR_HARDEN));
+		tool_err("cannot harden the process (core dumps off, umask 077)");
 		return TOOL_EXIT_FAIL;
 	}
-	if (tool_prepare_dir(o.outdir) != 0)
-		return TOOL_EXIT_FAIL;
-
-	pass = tool_passphrase(o.passphrase_file, !o.yes, 1);
-	if (pass == NULL)
-		goto out;
-	S = escrow_secret_alloc(32);
-	if (S == NULL) {
-		tool_err("out of secure memory (raise `ulimit -l')");
-		goto out;
+	if (escrow_dnssec_name_from_text(o.owner, owner, &olen) != ESCROW_OK) {
+		tool_err("owner name `%s': %s", o.owner, escrow_strerror(ESCROW_ERR_NAME));
+		tool_hint("write a DNS name such as `example.com.' or `.' for the root");
+		return TOOL_EXIT_USAGE;
 	}
-	if (tool_master_secret(S, o.entropy) != 0)
-		goto out;
-	if (tool_split(S, pass, &o.set, &sh) != 0)
-		goto out;
-
 	keys = calloc(o.nkeys, sizeof *keys);
-	if (keys == NULL) {
+	ck = calloc(o.nkeys, sizeof *ck);
+	if (keys == NULL || ck == NULL) {
 		tool_err("out of memory for %lu keys", o.nkeys);
 		goto out;
 	}
@@ -636,117 +421,47 @@ main(int argc, char **argv)
 			fprintf(stderr, "\rgenerating keys: %zu/%lu", made + 1, o.nkeys);
 		if (make_key(&o, made, &keys[made]) != 0)
 			goto out;
+		ck[made].pub.label = (const uint8_t *)keys[made].label;
+		ck[made].pub.label_len = strlen(keys[made].label);
+		ck[made].pub.id = keys[made].id;
+		ck[made].pub.id_len = CKA_ID_LEN;
+		ck[made].pub.owner = owner;
+		ck[made].pub.owner_len = olen;
+		ck[made].pub.flags = keys[made].dnskey.flags;
+		ck[made].pub.algorithm = keys[made].dnskey.algorithm;
+		ck[made].pub.pubkey = keys[made].dnskey.pubkey;
+		ck[made].pub.pubkey_len = keys[made].dnskey.pubkey_len;
+		ck[made].pkcs8 = keys[made].pkcs8;
+		ck[made].pkcs8_len = keys[made].pkcs8_len;
+		ck[made].pkey = keys[made].pkey;
 	}
 	if (o.nkeys > 1 && isatty(STDERR_FILENO))
 		fputc('\n', stderr);
 
-	created = (uint64_t)time(NULL);
-	if (seal_envelope(&o, S, pass, &o.set, &sh, keys, o.nkeys, created, &bytes,
-	    &len, &env) != 0)
-		goto out;
-	if (tool_records_build(env, &rec) != 0)
-		goto out;
-	have_records = 1;
-
-	tool_time_iso(created, when);
-	tool_buf_printf(&transcript, "escrow-keygen transcript\n"
-	    "Created: %s\nEnvelope id: %s\nEnvelope fingerprint (SHA-256): %s\n"
-	    "Fingerprint words: %s\n", when, rec.envelope_id, rec.fp_hex, rec.fp_words);
-	describe_set(&o.set, &transcript);
-	tool_buf_printf(&transcript, "Keys (%zu):\n", rec.nkeys);
-	for (i = 0; i < rec.nkeys; i++) {
-		char line[512];
-
-		tool_records_key_summary(&rec, i, line, sizeof line);
-		tool_buf_printf(&transcript, "  %s\n    %s\n    %s\n", line,
-		    rec.keys[i].ds256_text, rec.keys[i].ds384_text);
-	}
-	tool_buf_printf(&transcript, "Self-check: the envelope opened with the master "
-	    "secret, every key unwrapped and matched its public key, and a qualifying "
-	    "subset of the shares recombined to the master secret.\nFiles:\n");
-
-	snprintf(name, sizeof name, "%s.escrow", rec.base);
-	if (tool_write_tracked(&written, o.outdir, name, bytes, len, 0644) != 0)
-		goto out;
-	tool_buf_printf(&transcript, "  wrote %s/%s (the envelope)\n", o.outdir, name);
-	if (tool_records_write(&rec, env, o.outdir, created, &written, &transcript) != 0)
-		goto out;
-
-	if (o.shares_out != NULL &&
-	    write_shares_out(o.shares_out, &sh, &written, &transcript) != 0)
-		goto out;
-	if (o.pdf || o.queue != NULL) {
-		struct tool_paper_opts po = { o.pdf, o.queue, o.yes, o.paper, o.outdir };
-
-		paper_started = o.queue != NULL;
-		tool_buf_printf(&transcript, "Paper:\n");
-		if (tool_paper_output(&rec, bytes, len, &o.set, &sh, &po, &written,
-		    &transcript) != 0)
-			goto out;
-	}
-	/*
-	 * The escrow is complete.  A failure to load the HSM from here on
-	 * leaves it intact (the key can be loaded later with escrow-combine
-	 * load) and the token untouched.
-	 */
-	escrow_complete = 1;
-	tool_shares_free(&sh);
-	if (o.load.module != NULL) {
-		privs = calloc(o.nkeys, sizeof *privs);
-		if (privs == NULL) {
-			tool_err("out of memory");
-			goto out;
-		}
-		for (i = 0; i < o.nkeys; i++)
-			privs[i] = keys[i].pkey;
-		if (tool_load(env, S, privs, &rec, &o.load, &transcript) != 0) {
-			load_failed = 1;
-			tool_buf_printf(&transcript, "Loading into the HSM FAILED; the token "
-			    "was left as it was.  The escrow is complete: load the key later "
-			    "with escrow-combine load.\n");
-			tool_hint("the envelope and shares are complete and valid: load the "
-			    "key later with `escrow-combine load'");
-		}
-	}
-	free_keys(keys, made);
-	keys = NULL;
-	free(privs);
-	privs = NULL;
-
-	tool_buf_printf(&transcript, "Finished; the master secret, the shares and the "
-	    "private keys were wiped from memory.\n");
-	if (tool_write_tracked(&written, o.outdir, "transcript.txt", transcript.p,
-	    transcript.len, 0644) != 0)
-		goto out;
-
-	tool_buf_printf(&summary, "Envelope: %s/%s.escrow\nFingerprint: %s\n"
-	    "Read aloud:  %s\n", o.outdir, rec.base, rec.fp_hex, rec.fp_words);
-	describe_set(&o.set, &summary);
-	for (i = 0; i < rec.nkeys && i < 10; i++)
-		tool_buf_printf(&summary, "%s\n", rec.keys[i].ds256_text);
-	if (rec.nkeys > 10)
-		tool_buf_printf(&summary, "... %zu keys in all: see %s/%s.ds\n", rec.nkeys,
-		    o.outdir, rec.base);
-	fwrite(summary.p, 1, summary.len, stdout);
-	status = load_failed ? TOOL_EXIT_FAIL : TOOL_EXIT_OK;
+	memset(&c, 0, sizeof c);
+	c.outdir = o.outdir;
+	c.shares_out = o.shares_out;
+	c.paper.pdf = o.pdf;
+	c.paper.queue = o.queue;
+	c.paper.yes = o.yes;
+	c.paper.paper = o.paper;
+	c.paper.dir = o.outdir;
+	c.passphrase_file = o.passphrase_file;
+	c.interactive = !o.yes;
+	c.entropy = o.entropy;
+	c.set = o.set;
+	c.keys = ck;
+	c.nkeys = o.nkeys;
+	c.title = "escrow-keygen transcript";
+	c.load = o.load.module != NULL ? &o.load : NULL;
+	if (tool_ceremony_run(&c) == 0)
+		status = TOOL_EXIT_OK;
 out:
-	if (status != TOOL_EXIT_OK && !escrow_complete) {
-		if (paper_started)
-			tool_hint("sheets may already have been printed: destroy them, "
-			    "they belong to a ceremony that did not finish");
-		tool_written_rollback(&written);
+	for (i = 0; keys != NULL && i < made + (made < o.nkeys); i++) {
+		EVP_PKEY_free(keys[i].pkey);
+		escrow_secret_free(keys[i].pkcs8);
 	}
-	tool_written_free(&written);
-	if (have_records)
-		tool_records_free(&rec);
-	escrow_envelope_free(env);
-	free(bytes);
-	free_keys(keys, made);
-	free(privs);
-	tool_shares_free(&sh);
-	escrow_secret_free(S);
-	escrow_secret_free(pass);
-	tool_buf_free(&transcript);
-	tool_buf_free(&summary);
+	free(keys);
+	free(ck);
 	return status;
 }

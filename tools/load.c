@@ -133,7 +133,7 @@ write_rrsigs(struct escrow_p11 *p, const struct tool_records *r,
 			goto dnssec_fail;
 		tool_buf_printf(&zone, "%s\n", text);
 	}
-	if (tool_write_new(o->rrsig_dir != NULL ? o->rrsig_dir : ".", o->rrsig_out,
+	if (tool_write_new(NULL, o->rrsig_out,
 	    zone.p, zone.len, 0644) != 0)
 		goto out;
 	tool_buf_printf(transcript, "  wrote %s (DNSKEY RRset and RRSIGs made in the token)\n",

@@ -23,7 +23,6 @@ struct tool_load_opts {
 	int strategy;           /* enum escrow_p11_strategy */
 	int replace;            /* --replace */
 	const char *rrsig_out;  /* write DNSKEY + RRSIG zone text here, or NULL */
-	const char *rrsig_dir;  /* directory of rrsig_out when tracked, or NULL */
 };
 
 /*

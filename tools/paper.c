@@ -10,6 +10,7 @@
 
 #include "escrow_slip39.h"
 #include "paper.h"
+#include "tool.h"
 
 /* Lines naming what a share protects; long key sets are summarised. */
 #define PROTECT_LINES 6
@@ -85,7 +86,7 @@ share_sheets(const struct tool_records *r, const struct escrow_shareset *set,
 	for (nl = 0; nl < r->nkeys && nl < PROTECT_LINES; nl++) {
 		const struct tool_keyrec *k = &r->keys[nl];
 
-		snprintf(buf[nl], sizeof buf[nl], "%s tag %u alg %u DS SHA-256 %.64s",
+		snprintf(buf[nl], sizeof buf[nl], "%.60s tag %u alg %u DS SHA-256 %.64s",
 		    k->owner, k->tag, k->dnskey.algorithm, k->ds256_text +
 		    strlen(k->ds256_text) - 64);
 		lines[nl] = buf[nl];

@@ -283,9 +283,10 @@ tool_write_new(const char *dir, const char *name, const void *data,
 	size_t done = 0;
 	ssize_t w;
 
-	n = snprintf(path, sizeof path, "%s/%s", dir, name);
+	n = dir != NULL ? snprintf(path, sizeof path, "%s/%s", dir, name) :
+	    snprintf(path, sizeof path, "%s", name);
 	if (n < 0 || (size_t)n >= sizeof path) {
-		tool_err("path too long: `%s/%s'", dir, name);
+		tool_err("path too long: `%s'", name);
 		return -1;
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);

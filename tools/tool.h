@@ -65,7 +65,7 @@ int tool_have_tty(void);
 int tool_prepare_dir(const char *dir);
 
 /*
- * Write a new file DIR/NAME with the given mode: O_CREAT|O_EXCL|O_NOFOLLOW,
+ * Write a new file DIR/NAME (or NAME when dir is NULL) with the given mode: O_CREAT|O_EXCL|O_NOFOLLOW,
  * so an existing file is never overwritten; fsync'd.  On a failed write the
  * partial file is removed.  Prints the reason; returns 0 or -1.
  */
