@@ -22,6 +22,11 @@
 #define NWORDS ESCROW_WORDLIST_SIZE
 #define WMAX ESCROW_SLIP39_WORD_MAX
 
+/* a word (NUL padded) is read as one little-endian 64-bit value */
+_Static_assert(ESCROW_WORDLIST_WORD_MAX == 8 && WMAX == 8,
+    "words are packed into 64 bits");
+_Static_assert(sizeof escrow_wordlist[0] >= 8, "word entries hold 8 bytes");
+
 /* all-ones (64-bit) from a 32-bit mask */
 static inline uint64_t
 wide(uint32_t m)

@@ -800,6 +800,55 @@ START_TEST(test_slip39_limits_and_ext0)
 }
 END_TEST
 
+/* the worked example of docs/FORMAT-slip39.md */
+static const char *const example[3] = {
+	"cleanup penalty academic acid armed glance froth vitamins senior romp often window sack lily review discuss photo cause flexible gesture ultimate include estimate fatal wavy flash starting critical isolate pleasure thank percent true",
+	"cleanup penalty academic agency acquire focus election blue unkind hunting demand overall exclude election ancient rich script chubby fraction spirit destroy pacific ting unusual perfect vegan lungs force year solution diet intimate wisdom",
+	"cleanup penalty academic always alto mixed glasses dining lobe story space freshman shaft sheriff shadow frost square coal frozen graduate wrote curious angry crowd facility obtain hairy petition inmate busy revenue numerous level",
+};
+
+START_TEST(test_slip39_format_doc_example)
+{
+	static const struct escrow_slip39_split_opts o = { NULL, NULL, 1, 0x1234 };
+	uint8_t seed[32] = "escrow FORMAT-slip39 example", want[32], *out;
+	struct escrow_slip39_share *sh = escrow_secret_alloc(3 * sizeof *sh);
+	char *mn = escrow_secret_alloc(ESCROW_SLIP39_MNEMONIC_MAX);
+	struct escrow_slip39_diag d;
+	struct escrow_shareset l;
+	const char *two[2];
+	size_t i, n, len;
+
+	out = escrow_secret_alloc(32);
+	for (i = 0; i < 32; i++)
+		want[i] = (uint8_t)i;
+	for (i = 0; i < 3; i++) {
+		two[0] = example[i];
+		two[1] = example[(i + 1) % 3];
+		ck_assert_int_eq(escrow_slip39_combine(two, 2, "", out, 32, &len, &d), ESCROW_OK);
+		ck_assert_mem_eq(out, want, 32);
+		ck_assert_int_eq(escrow_slip39_combine(two, 1, "", out, 32, &len, &d),
+		    ESCROW_ERR_TOO_FEW_SHARES);
+	}
+	/* and it is what split makes from the same random stream */
+	memset(&l, 0, sizeof l);
+	l.group_threshold = l.group_count = 1;
+	l.groups[0].threshold = 2;
+	l.groups[0].count = 3;
+	l.iteration_exponent = 1;
+	escrow_random_set_test_seed(seed);
+	ck_assert_int_eq(escrow_slip39_split_opts(want, 32, "", &l, sh, 3, &n, &o), ESCROW_OK);
+	escrow_random_set_test_seed(NULL);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(escrow_slip39_share_encode(&sh[i], 0, mn,
+		    ESCROW_SLIP39_MNEMONIC_MAX), ESCROW_OK);
+		ck_assert_str_eq(mn, example[i]);
+	}
+	escrow_secret_free(sh);
+	escrow_secret_free(mn);
+	escrow_secret_free(out);
+}
+END_TEST
+
 Suite *
 check_slip39_suite(void)
 {
@@ -818,6 +867,7 @@ check_slip39_suite(void)
 	tcase_add_test(tc, test_slip39_decode_rejects);
 	tcase_add_test(tc, test_slip39_split_rejects);
 	tcase_add_test(tc, test_slip39_limits_and_ext0);
+	tcase_add_test(tc, test_slip39_format_doc_example);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -114,19 +114,21 @@ const char *escrow_slip39_word(unsigned idx);
 void escrow_slip39_word_ct(unsigned idx, char out[static ESCROW_SLIP39_WORD_MAX + 1]);
 
 /*
- * Index of a typed word (SECRET), or -1.  Case-insensitive, no surrounding
- * spaces.  Accepted: the whole word, or any prefix of 4 or more of its
- * letters (SLIP-0039 words are unique in their first four letters).
- * Shorter prefixes are refused even when unambiguous, so that a truncated
- * word is never silently taken for another.  Constant time in the letters.
+ * Index of a typed word (SECRET), or -1.  Case-insensitive; surrounding
+ * whitespace is ignored; two words give -1.  Accepted: the whole word, or
+ * any prefix of 4 or more of its letters (SLIP-0039 words are unique in
+ * their first four letters).  Shorter prefixes are refused even when only
+ * one word matches them, so that a truncated word is never silently taken
+ * for another (use escrow_slip39_word_complete() to offer completions).
+ * Constant time in the letters.
  */
 int escrow_slip39_word_lookup(const char *typed);
 
 /*
- * For interactive typing: the words that start with prefix (SECRET, any
- * length >= 1, case-insensitive) are *count words from index *first
- * (the list is sorted).  Constant time in the letters.  0 or
- * ESCROW_ERR_INVALID_ARG.
+ * For interactive typing: the words that start with prefix (SECRET, 1..8
+ * letters, case-insensitive) are *count words from index *first (the list
+ * is sorted; *count may be 0).  Constant time in the letters.  0, or
+ * ESCROW_ERR_INVALID_ARG for an empty or longer prefix.
  */
 int escrow_slip39_word_complete(const char *prefix, unsigned *first,
     unsigned *count) ESCROW_WUR;
