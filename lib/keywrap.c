@@ -100,18 +100,21 @@ escrow_keywrap_unwrap(const uint8_t *kek, size_t keklen, const uint8_t *in,
 		return ESCROW_ERR_UNWRAP;
 	/*
 	 * OpenSSL writes the padded plaintext (inlen - 8 bytes) before it
-	 * checks the padding: give it a full-size secret buffer of its own.
+	 * checks the padding: unless the caller's buffer has room for the
+	 * whole input, give it a secret buffer of its own.
 	 */
-	tmp = escrow_secret_alloc(inlen);
-	if (tmp == NULL)
-		return ESCROW_ERR_NOMEM;
+	if (outcap < inlen) {
+		tmp = escrow_secret_alloc(inlen);
+		if (tmp == NULL)
+			return ESCROW_ERR_NOMEM;
+	}
 	ret = ESCROW_ERR_CRYPTO;
 	ctx = kwp_ctx(kek, keklen, 0);
 	if (ctx == NULL)
 		goto out;
 	ret = ESCROW_ERR_UNWRAP;
-	if (EVP_DecryptUpdate(ctx, tmp, &n, in, (int)inlen) != 1 || n <= 0 ||
-	    (size_t)n > inlen - 8)
+	if (EVP_DecryptUpdate(ctx, tmp != NULL ? tmp : out, &n, in,
+	    (int)inlen) != 1 || n <= 0 || (size_t)n > inlen - 8)
 		goto out;
 	if (EVP_DecryptFinal_ex(ctx, fin, &m) != 1 || m != 0)
 		goto out;
@@ -119,10 +122,13 @@ escrow_keywrap_unwrap(const uint8_t *kek, size_t keklen, const uint8_t *in,
 		ret = ESCROW_ERR_BUFFER_TOO_SMALL;
 		goto out;
 	}
-	memcpy(out, tmp, (size_t)n);
+	if (tmp != NULL)
+		memcpy(out, tmp, (size_t)n);
 	*outlen = (size_t)n;
 	ret = ESCROW_OK;
 out:
+	if (ret != ESCROW_OK)
+		escrow_wipe(out, outcap);
 	escrow_wipe(fin, sizeof fin);
 	escrow_secret_free(tmp);
 	EVP_CIPHER_CTX_free(ctx);

@@ -120,8 +120,11 @@ int escrow_envelope_add_key(struct escrow_envelope *env,
 /*
  * Serialize and MAC.  *out gets a malloc()ed buffer (public; free() it),
  * *out_len its length.  Fails with ESCROW_ERR_INVALID_ARG when the share
- * set, a commitment or every key is missing.  Afterwards the envelope's
- * K_wrap/K_mac are wiped and it only accepts accessors and free.
+ * set, a commitment or every key is missing, or two keys share a CKA_ID.
+ * Afterwards K_wrap/K_mac are wiped and the envelope only answers the
+ * accessors (id, time, share set, commitments, key count; not
+ * escrow_envelope_key(), whose records moved into *out: parse *out to
+ * look at them) and free.
  */
 int escrow_envelope_seal(struct escrow_envelope *env, uint8_t **out,
     size_t *out_len) ESCROW_WUR;
@@ -148,7 +151,8 @@ int escrow_envelope_verify(struct escrow_envelope *env,
 
 /*
  * Unwrap key i's PKCS#8 DER with K_wrap derived from S into out (a SECRET
- * buffer of outcap bytes; wrapped_len - 8 always suffices), *outlen its
+ * buffer of outcap bytes; wrapped_len - 8 always suffices, wrapped_len
+ * saves a temporary allocation), *outlen its
  * length.  Verifies the MAC first if that has not succeeded yet on this
  * envelope (ESCROW_ERR_MAC).  ESCROW_ERR_UNWRAP if the blob does not
  * unwrap.

@@ -34,7 +34,8 @@ int escrow_keywrap_wrap(const uint8_t *kek, size_t keklen,
 /*
  * RFC 5649 unwrap of in[0..inlen) (public) under kek (16/24/32 bytes,
  * SECRET).  The plaintext (SECRET) goes to out (a secret buffer of outcap
- * bytes; inlen - 8 always suffices); *outlen gets its length.  Any
+ * bytes; inlen - 8 always suffices, and outcap >= inlen saves a temporary
+ * secret allocation); *outlen gets its length.  Any
  * integrity failure (bad length, wrong KEK, bad AIV, bad padding) gives
  * ESCROW_ERR_UNWRAP and leaves out zeroed; too small a buffer gives
  * ESCROW_ERR_BUFFER_TOO_SMALL.
