@@ -299,8 +299,13 @@ escrow_chunk_assemble(const uint8_t *const *payloads, const size_t *lens,
 	size_t i;
 	int ret = ESCROW_OK, r;
 
-	if ((payloads == NULL || lens == NULL) && n > 0)
+	if (env == NULL || env_len == NULL ||
+	    ((payloads == NULL || lens == NULL) && n > 0))
 		return ESCROW_ERR_INVALID_ARG;
+	*env = NULL;
+	*env_len = 0;
+	if (nmissing != NULL)
+		*nmissing = 0;
 	a = escrow_chunk_asm_new(NULL);
 	if (a == NULL)
 		return ESCROW_ERR_NOMEM;
