@@ -351,6 +351,32 @@ out_notmpl:
 	return ret;
 }
 
+/* Say which key of the set failed, if the message does not yet. */
+static void
+name_key(struct load *l, size_t i)
+{
+	const char *label = l->keys[i].label;
+	char *d;
+	char prefix[80];
+	size_t dl, room;
+	int n;
+
+	if (l->err == NULL || strncmp(l->err->detail, "key ", 4) == 0)
+		return;
+	d = l->err->detail;
+	n = snprintf(prefix, sizeof prefix, "key %zu (%.40s): ", i + 1,
+	    label != NULL ? label : "no label");
+	if (n <= 0 || (size_t)n >= sizeof prefix)
+		return;
+	dl = strlen(d);
+	room = sizeof l->err->detail - 1 - (size_t)n;
+	if (dl > room)
+		dl = room;
+	memmove(d + n, d, dl);
+	memcpy(d, prefix, (size_t)n);
+	d[(size_t)n + dl] = '\0';
+}
+
 /* Undo: destroy what this call made, newest first. */
 static void
 rollback(struct load *l)
@@ -406,8 +432,10 @@ escrow_p11_load(struct escrow_p11 *p, const struct escrow_p11_key *keys,
 		goto out;
 	for (i = 0; i < nkeys; i++) {
 		ret = load_one(&l, i, opts->strategy);
-		if (ret != ESCROW_OK)
+		if (ret != ESCROW_OK) {
+			name_key(&l, i);
 			goto out;
+		}
 		if (opts->progress != NULL)
 			opts->progress(i + 1, nkeys, opts->progress_ctx);
 	}
