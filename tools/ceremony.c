@@ -195,6 +195,50 @@ out:
 	return ret;
 }
 
+/* Refuse before anything is written when a file we would write exists. */
+static int
+preflight(const struct tool_ceremony *c, const struct tool_records *r,
+    const struct tool_shares *sh)
+{
+	static const char *sheets[] = { "envelope.pdf", "public.pdf" };
+	char name[ESCROW_DNSSEC_NAME_TEXT_MAX + 64];
+	size_t i;
+	int bad = 0;
+
+	snprintf(name, sizeof name, "%s.escrow", r->base);
+	bad |= tool_exists(c->outdir, name);
+	snprintf(name, sizeof name, "%s.ds", r->base);
+	bad |= tool_exists(c->outdir, name);
+	snprintf(name, sizeof name, "%s-trust-anchor.xml", r->base);
+	bad |= tool_exists(c->outdir, name);
+	snprintf(name, sizeof name, "%s-transcript.txt", r->base);
+	bad |= tool_exists(c->outdir, name);
+	for (i = 0; i < r->nkeys; i++) {
+		bad |= tool_exists(c->outdir, r->keys[i].keyfile);
+		snprintf(name, sizeof name, "%.*s.pem", (int)(strlen(r->keys[i].keyfile) - 4),
+		    r->keys[i].keyfile);
+		bad |= tool_exists(c->outdir, name);
+	}
+	for (i = 0; c->paper.pdf && i < 2; i++)
+		bad |= tool_exists(c->outdir, sheets[i]);
+	for (i = 0; i < sh->n; i++) {
+		unsigned g = sh->s[i].group_index + 1u, m = sh->s[i].member_index + 1u;
+
+		if (c->paper.pdf) {
+			snprintf(name, sizeof name, "share-%u-%u.pdf", g, m);
+			bad |= tool_exists(c->outdir, name);
+		}
+		if (c->shares_out != NULL) {
+			snprintf(name, sizeof name, "share-%u-%u.txt", g, m);
+			bad |= tool_exists(c->shares_out, name);
+		}
+	}
+	if (bad)
+		tool_hint("nothing was written: choose another output directory, or move "
+		    "the old files away");
+	return bad ? -1 : 0;
+}
+
 int
 tool_ceremony_run(struct tool_ceremony *c)
 {
@@ -229,6 +273,8 @@ tool_ceremony_run(struct tool_ceremony *c)
 	if (tool_records_build(env, &rec) != 0)
 		goto out;
 	have_records = 1;
+	if (preflight(c, &rec, &sh) != 0)
+		goto out;
 
 	tool_time_iso(created, when);
 	tool_buf_printf(&transcript, "%s\nCreated: %s\nEnvelope id: %s\n"
@@ -291,7 +337,8 @@ tool_ceremony_run(struct tool_ceremony *c)
 	}
 	tool_buf_printf(&transcript, "Finished; the master secret, the shares and the "
 	    "private keys were wiped from memory.\n");
-	if (tool_write_tracked(&written, c->outdir, "transcript.txt", transcript.p,
+	snprintf(name, sizeof name, "%s-transcript.txt", rec.base);
+	if (tool_write_tracked(&written, c->outdir, name, transcript.p,
 	    transcript.len, 0644) != 0)
 		goto out;
 

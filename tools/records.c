@@ -264,20 +264,22 @@ tool_records_write(const struct tool_records *r,
 		goto out;
 	}
 	tool_time_iso(created, when);
-	rc = escrow_dnssec_ta_document(dk, r->nkeys, ESCROW_DNSSEC_DIGEST_SHA256,
-	    r->envelope_id, "escrow-keygen", NULL, when, 1, NULL, 0, &xml_len);
-	if (rc != ESCROW_ERR_BUFFER_TOO_SMALL && rc != ESCROW_OK) {
-		tool_err("trust anchor: %s", escrow_strerror(rc));
-		goto out;
+	/* a first guess at the size, then exactly what it says it needs */
+	xml_len = 4096 + r->nkeys * 2048;
+	for (;;) {
+		xml = malloc(xml_len + 1);
+		if (xml == NULL) {
+			tool_err("out of memory");
+			goto out;
+		}
+		rc = escrow_dnssec_ta_document(dk, r->nkeys, ESCROW_DNSSEC_DIGEST_SHA256,
+		    r->envelope_id, "escrow-keygen", NULL, when, 1, xml, xml_len + 1,
+		    &xml_len);
+		if (rc != ESCROW_ERR_BUFFER_TOO_SMALL)
+			break;
+		free(xml);
+		xml = NULL;
 	}
-	xml = malloc(xml_len + 1);
-	if (xml == NULL) {
-		tool_err("out of memory");
-		goto out;
-	}
-	rc = escrow_dnssec_ta_document(dk, r->nkeys, ESCROW_DNSSEC_DIGEST_SHA256,
-	    r->envelope_id, "escrow-keygen", NULL, when, 1, xml, xml_len + 1,
-	    &xml_len);
 	if (rc != ESCROW_OK) {
 		tool_err("trust anchor: %s", escrow_strerror(rc));
 		goto out;

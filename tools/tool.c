@@ -241,12 +241,33 @@ tool_confirm(const char *question)
 	return ans[0] == 'y' || ans[0] == 'Y';
 }
 
+/* mkdir -p, each new directory 0700 */
+static int
+mkdirs(const char *dir)
+{
+	char path[4096];
+	size_t i, n = strlen(dir);
+
+	if (n == 0 || n >= sizeof path)
+		return -1;
+	memcpy(path, dir, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST)
+			return -1;
+		path[i] = i == n ? '\0' : '/';
+	}
+	return 0;
+}
+
 int
 tool_prepare_dir(const char *dir)
 {
 	struct stat st;
 
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+	if (mkdirs(dir) != 0) {
 		tool_err("cannot create directory `%s': %s", dir, strerror(errno));
 		return -1;
 	}
@@ -320,6 +341,19 @@ fail:
 		close(fd);
 	unlink(path);
 	return -1;
+}
+
+int
+tool_exists(const char *dir, const char *name)
+{
+	char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (lstat(path, &st) != 0)
+		return 0;
+	tool_err("`%s' already exists: refusing to overwrite it", path);
+	return 1;
 }
 
 void

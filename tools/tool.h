@@ -72,6 +72,9 @@ int tool_prepare_dir(const char *dir);
 int tool_write_new(const char *dir, const char *name, const void *data,
     size_t len, int mode);
 
+/* Does DIR/NAME exist?  Says so (as a refusal to overwrite) and returns 1. */
+int tool_exists(const char *dir, const char *name);
+
 /* Hex of bytes into out (2*len+1); lower or upper case. */
 void tool_hex(const uint8_t *in, size_t len, char *out, int upper);
 
