@@ -122,7 +122,7 @@ void escrow_slip39_word_ct(unsigned idx, char out[static ESCROW_SLIP39_WORD_MAX 
  * for another (use escrow_slip39_word_complete() to offer completions).
  * Constant time in the letters.
  */
-int escrow_slip39_word_lookup(const char *typed);
+int escrow_slip39_word_lookup(const char *typed) ESCROW_WUR;
 
 /*
  * For interactive typing: the words that start with prefix (SECRET, 1..8
@@ -178,7 +178,7 @@ int escrow_slip39_words_encode(const uint16_t *words, size_t n,
     unsigned flags, char *out, size_t cap) ESCROW_WUR;
 
 /* 1 if the RS1024 checksum of these words (SECRET) is valid, else 0. */
-int escrow_slip39_checksum_valid(const uint16_t *words, size_t n);
+int escrow_slip39_checksum_valid(const uint16_t *words, size_t n) ESCROW_WUR;
 
 /*
  * Where might the error be in words (SECRET) whose checksum fails?  Writes
