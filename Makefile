@@ -34,7 +34,7 @@ endif
 DEB_PACKAGES := gcc make pkg-config libsodium-dev libssl-dev libqrencode-dev \
 	libzbar-dev libcups2-dev libcairo2-dev libpoppler-glib-dev libp11-kit-dev \
 	libjson-c-dev check valgrind softhsm2 opensc cups cups-client \
-	poppler-utils ldnsutils imagemagick fonts-dejavu-core \
+	poppler-utils ldnsutils imagemagick fonts-dejavu-core expect \
 	libjpeg-dev zbar-tools
 
 PKGS      := libsodium libcrypto libqrencode zbar cairo poppler-glib p11-kit-1 libjpeg
@@ -70,6 +70,7 @@ LIBESCROW := $(B)/libescrow.a
 PROGRAMS  := $(if $(KEYGEN_SRC),$(B)/escrow-keygen) $(if $(COMBINE_SRC),$(B)/escrow-combine)
 TEST_BIN  := $(B)/tests/check_all
 CT_BIN    := $(B)/tests/ct_check
+HELPER    := $(B)/tests/escrow-testhelper
 
 .PHONY: all check check-run check-asan check-valgrind demo demo-run deps \
 	install clean bench bench-run
@@ -119,6 +120,11 @@ $(CT_BIN): $(B)/tests/ct/ct_check.o $(LIBESCROW)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBESCROW) $(PKG_LIBS)
 
+# Test-only: prints secrets on purpose so tests can search for them.
+$(HELPER): $(B)/tests/helpers/testhelper.o $(LIBESCROW)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBESCROW) $(PKG_LIBS)
+
 # The constant-time check: secrets are marked undefined for memcheck, so
 # any branch or memory index that depends on them is an error.
 CT_VALGRIND := valgrind -q --error-exitcode=1 --track-origins=yes
@@ -126,7 +132,7 @@ CT_VALGRIND := valgrind -q --error-exitcode=1 --track-origins=yes
 check: deps
 	$(Q)$(MAKE) --no-print-directory check-run
 
-check-run: all $(TEST_BIN) $(CT_BIN)
+check-run: all $(TEST_BIN) $(CT_BIN) $(HELPER)
 	$(Q)CK_DEFAULT_TIMEOUT=600 $(TEST_WRAP) $(TEST_BIN)
 	$(Q)$(if $(CT_CHECK),echo "constant-time check (valgrind):" && $(CT_VALGRIND) $(CT_BIN),echo "constant-time check skipped in this build (sanitizers and valgrind do not mix)")
 	$(Q)set -e; for t in $(sort $(wildcard tests/t_*.sh)); do \

@@ -17,19 +17,19 @@ trap 'rm -rf "$work"' EXIT INT TERM
 ok() { passed=$((passed + 1)); printf '  ok   %s\n' "$1"; }
 bad() { failed=$((failed + 1)); printf '  FAIL %s\n' "$1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/       /' | head -n 30; }
 
-# expect_rc WANT NAME CMD...: run CMD, keep its output in $work/out, check its exit code.
+# expect_rc WANT NAME CMD...: run CMD, keep its output in $work/last.log, check its exit code.
 expect_rc() {
 	want=$1; name=$2; shift 2
 	set +e
-	"$@" >"$work/out" 2>&1
+	"$@" >"$work/last.log" 2>&1
 	rc=$?
 	set -e
-	if [ "$rc" = "$want" ]; then ok "$name"; else bad "$name (exit $rc, wanted $want)" "$(cat "$work/out")"; fi
+	if [ "$rc" = "$want" ]; then ok "$name"; else bad "$name (exit $rc, wanted $want)" "$(cat "$work/last.log")"; fi
 }
 
 # expect_out PATTERN NAME: the last command's output matches the grep -E pattern.
 expect_out() {
-	if grep -Eq -- "$1" "$work/out"; then ok "$2"; else bad "$2 (no /$1/ in the output)" "$(cat "$work/out")"; fi
+	if grep -Eq -- "$1" "$work/last.log"; then ok "$2"; else bad "$2 (no /$1/ in the output)" "$(cat "$work/last.log")"; fi
 }
 
 # softhsm DIR LABEL PIN: a fresh token directory with one token.

@@ -174,7 +174,7 @@ tty_line(const char *prompt, char *buf, size_t cap, int secret)
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 		quiet.c_lflag |= ICANON;
-		if (tcsetattr(fd, TCSAFLUSH, &quiet) == 0)
+		if (tcsetattr(fd, TCSADRAIN, &quiet) == 0)
 			restore = 1;
 	}
 	for (;;) {
@@ -193,7 +193,7 @@ tty_line(const char *prompt, char *buf, size_t cap, int secret)
 out:
 	c = 0;
 	if (restore) {
-		tcsetattr(fd, TCSAFLUSH, &old);
+		tcsetattr(fd, TCSADRAIN, &old);
 		if (write(fd, "\n", 1) < 0)
 			ret = -1;
 	}
