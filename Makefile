@@ -34,7 +34,7 @@ endif
 DEB_PACKAGES := gcc make pkg-config libsodium-dev libssl-dev libqrencode-dev \
 	libzbar-dev libcups2-dev libcairo2-dev libpoppler-glib-dev libp11-kit-dev \
 	libjson-c-dev check valgrind softhsm2 opensc cups cups-client \
-	poppler-utils ldnsutils imagemagick fonts-dejavu-core expect \
+	poppler-utils ldnsutils imagemagick fonts-dejavu-core expect man-db \
 	libjpeg-dev zbar-tools
 
 PKGS      := libsodium libcrypto libqrencode zbar cairo poppler-glib p11-kit-1 libjpeg

@@ -36,6 +36,7 @@
 
 struct opts {
 	int alg;
+	int alg_given;
 	unsigned bits;
 	const char *owner;
 	unsigned long flags;
@@ -198,6 +199,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'a':
 			if (parse_alg(optarg, &o->alg) != 0)
 				return bad_usage("unsupported algorithm `%s' (8, 10, 13, 14, 15 or 16)", optarg);
+			o->alg_given = 1;
 			break;
 		case 'b':
 			if (tool_parse_uint(optarg, 1, 65536, &v) != 0 ||
@@ -328,21 +330,22 @@ make_key(const struct opts *o, size_t i, struct newkey *k)
 	uint8_t digest[SHA256_DIGEST_LENGTH], *data = NULL;
 	char keyfile[ESCROW_DNSSEC_NAME_TEXT_MAX + 32];
 	size_t publen, rlen, dlen = 0;
-	int alg = o->alg, rc;
+	/* an imported key says its own algorithm unless -a was given */
+	int alg = o->import != NULL && !o->alg_given ? 0 : o->alg, rc;
 
 	if (o->import != NULL) {
 		data = tool_read_file(o->import, &dlen, IMPORT_MAX);
 		if (data == NULL)
 			return -1;
-		/* -a given explicitly or not: the default 8 also takes RSA/SHA-512? no */
 		rc = escrow_keys_import(data, dlen, &alg, &k->pkey);
 		escrow_wipe(data, dlen);
 		free(data);
 		if (rc != ESCROW_OK) {
 			tool_err("`%s': %s", o->import, escrow_strerror(rc));
 			if (rc == ESCROW_ERR_ALGORITHM)
-				tool_hint("the key must fit algorithm %d (use -a to choose): RSA "
-				    "2048/3072/4096 with exponent 65537, P-256, P-384, Ed25519 or Ed448", alg);
+				tool_hint("escrow takes RSA 2048/3072/4096 with exponent 65537 "
+				    "(algorithms 8, 10), P-256 (13), P-384 (14), Ed25519 (15) and "
+				    "Ed448 (16)%s", o->alg_given ? "; check -a" : "");
 			return -1;
 		}
 	} else {
