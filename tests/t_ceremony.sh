@@ -111,6 +111,18 @@ mkdir -p "$work/open" && chmod 777 "$work/open"
 expect_rc 1 "a world-writable output directory" "$keygen" -m 2 -N 3 -o "$work/open" --yes
 expect_out "writable by others" "the reason is given"
 
+echo "reshare: a new share set for the same key"
+expect_rc 0 "reshare 3-of-4" "$combine" reshare --yes --envelope "$env" -m 3 -N 4 -o "$work/re/out" \
+	--shares-out "$work/re/shares" "$d/shares/share-1-1.txt" "$d/shares/share-1-2.txt"
+old_set=$(awk '/^Share set/ {print $3; exit}' "$d/out"/*-transcript.txt)
+grep -q "Replaces share set $old_set of envelope" "$work/re/out"/*-transcript.txt &&
+	ok "the new transcript names the old share set $old_set" || bad "transcript" "$(cat "$work/re/out"/*-transcript.txt)"
+cmp -s "$work/re/out"/K*.key "$d/out"/K*.key && ok "the same key (same DNSKEY)" || bad "reshare changed the key"
+expect_rc 0 "the new shares restore" "$combine" verify --yes --envelope "$work/re/out"/*.escrow \
+	"$work/re/shares/share-1-4.txt" "$work/re/shares/share-1-2.txt" "$work/re/shares/share-1-3.txt"
+expect_rc 1 "old shares do not open the new envelope" "$combine" verify --yes --envelope "$work/re/out"/*.escrow \
+	"$d/shares/share-1-1.txt" "$d/shares/share-1-2.txt"
+
 echo "groups: 2 of 3 groups, each 2 of 3"
 g=$work/groups
 expect_rc 0 "keygen with groups" "$keygen" -a 15 --group 2/3 --group 2/3 --group 1/1 \

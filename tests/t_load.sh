@@ -81,6 +81,15 @@ expect_out "already exists" "the existing object is named"
 load 0 "the same id again with --replace" "$work/k8" --replace
 [ "$(objects "$tok" t 1234)" = 2 ] && ok "replaced: still two objects" || bad "objects: $(listing)"
 
+echo "a key set of 20 keys in one session"
+"$keygen" -a 13 -n example.net --keys 20 -l zsk -m 2 -N 3 -o "$work/set/out" --shares-out "$work/set/shares" --yes >/dev/null
+newtoken
+load 0 "load a key set of 20" "$work/set"
+[ "$(grep -c 'test signature made in the token verified' "$work/last.log")" = 20 ] &&
+	ok "every key of the set was loaded and proven" || bad "set load" "$(cat "$work/last.log")"
+[ "$(objects "$tok" t 1234)" = 40 ] && ok "the token holds 20 key pairs" || bad "objects: $(objects "$tok" t 1234)"
+listing | grep -q 'label:.*zsk-20' && ok "labels come from the envelope" || bad "labels" "$(listing | grep label | head)"
+
 echo "escrow-keygen loads the new key at generation"
 newtoken
 expect_rc 0 "keygen --module --token" "$keygen" -a 8 -m 2 -N 3 -o "$work/gen/out" --shares-out "$work/gen/shares" \
