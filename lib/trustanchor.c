@@ -4,6 +4,7 @@
  * documents, and the check that a KeyDigest belongs to a DNSKEY.  The
  * parser is in trustanchor_parse.c.  Public data only.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "escrow_dnssec.h"
@@ -92,13 +93,7 @@ escrow_dnssec_ta_document(const struct escrow_dnskey *keys, size_t n,
 		if (ret != ESCROW_OK)
 			return ret;
 		/* the key tag as decimal: ids stay short and unique per set */
-		tag[0] = '\0';
-		{
-			struct escrow_tb t2;
-
-			escrow_tb_init(&t2, tag, sizeof tag);
-			escrow_tb_printf(&t2, "%u", ds.key_tag);
-		}
+		snprintf(tag, sizeof tag, "%u", (unsigned)ds.key_tag);
 		keydigest(&tb, &keys[i], &ds, id_prefix, tag, valid_from,
 		    with_pubkey);
 	}

@@ -91,7 +91,10 @@ int escrow_dnssec_dnskey_from_key(struct escrow_dnskey *k, const char *owner,
 int escrow_dnssec_dnskey_rdata(const struct escrow_dnskey *k, uint8_t *out,
     size_t cap, size_t *len) ESCROW_WUR;
 
-/* Key tag, RFC 4034 Appendix B (general algorithm; alg 1 is not supported). */
+/*
+ * Key tag, RFC 4034 Appendix B (general algorithm; alg 1 is not supported).
+ * 0 for an invalid DNSKEY (0 is also a possible tag: validate first).
+ */
 uint16_t escrow_dnssec_keytag(const struct escrow_dnskey *k);
 uint16_t escrow_dnssec_keytag_rdata(const uint8_t *rdata, size_t len);
 
@@ -130,7 +133,8 @@ int escrow_dnssec_ds_text(const struct escrow_ds *ds, char *out, size_t cap)
  * <hex...>" with any whitespace (the hex may be split by spaces, as
  * BIND does), TTL and class in either order; blank lines and ';'
  * comments are skipped; parentheses are not supported.  Digest types 1
- * (SHA-1), 2 and 4 are accepted with their lengths (20, 32, 48 bytes).
+ * (SHA-1), 2 and 4 are accepted with their lengths (20, 32, 48 bytes),
+ * other types with 1..48 bytes.  A missing TTL is stored as 0.
  * At most max records; more gives ESCROW_ERR_TOO_LARGE.  No record at
  * all: ESCROW_ERR_FORMAT.
  */
