@@ -125,6 +125,11 @@ $(HELPER): $(B)/tests/helpers/testhelper.o $(LIBESCROW)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBESCROW) $(PKG_LIBS)
 
+# PKCS#11 benchmark program, built on demand by tests/bench_p11.sh.
+$(B)/tests/bench/bench_p11: $(B)/tests/bench/bench_p11.o $(LIBESCROW)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBESCROW) $(PKG_LIBS)
+
 # The constant-time check: secrets are marked undefined for memcheck, so
 # any branch or memory index that depends on them is an error.
 CT_VALGRIND := valgrind -q --error-exitcode=1 --track-origins=yes

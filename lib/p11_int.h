@@ -19,6 +19,9 @@
 /* PKCS#11 3.0 RFC 5649; p11-kit 0.24's header lacks it. */
 #ifndef CKM_AES_KEY_WRAP_KWP
 #define CKM_AES_KEY_WRAP_KWP 0x210BUL
+/* The stored RSA-2048 probe key (PKCS#8 DER, a public throwaway). */
+const uint8_t *p11_probe_rsa_pkcs8(size_t *len);
+
 #endif
 /* Thales Luna's vendor mechanism for RFC 5649 (CKM_AES_KWP). */
 #define ESCROW_CKM_LUNA_AES_KWP (CKM_VENDOR_DEFINED + 0x171UL)
@@ -32,6 +35,9 @@ enum p11_kclass {
 	P11K_ED448,
 	P11K_COUNT
 };
+
+/* The two ways an object is made (MODIFIABLE=false support differs). */
+enum p11_op { P11_OP_CREATE = 0, P11_OP_UNWRAP = 1 };
 
 /* Tri-state capability cache. */
 enum p11_cap { CAP_UNKNOWN = 0, CAP_YES, CAP_NO };
@@ -48,7 +54,9 @@ struct escrow_p11 {
 	char module_desc[256];
 	CK_MECHANISM_TYPE *mechs;   /* the token's mechanism list */
 	CK_ULONG nmechs;
-	int modifiable_false_ok;    /* CAP_*: does the token take MODIFIABLE=false? */
+	/* CAP_*: does the token take MODIFIABLE=false, per P11_OP_*?  SoftHSM
+	 * 2.6.1 takes it in C_CreateObject but not in C_UnwrapKey. */
+	int modifiable_false_ok[2];
 };
 
 /* Error recording (err may be NULL).  Return the code given. */
@@ -96,6 +104,8 @@ struct p11_tmpl {
 };
 int p11_tmpl_init(struct p11_tmpl *t, size_t cap);
 void p11_tmpl_free(struct p11_tmpl *t);
+/* Wipe the values and empty the list, keeping the buffer. */
+void p11_tmpl_reset(struct p11_tmpl *t);
 void p11_tmpl_bool(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, int v);
 void p11_tmpl_ulong(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, CK_ULONG v);
 void p11_tmpl_bytes(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type,
@@ -108,7 +118,7 @@ void p11_tmpl_drop(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type);
  * MODIFIABLE=false unless the token refused it before, label, id. */
 int p11_tmpl_private_base(struct escrow_p11 *p, struct p11_tmpl *t,
     const struct p11_alg *a, const char *label, const uint8_t *id,
-    size_t id_len, int token);
+    size_t id_len, int token, enum p11_op op);
 /* Public key object attributes (MODULUS/EXPONENT or EC_PARAMS/EC_POINT). */
 int p11_tmpl_public_parts(struct p11_tmpl *t, const struct p11_alg *a,
     EVP_PKEY *pub);
@@ -153,7 +163,10 @@ int p11_unwrapper_unwrap(struct p11_unwrapper *u,
 
 /* MODIFIABLE=false is optional: after a create/unwrap with result rv,
  * 1 means it was dropped from t; call again, then this once more. */
-int p11_tmpl_modifiable_retry(struct escrow_p11 *p, CK_RV rv,
+int p11_tmpl_modifiable_retry(struct escrow_p11 *p, enum p11_op op, CK_RV rv,
     struct p11_tmpl *t);
+
+/* The stored RSA-2048 probe key (PKCS#8 DER, a public throwaway). */
+const uint8_t *p11_probe_rsa_pkcs8(size_t *len);
 
 #endif

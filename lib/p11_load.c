@@ -32,6 +32,7 @@ struct load {
 	size_t nold;
 	struct p11_unwrapper plain, transport;
 	struct escrow_p11_loaded *res;
+	struct p11_tmpl t;      /* reused per object; secret memory */
 };
 
 static void
@@ -160,9 +161,9 @@ create(struct escrow_p11 *p, struct p11_tmpl *t, CK_OBJECT_HANDLE *h)
 {
 	CK_RV rv = p->mod->C_CreateObject(p->sess, t->a, t->n, h);
 
-	if (p11_tmpl_modifiable_retry(p, rv, t)) {
+	if (p11_tmpl_modifiable_retry(p, P11_OP_CREATE, rv, t)) {
 		rv = p->mod->C_CreateObject(p->sess, t->a, t->n, h);
-		(void)p11_tmpl_modifiable_retry(p, rv, t);
+		(void)p11_tmpl_modifiable_retry(p, P11_OP_CREATE, rv, t);
 	}
 	return rv;
 }
@@ -276,18 +277,18 @@ load_one(struct load *l, size_t i, enum escrow_p11_strategy forced)
 	struct p11_unwrapper *u = NULL;
 	enum escrow_p11_strategy s;
 	CK_OBJECT_HANDLE hpriv = CK_INVALID_HANDLE, hpub = CK_INVALID_HANDLE;
-	struct p11_tmpl t;
+	struct p11_tmpl *t = &l->t;
 	int ret;
 	CK_RV rv;
 
 	if ((ret = choose(l, k, a, forced, &s, &u)) != ESCROW_OK)
 		return ret;
-	if ((ret = p11_tmpl_init(&t, 8192)) != ESCROW_OK)
-		return ret;
-	ret = p11_tmpl_private_base(p, &t, a, k->label, k->id, k->id_len, 1);
+	p11_tmpl_reset(t);
+	ret = p11_tmpl_private_base(p, t, a, k->label, k->id, k->id_len, 1,
+	    s == ESCROW_P11_CREATE ? P11_OP_CREATE : P11_OP_UNWRAP);
 	if (ret == ESCROW_OK && s == ESCROW_P11_CREATE)
-		ret = p11_tmpl_private_parts(&t, a, k->private_key);
-	if (ret == ESCROW_OK && t.overflow)
+		ret = p11_tmpl_private_parts(t, a, k->private_key);
+	if (ret == ESCROW_OK && t->overflow)
 		ret = ESCROW_ERR_BUFFER_TOO_SMALL;
 	if (ret != ESCROW_OK) {
 		p11_fail(l->err, ret, "key %zu: cannot build the private key "
@@ -295,42 +296,40 @@ load_one(struct load *l, size_t i, enum escrow_p11_strategy forced)
 		goto out;
 	}
 	if (u != NULL) {
-		ret = p11_unwrapper_unwrap(u, k, &t, &hpriv, l->err);
+		ret = p11_unwrapper_unwrap(u, k, t, &hpriv, l->err);
 	} else {
-		rv = create(p, &t, &hpriv);
+		rv = create(p, t, &hpriv);
 		if (rv != CKR_OK)
 			ret = p11_fail_rv(l->err, ESCROW_ERR_P11, "C_CreateObject",
 			    rv, "key %zu: token `%s' refused the %s private key",
 			    i + 1, p->label, a->name);
 	}
-	p11_tmpl_free(&t); /* wipes the private components */
+	p11_tmpl_reset(t); /* wipes the private components */
 	if (ret != ESCROW_OK)
-		goto out_notmpl;
+		return ret;
 	l->made[l->nmade++] = hpriv;
 
-	if ((ret = p11_tmpl_init(&t, 2048)) != ESCROW_OK)
-		goto out_notmpl;
-	p11_tmpl_ulong(&t, CKA_CLASS, CKO_PUBLIC_KEY);
-	p11_tmpl_ulong(&t, CKA_KEY_TYPE, a->ck_key_type);
-	p11_tmpl_bool(&t, CKA_TOKEN, 1);
-	p11_tmpl_bool(&t, CKA_PRIVATE, 0);
-	p11_tmpl_bool(&t, CKA_VERIFY, 1);
-	p11_tmpl_bool(&t, CKA_ENCRYPT, 0);
-	p11_tmpl_bool(&t, CKA_WRAP, 0);
-	p11_tmpl_bool(&t, CKA_DERIVE, 0);
-	if (p->modifiable_false_ok != CAP_NO)
-		p11_tmpl_bool(&t, CKA_MODIFIABLE, 0);
+	p11_tmpl_ulong(t, CKA_CLASS, CKO_PUBLIC_KEY);
+	p11_tmpl_ulong(t, CKA_KEY_TYPE, a->ck_key_type);
+	p11_tmpl_bool(t, CKA_TOKEN, 1);
+	p11_tmpl_bool(t, CKA_PRIVATE, 0);
+	p11_tmpl_bool(t, CKA_VERIFY, 1);
+	p11_tmpl_bool(t, CKA_ENCRYPT, 0);
+	p11_tmpl_bool(t, CKA_WRAP, 0);
+	p11_tmpl_bool(t, CKA_DERIVE, 0);
+	if (p->modifiable_false_ok[P11_OP_CREATE] != CAP_NO)
+		p11_tmpl_bool(t, CKA_MODIFIABLE, 0);
 	if (k->label != NULL)
-		p11_tmpl_bytes(&t, CKA_LABEL, k->label, strlen(k->label));
-	p11_tmpl_bytes(&t, CKA_ID, k->id, k->id_len);
-	ret = p11_tmpl_public_parts(&t, a, k->public_key);
-	if (ret != ESCROW_OK || t.overflow) {
+		p11_tmpl_bytes(t, CKA_LABEL, k->label, strlen(k->label));
+	p11_tmpl_bytes(t, CKA_ID, k->id, k->id_len);
+	ret = p11_tmpl_public_parts(t, a, k->public_key);
+	if (ret != ESCROW_OK || t->overflow) {
 		ret = p11_fail(l->err, ret != ESCROW_OK ? ret :
 		    ESCROW_ERR_BUFFER_TOO_SMALL, "key %zu: cannot read the "
 		    "public key", i + 1);
 		goto out;
 	}
-	rv = create(p, &t, &hpub);
+	rv = create(p, t, &hpub);
 	if (rv != CKR_OK) {
 		ret = p11_fail_rv(l->err, ESCROW_ERR_P11, "C_CreateObject", rv,
 		    "key %zu: token `%s' refused the public key object", i + 1,
@@ -346,8 +345,7 @@ load_one(struct load *l, size_t i, enum escrow_p11_strategy forced)
 	l->res[i].private_handle = hpriv;
 	l->res[i].public_handle = hpub;
 out:
-	p11_tmpl_free(&t);
-out_notmpl:
+	p11_tmpl_reset(t);
 	return ret;
 }
 
@@ -427,6 +425,9 @@ escrow_p11_load(struct escrow_p11 *p, const struct escrow_p11_key *keys,
 		ret = ESCROW_ERR_NOMEM;
 		goto out;
 	}
+	/* one secret buffer for all templates: big enough for RSA-8192 */
+	if ((ret = p11_tmpl_init(&l.t, 8192)) != ESCROW_OK)
+		goto out;
 	if ((ret = grow_old(&l)) != ESCROW_OK ||
 	    (ret = scan_existing(&l, opts->replace)) != ESCROW_OK)
 		goto out;
@@ -462,6 +463,7 @@ out:
 		rollback(&l);
 	p11_unwrapper_done(&l.plain);
 	p11_unwrapper_done(&l.transport);
+	p11_tmpl_free(&l.t);
 	free(l.made);
 	free(l.old);
 	free(l.res);

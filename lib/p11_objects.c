@@ -1,7 +1,8 @@
 /*
  * p11_objects.c - find objects by CKA_ID or by PKCS#11 URI, and list them
  * with the attributes the tools' summary shows.  Only public attributes are
- * read here (class, key type, label, token, sensitive, extractable).
+ * read here (class, key type, label, token, sensitive, extractable,
+ * modifiable).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@ info_of(struct escrow_p11 *p, CK_OBJECT_HANDLE h,
 {
 	CK_OBJECT_CLASS cls = (CK_OBJECT_CLASS)-1;
 	CK_KEY_TYPE kt = (CK_KEY_TYPE)-1;
-	CK_BBOOL tok = CK_FALSE, sens = CK_FALSE, ext = CK_FALSE;
+	CK_BBOOL tok = CK_FALSE, sens = CK_FALSE, ext = CK_FALSE, mod = CK_FALSE;
 	char label[sizeof o->label];
 	CK_ATTRIBUTE a[] = {
 		{ CKA_CLASS, &cls, sizeof cls },
@@ -31,6 +32,7 @@ info_of(struct escrow_p11 *p, CK_OBJECT_HANDLE h,
 		{ CKA_TOKEN, &tok, sizeof tok },
 		{ CKA_SENSITIVE, &sens, sizeof sens },
 		{ CKA_EXTRACTABLE, &ext, sizeof ext },
+		{ CKA_MODIFIABLE, &mod, sizeof mod },
 	};
 	CK_RV rv;
 
@@ -54,6 +56,7 @@ info_of(struct escrow_p11 *p, CK_OBJECT_HANDLE h,
 	o->token = tri(&a[3], tok) == 1;
 	o->sensitive = tri(&a[4], sens);
 	o->extractable = tri(&a[5], ext);
+	o->modifiable = tri(&a[6], mod);
 	return ESCROW_OK;
 }
 

@@ -88,6 +88,15 @@ p11_tmpl_free(struct p11_tmpl *t)
 	memset(t, 0, sizeof *t);
 }
 
+void
+p11_tmpl_reset(struct p11_tmpl *t)
+{
+	escrow_wipe(t->buf, t->used);
+	t->used = 0;
+	t->n = 0;
+	t->overflow = 0;
+}
+
 /* Reserve len bytes in the buffer for a new attribute; NULL on overflow. */
 static void *
 add(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, size_t len)
@@ -273,19 +282,20 @@ has_attr(const struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type)
  * call this once more with the new result).  The token's answer is cached.
  */
 int
-p11_tmpl_modifiable_retry(struct escrow_p11 *p, CK_RV rv, struct p11_tmpl *t)
+p11_tmpl_modifiable_retry(struct escrow_p11 *p, enum p11_op op, CK_RV rv,
+    struct p11_tmpl *t)
 {
 	int has = has_attr(t, CKA_MODIFIABLE);
 
 	if (has && rv == CKR_OK) {
-		p->modifiable_false_ok = CAP_YES;
+		p->modifiable_false_ok[op] = CAP_YES;
 		return 0;
 	}
-	if (!has && rv == CKR_OK && p->modifiable_false_ok == CAP_UNKNOWN) {
-		p->modifiable_false_ok = CAP_NO;
+	if (!has && rv == CKR_OK && p->modifiable_false_ok[op] == CAP_UNKNOWN) {
+		p->modifiable_false_ok[op] = CAP_NO;
 		return 0;
 	}
-	if (!has || p->modifiable_false_ok == CAP_YES)
+	if (!has || p->modifiable_false_ok[op] == CAP_YES)
 		return 0;
 	if (rv != CKR_ATTRIBUTE_TYPE_INVALID && rv != CKR_ATTRIBUTE_READ_ONLY &&
 	    rv != CKR_TEMPLATE_INCONSISTENT &&
@@ -298,7 +308,7 @@ p11_tmpl_modifiable_retry(struct escrow_p11 *p, CK_RV rv, struct p11_tmpl *t)
 int
 p11_tmpl_private_base(struct escrow_p11 *p, struct p11_tmpl *t,
     const struct p11_alg *a, const char *label, const uint8_t *id,
-    size_t id_len, int token)
+    size_t id_len, int token, enum p11_op op)
 {
 	p11_tmpl_ulong(t, CKA_CLASS, CKO_PRIVATE_KEY);
 	p11_tmpl_ulong(t, CKA_KEY_TYPE, a->ck_key_type);
@@ -311,7 +321,7 @@ p11_tmpl_private_base(struct escrow_p11 *p, struct p11_tmpl *t,
 	p11_tmpl_bool(t, CKA_UNWRAP, 0);
 	p11_tmpl_bool(t, CKA_DERIVE, 0);
 	p11_tmpl_bool(t, CKA_SIGN_RECOVER, 0);
-	if (p->modifiable_false_ok != CAP_NO)
+	if (p->modifiable_false_ok[op] != CAP_NO)
 		p11_tmpl_bool(t, CKA_MODIFIABLE, 0);
 	if (label != NULL)
 		p11_tmpl_bytes(t, CKA_LABEL, label, strlen(label));

@@ -163,7 +163,6 @@ import_kek(struct p11_unwrapper *u, const uint8_t *value, size_t len,
 	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
 	CK_KEY_TYPE kt = CKK_AES;
 	CK_BBOOL t = CK_TRUE, f = CK_FALSE;
-	CK_ULONG vlen = len;
 	CK_ATTRIBUTE tmpl[] = {
 		{ CKA_CLASS, &cls, sizeof cls }, { CKA_KEY_TYPE, &kt, sizeof kt },
 		{ CKA_TOKEN, &f, 1 }, { CKA_PRIVATE, &t, 1 },
@@ -195,10 +194,9 @@ import_kek(struct p11_unwrapper *u, const uint8_t *value, size_t len,
 	if (!oaep_encrypt(u->tr_host, value, len, ct, &ctlen))
 		return p11_fail(err, ESCROW_ERR_CRYPTO, "RSA-OAEP encryption "
 		    "to the transport key failed");
-	tmpl[10].type = CKA_VALUE_LEN;
-	tmpl[10].pValue = &vlen;
-	tmpl[10].ulValueLen = sizeof vlen;
-	rv = p->mod->C_UnwrapKey(p->sess, &m, u->tr_priv, ct, ctlen, tmpl, 11,
+	/* the length comes from the decrypted data: SoftHSM refuses
+	 * CKA_VALUE_LEN here (CKR_ATTRIBUTE_READ_ONLY) */
+	rv = p->mod->C_UnwrapKey(p->sess, &m, u->tr_priv, ct, ctlen, tmpl, 10,
 	    out);
 	if (rv != CKR_OK)
 		return p11_fail_rv(err, ESCROW_ERR_P11_MECHANISM, "C_UnwrapKey",
@@ -284,9 +282,15 @@ probe_blob(const struct p11_alg *a, uint8_t *out, size_t cap, size_t *outlen)
 	EVP_CIPHER_CTX *c = NULL;
 	uint8_t *der = NULL;
 	int derlen = 0, l1 = 0, l2 = 0, ok = 0;
+	size_t rsalen = 0;
 
 	switch (a->kclass) {
-	case P11K_RSA: k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048); break;
+	case P11K_RSA: {
+		const uint8_t *rsa = p11_probe_rsa_pkcs8(&rsalen);
+
+		k = d2i_AutoPrivateKey(NULL, &rsa, (long)rsalen);
+		break;
+	}
 	case P11K_P256: k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"); break;
 	case P11K_P384: k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384"); break;
 	case P11K_ED25519: k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"); break;
@@ -336,15 +340,16 @@ p11_unwrapper_probe(struct p11_unwrapper *u, const struct p11_alg *a,
 		    p11_kclass_name(a->kclass));
 	if ((ret = p11_tmpl_init(&t, 512)) != ESCROW_OK)
 		return ret;
-	ret = p11_tmpl_private_base(p, &t, a, "escrow probe", NULL, 0, 0);
+	ret = p11_tmpl_private_base(p, &t, a, "escrow probe", NULL, 0, 0,
+	    P11_OP_UNWRAP);
 	m.mechanism = u->mech;
 	if (ret == ESCROW_OK) {
 		rv = p->mod->C_UnwrapKey(p->sess, &m, u->kat_kek, blob, bloblen,
 		    t.a, t.n, &h);
-		if (p11_tmpl_modifiable_retry(p, rv, &t)) {
+		if (p11_tmpl_modifiable_retry(p, P11_OP_UNWRAP, rv, &t)) {
 			rv = p->mod->C_UnwrapKey(p->sess, &m, u->kat_kek, blob,
 			    bloblen, t.a, t.n, &h);
-			(void)p11_tmpl_modifiable_retry(p, rv, &t);
+			(void)p11_tmpl_modifiable_retry(p, P11_OP_UNWRAP, rv, &t);
 		}
 		u->probe[a->kclass] = rv == CKR_OK ? CAP_YES : CAP_NO;
 		if (rv != CKR_OK)
@@ -386,11 +391,11 @@ p11_unwrapper_unwrap(struct p11_unwrapper *u, const struct escrow_p11_key *k,
 	}
 	rv = p->mod->C_UnwrapKey(p->sess, &m, u->kek,
 	    (CK_BYTE_PTR)(uintptr_t)k->wrapped, k->wrapped_len, t->a, t->n, out);
-	if (p11_tmpl_modifiable_retry(p, rv, t)) {
+	if (p11_tmpl_modifiable_retry(p, P11_OP_UNWRAP, rv, t)) {
 		rv = p->mod->C_UnwrapKey(p->sess, &m, u->kek,
 		    (CK_BYTE_PTR)(uintptr_t)k->wrapped, k->wrapped_len, t->a,
 		    t->n, out);
-		(void)p11_tmpl_modifiable_retry(p, rv, t);
+		(void)p11_tmpl_modifiable_retry(p, P11_OP_UNWRAP, rv, t);
 	}
 	if (rv != CKR_OK)
 		return p11_fail_rv(err, ESCROW_ERR_UNWRAP, "C_UnwrapKey", rv,

@@ -273,8 +273,10 @@ static const struct alg_case alg_cases[] = {
 	{ 10, ESCROW_P11_CREATE, ESCROW_P11_CREATE, 0 },
 	{ 13, ESCROW_P11_AUTO, ESCROW_P11_UNWRAP, 0x210A },
 	{ 13, ESCROW_P11_TRANSPORT, ESCROW_P11_TRANSPORT, 0x210A },
+	{ 13, ESCROW_P11_UNWRAP, ESCROW_P11_UNWRAP, 0x210A },
 	{ 13, ESCROW_P11_CREATE, ESCROW_P11_CREATE, 0 },
 	{ 14, ESCROW_P11_AUTO, ESCROW_P11_UNWRAP, 0x210A },
+	{ 14, ESCROW_P11_UNWRAP, ESCROW_P11_UNWRAP, 0x210A },
 	{ 14, ESCROW_P11_CREATE, ESCROW_P11_CREATE, 0 },
 	{ 15, ESCROW_P11_AUTO, ESCROW_P11_CREATE, 0 },
 	{ 15, ESCROW_P11_CREATE, ESCROW_P11_CREATE, 0 },
@@ -347,9 +349,15 @@ START_TEST(test_p11_load_each_algorithm_and_strategy)
 			ck_assert_uint_eq(info[i].handle, res.private_handle);
 			ck_assert_int_eq(info[i].sensitive, 1);
 			ck_assert_int_eq(info[i].extractable, 0);
+			/* SoftHSM 2.6.1 refuses MODIFIABLE=false in
+			 * C_UnwrapKey (CKR_ATTRIBUTE_READ_ONLY) but takes
+			 * it in C_CreateObject */
+			ck_assert_int_eq(info[i].modifiable,
+			    res.strategy == ESCROW_P11_CREATE ? 0 : 1);
 		} else {
 			ck_assert_uint_eq(info[i].object_class, 2);
 			ck_assert_uint_eq(info[i].handle, res.public_handle);
+			ck_assert_int_eq(info[i].modifiable, 0);
 		}
 	}
 

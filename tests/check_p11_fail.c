@@ -120,6 +120,10 @@ START_TEST(test_p11_forced_unwrap_ed25519_refused)
 	    "C_UnwrapKey", 0);
 	load_must_fail(&tk, ESCROW_P11_TRANSPORT, ESCROW_ERR_P11_MECHANISM,
 	    "C_UnwrapKey", 0);
+	p11t_key_free(&tk);
+	p11t_key_make(&tk, 16, 1, 1, kw1);
+	load_must_fail(&tk, ESCROW_P11_UNWRAP, ESCROW_ERR_P11_MECHANISM,
+	    "C_UnwrapKey", 0);
 	/* auto without the plaintext key has nothing to fall back to */
 	tk.k.private_key = NULL;
 	load_must_fail(&tk, ESCROW_P11_AUTO, ESCROW_ERR_P11_MECHANISM, NULL, 0);

@@ -155,6 +155,7 @@ struct escrow_p11_object_info {
 	int token;                  /* CKA_TOKEN: 1/0 */
 	int sensitive;              /* 1, 0, or -1 when not applicable */
 	int extractable;            /* 1, 0, or -1 when not applicable */
+	int modifiable;             /* CKA_MODIFIABLE: 1, 0, or -1 */
 };
 
 /*
