@@ -34,7 +34,7 @@ endif
 DEB_PACKAGES := gcc make pkg-config libsodium-dev libssl-dev libqrencode-dev \
 	libzbar-dev libcups2-dev libcairo2-dev libpoppler-glib-dev libp11-kit-dev \
 	libjson-c-dev check valgrind softhsm2 opensc cups cups-client \
-	poppler-utils ldnsutils imagemagick fonts-dejavu-core \
+	poppler-utils ldnsutils imagemagick fonts-dejavu-core expect man-db \
 	libjpeg-dev zbar-tools
 
 PKGS      := libsodium libcrypto libqrencode zbar cairo poppler-glib p11-kit-1 libjpeg
@@ -50,7 +50,7 @@ WARN := -Wall -Wextra -Wshadow -Wvla -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(HARDEN) $(if $(WERROR),-Werror) \
-	-Ilib/include -Ilib -Iprinting $(PKG_CFLAGS) $(CFLAGS) $(SAN) -MMD -MP
+	-Ilib/include -Ilib -Iprinting -Itools $(PKG_CFLAGS) $(CFLAGS) $(SAN) -MMD -MP
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SAN) $(LDFLAGS)
 
 LIB_SRC     := $(sort $(wildcard lib/*.c) $(wildcard printing/*.c))
@@ -63,12 +63,14 @@ TEST_NAMES  := $(patsubst tests/check_%.c,%,$(TEST_SRC))
 LIB_OBJ     := $(LIB_SRC:%.c=$(B)/%.o)
 KEYGEN_OBJ  := $(KEYGEN_SRC:%.c=$(B)/%.o)
 COMBINE_OBJ := $(COMBINE_SRC:%.c=$(B)/%.o)
+TOOL_OBJ    := $(TOOL_SRC:%.c=$(B)/%.o)
 TEST_OBJ    := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/main.o $(B)/tests/testutil.o
 
 LIBESCROW := $(B)/libescrow.a
 PROGRAMS  := $(if $(KEYGEN_SRC),$(B)/escrow-keygen) $(if $(COMBINE_SRC),$(B)/escrow-combine)
 TEST_BIN  := $(B)/tests/check_all
 CT_BIN    := $(B)/tests/ct_check
+HELPER    := $(B)/tests/escrow-testhelper
 
 .PHONY: all check check-run check-asan check-valgrind demo demo-run deps \
 	install clean bench bench-run
@@ -85,13 +87,14 @@ $(LIBESCROW): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(B)/escrow-keygen: $(KEYGEN_OBJ) $(LIBESCROW)
+# tools/*.c: what both tools share on top of the public library.
+$(B)/escrow-keygen: $(KEYGEN_OBJ) $(TOOL_OBJ) $(LIBESCROW)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(KEYGEN_OBJ) $(LIBESCROW) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(KEYGEN_OBJ) $(TOOL_OBJ) $(LIBESCROW) $(PKG_LIBS)
 
-$(B)/escrow-combine: $(COMBINE_OBJ) $(LIBESCROW)
+$(B)/escrow-combine: $(COMBINE_OBJ) $(TOOL_OBJ) $(LIBESCROW)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(COMBINE_OBJ) $(LIBESCROW) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(COMBINE_OBJ) $(TOOL_OBJ) $(LIBESCROW) $(PKG_LIBS)
 
 # ---- tests -----------------------------------------------------------------
 
@@ -117,6 +120,11 @@ $(CT_BIN): $(B)/tests/ct/ct_check.o $(LIBESCROW)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBESCROW) $(PKG_LIBS)
 
+# Test-only: prints secrets on purpose so tests can search for them.
+$(HELPER): $(B)/tests/helpers/testhelper.o $(LIBESCROW)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBESCROW) $(PKG_LIBS)
+
 # PKCS#11 benchmark program, built on demand by tests/bench_p11.sh.
 $(B)/tests/bench/bench_p11: $(B)/tests/bench/bench_p11.o $(LIBESCROW)
 	@$(if $(Q),echo "  LD      $@")
@@ -129,7 +137,7 @@ CT_VALGRIND := valgrind -q --error-exitcode=1 --track-origins=yes
 check: deps
 	$(Q)$(MAKE) --no-print-directory check-run
 
-check-run: all $(TEST_BIN) $(CT_BIN)
+check-run: all $(TEST_BIN) $(CT_BIN) $(HELPER)
 	$(Q)CK_DEFAULT_TIMEOUT=600 $(TEST_WRAP) $(TEST_BIN)
 	$(Q)$(if $(CT_CHECK),echo "constant-time check (valgrind):" && $(CT_VALGRIND) $(CT_BIN),echo "constant-time check skipped in this build (sanitizers and valgrind do not mix)")
 	$(Q)set -e; for t in $(sort $(wildcard tests/t_*.sh)); do \

@@ -1,0 +1,418 @@
+/*
+ * input.c - read the pieces of paper of a restore: scans, envelope files
+ * (binary or text form) and text files of shares, in any mix and order.
+ * Share words are secret: they go straight into the secret share array.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "combine.h"
+#include "escrow_paper.h"
+#include "tool.h"
+
+int
+cb_input_init(struct cb_input *in)
+{
+	memset(in, 0, sizeof *in);
+	in->shares = escrow_secret_alloc(CB_MAX_SHARES * sizeof *in->shares);
+	if (in->shares == NULL) {
+		tool_err("out of secure memory (raise `ulimit -l')");
+		return -1;
+	}
+	return 0;
+}
+
+void
+cb_input_free(struct cb_input *in)
+{
+	escrow_secret_free(in->shares);
+	escrow_chunk_asm_free(in->chunks);
+	free(in->env);
+	memset(in, 0, sizeof *in);
+}
+
+/* Keep one envelope; a second, different one is an error. */
+static int
+set_envelope(struct cb_input *in, uint8_t *env, size_t len, const char *source)
+{
+	if (in->env != NULL) {
+		int same = in->env_len == len && memcmp(in->env, env, len) == 0;
+
+		if (!same) {
+			tool_err("two different envelopes: from %s and from %s",
+			    in->env_source, source);
+			tool_hint("give the pieces of one envelope only");
+		}
+		free(env);
+		return same ? 0 : -1;
+	}
+	in->env = env;
+	in->env_len = len;
+	snprintf(in->env_source, sizeof in->env_source, "%s", source);
+	return 0;
+}
+
+int
+cb_input_add_mnemonic(struct cb_input *in, const char *text, size_t len,
+    const char *source)
+{
+	struct escrow_slip39_diag diag;
+	struct cb_share *s;
+	char *clean = NULL;
+	size_t i, j = 0, start;
+	int rc, ret = -1;
+
+	if (in->nshares == CB_MAX_SHARES) {
+		tool_err("%s: more than %d shares given", source, CB_MAX_SHARES);
+		return -1;
+	}
+	/* drop the word numbers a copy of the sheet's grid may carry */
+	clean = escrow_secret_alloc(len + 1);
+	if (clean == NULL) {
+		tool_err("out of secure memory");
+		return -1;
+	}
+	for (i = 0; i < len;) {
+		int numeric = 1;
+
+		while (i < len && isspace((unsigned char)text[i]))
+			i++;
+		start = i;
+		while (i < len && !isspace((unsigned char)text[i])) {
+			if (!isdigit((unsigned char)text[i]) && text[i] != '.' &&
+			    text[i] != ')' && text[i] != ':')
+				numeric = 0;
+			i++;
+		}
+		if (i == start || numeric)
+			continue;
+		if (j > 0)
+			clean[j++] = ' ';
+		memcpy(clean + j, text + start, i - start);
+		j += i - start;
+	}
+	clean[j] = '\0';
+	s = &in->shares[in->nshares];
+	memset(s, 0, sizeof *s);
+	snprintf(s->source, sizeof s->source, "%s", source);
+	rc = escrow_slip39_mnemonic_parse(clean, s->words, ESCROW_SLIP39_WORDS_MAX,
+	    &s->nwords, &diag);
+	if (rc != ESCROW_OK) {
+		if (rc == ESCROW_ERR_WORD_UNKNOWN)
+			tool_err("share from %s: word %d is not a SLIP-0039 word", source,
+			    diag.word + 1);
+		else
+			tool_err("share from %s: %s", source, escrow_strerror(rc));
+		tool_hint("check that word against the sheet and type it again");
+		escrow_wipe(s, sizeof *s);
+		in->problems++;
+		goto out;
+	}
+	in->nshares++;
+	ret = 0;
+out:
+	escrow_secret_free(clean);
+	return ret;
+}
+
+static int
+add_chunk(struct cb_input *in, const uint8_t *p, size_t len, const char *source)
+{
+	int rc;
+
+	if (in->chunks == NULL) {
+		in->chunks = escrow_chunk_asm_new(NULL);
+		if (in->chunks == NULL) {
+			tool_err("out of memory");
+			return -1;
+		}
+		snprintf(in->chunk_source, sizeof in->chunk_source, "%s", source);
+	}
+	rc = escrow_chunk_asm_add(in->chunks, p, len);
+	if (rc != ESCROW_OK) {
+		tool_err("envelope chunk from %s: %s", source, escrow_strerror(rc));
+		if (rc == ESCROW_ERR_CHUNK_FOREIGN)
+			tool_hint("that page belongs to another envelope: leave it out");
+		in->problems++;
+		return rc == ESCROW_ERR_CHUNK_FOREIGN ? 0 : -1;
+	}
+	in->nchunks++;
+	return 0;
+}
+
+/* A text file: the envelope's text form, chunk payloads, or shares. */
+static int
+read_text(struct cb_input *in, const char *path, const char *text, size_t len)
+{
+	char source[CB_SOURCE_MAX];
+	size_t pos = 0, line = 1;
+
+	if (strstr(text, "ESCROW-ENVELOPE") != NULL ||
+	    strstr(text, "escrow-envelope") != NULL) {
+		uint8_t *env = NULL;
+		size_t env_len;
+		unsigned bad = 0;
+		int rc = escrow_textform_decode(text, len, &env, &env_len, &bad);
+
+		if (rc != ESCROW_OK) {
+			if (bad > 0)
+				tool_err("`%s': envelope text, line %u: %s", path, bad,
+				    escrow_strerror(rc));
+			else
+				tool_err("`%s': envelope text: %s", path, escrow_strerror(rc));
+			tool_hint("compare that line with the envelope sheet and correct it");
+			return -1;
+		}
+		snprintf(source, sizeof source, "`%s' (typed envelope)", path);
+		return set_envelope(in, env, env_len, source);
+	}
+	/*
+	 * Shares: blocks separated by blank lines.  In a block whose every
+	 * line holds 20 or more words, each line is a share; otherwise the
+	 * block is one share (a copy of a sheet's grid).
+	 */
+	while (pos < len) {
+		size_t bstart, bend, p, first = line, lines = 0, words_min = (size_t)-1;
+		int ret = 0;
+
+		/* skip blank lines */
+		while (pos < len) {
+			size_t e = pos;
+			int blank = 1;
+
+			while (e < len && text[e] != '\n') {
+				if (!isspace((unsigned char)text[e]))
+					blank = 0;
+				e++;
+			}
+			if (!blank)
+				break;
+			pos = e < len ? e + 1 : e;
+			line++;
+		}
+		if (pos >= len)
+			break;
+		first = line;
+		bstart = pos;
+		/* the block runs to the next blank line */
+		for (p = pos; p < len;) {
+			size_t e = p, w = 0;
+			int inword = 0, blank = 1;
+
+			while (e < len && text[e] != '\n') {
+				if (!isspace((unsigned char)text[e])) {
+					blank = 0;
+					if (!inword)
+						w++;
+					inword = 1;
+				} else {
+					inword = 0;
+				}
+				e++;
+			}
+			if (blank)
+				break;
+			if (strncmp(text + p, "ESCROW-E1:", 10) == 0) {
+				snprintf(source, sizeof source, "`%s' line %zu", path, line);
+				size_t q = e;
+				while (q > p && isspace((unsigned char)text[q - 1]))
+					q--;
+				if (add_chunk(in, (const uint8_t *)text + p, q - p, source) != 0)
+					ret = -1;
+				w = (size_t)-1;
+			}
+			if (w < words_min)
+				words_min = w;
+			lines++;
+			line++;
+			p = e < len ? e + 1 : e;
+		}
+		bend = p;
+		pos = p;
+		if (words_min == (size_t)-1)
+			continue; /* only chunk lines */
+		if (words_min >= ESCROW_SLIP39_WORDS_MIN) {
+			size_t q = bstart, l = first;
+
+			while (q < bend) {
+				size_t e = q;
+
+				while (e < bend && text[e] != '\n')
+					e++;
+				snprintf(source, sizeof source, "`%s' line %zu", path, l);
+				if (strncmp(text + q, "ESCROW-E1:", 10) != 0 &&
+				    cb_input_add_mnemonic(in, text + q, e - q, source) != 0)
+					ret = -1;
+				q = e + 1;
+				l++;
+			}
+		} else {
+			snprintf(source, sizeof source, "`%s' lines %zu-%zu", path, first,
+			    first + lines - 1);
+			if (cb_input_add_mnemonic(in, text + bstart, bend - bstart, source) != 0)
+				ret = -1;
+		}
+		if (ret != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+read_scan(struct cb_input *in, const char *path)
+{
+	struct escrow_scan_result res;
+	char source[CB_SOURCE_MAX];
+	size_t i, p;
+	int rc, ret = 0;
+
+	memset(&res, 0, sizeof res);
+	rc = escrow_scan_file(path, NULL, &res);
+	if (rc != ESCROW_OK) {
+		tool_err("`%s': %s", path, escrow_strerror(rc));
+		if (rc == ESCROW_ERR_NO_SYMBOL)
+			tool_hint("rescan the page at 300 dpi, flat, with all of the code visible");
+		escrow_scan_result_free(&res);
+		in->problems++;
+		return -1;
+	}
+	for (p = 0; p < res.npages; p++)
+		if (res.pages[p].symbols == 0) {
+			tool_err("`%s' page %u: no QR code could be read", path,
+			    res.pages[p].page);
+			tool_hint("rescan that page at 300 dpi, flat and straight");
+			in->problems++;
+		}
+	for (i = 0; i < res.count; i++) {
+		const struct escrow_scan_payload *it = &res.items[i];
+
+		snprintf(source, sizeof source, "`%s' page %u", path, it->page);
+		switch (escrow_payload_classify(it->data, it->len)) {
+		case ESCROW_PAYLOAD_SHARE:
+			if (cb_input_add_mnemonic(in, (const char *)it->data, it->len,
+			    source) != 0)
+				ret = -1;
+			break;
+		case ESCROW_PAYLOAD_CHUNK:
+			if (add_chunk(in, it->data, it->len, source) != 0)
+				ret = -1;
+			break;
+		default:
+			fprintf(stderr, "%s: %s: a QR code that is not escrow's: ignored\n",
+			    tool_name, source);
+			break;
+		}
+	}
+	escrow_scan_result_free(&res);
+	return ret;
+}
+
+static int
+is_image(const uint8_t *b, size_t len)
+{
+	return (len >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0) ||
+	    (len >= 2 && b[0] == 'P' && (b[1] == '5' || b[1] == '6')) ||
+	    (len >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff) ||
+	    (len >= 5 && memcmp(b, "%PDF-", 5) == 0);
+}
+
+static int
+is_text(const uint8_t *b, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] == 0 || (b[i] < 32 && b[i] != '\n' && b[i] != '\r' &&
+		    b[i] != '\t'))
+			return 0;
+	return 1;
+}
+
+int
+cb_input_file(struct cb_input *in, const char *path)
+{
+	struct escrow_envelope *env = NULL;
+	uint8_t *buf;
+	size_t len;
+	int rc, ret;
+
+	buf = tool_read_file(path, &len, CB_ENVELOPE_MAX);
+	if (buf == NULL) {
+		in->problems++;
+		return -1;
+	}
+	if (is_image(buf, len)) {
+		/* scanned pages may hold shares: wipe our copy of the file */
+		escrow_wipe(buf, len);
+		free(buf);
+		return read_scan(in, path);
+	}
+	rc = escrow_envelope_parse(buf, len, &env);
+	if (rc == ESCROW_OK) {
+		char source[CB_SOURCE_MAX];
+
+		escrow_envelope_free(env);
+		snprintf(source, sizeof source, "`%s'", path);
+		return set_envelope(in, buf, len, source);
+	}
+	if (!is_text(buf, len)) {
+		tool_err("`%s' is neither an envelope, nor a scan (PNG, PNM, JPEG, PDF), "
+		    "nor text: %s", path, escrow_strerror(rc));
+		free(buf);
+		in->problems++;
+		return -1;
+	}
+	ret = read_text(in, path, (const char *)buf, len);
+	escrow_wipe(buf, len);
+	free(buf);
+	if (ret != 0)
+		in->problems++;
+	return ret;
+}
+
+int
+cb_input_envelope_file(struct cb_input *in, const char *path)
+{
+	size_t before = in->nshares;
+	int ret = cb_input_file(in, path);
+
+	if (ret == 0 && in->env == NULL && in->chunks == NULL) {
+		tool_err("--envelope `%s': no envelope found in it", path);
+		return -1;
+	}
+	(void)before;
+	return ret;
+}
+
+int
+cb_input_finish_envelope(struct cb_input *in)
+{
+	uint8_t *env = NULL;
+	size_t len, nmissing = 0, i;
+	unsigned missing[32];
+	int rc;
+
+	if (in->chunks == NULL)
+		return 0;
+	rc = escrow_chunk_asm_finish(in->chunks, &env, &len, missing, 32, &nmissing);
+	if (rc == ESCROW_ERR_CHUNK_MISSING) {
+		if (in->env != NULL)
+			return 0; /* the envelope came whole from elsewhere */
+		fprintf(stderr, "%s: the envelope's QR codes are incomplete: missing chunk%s",
+		    tool_name, nmissing == 1 ? "" : "s");
+		for (i = 0; i < nmissing && i < 32; i++)
+			fprintf(stderr, " %u", missing[i]);
+		fprintf(stderr, "%s\n", nmissing > 32 ? " ..." : "");
+		tool_hint("scan the missing envelope pages too, or give the envelope file "
+		    "or its typed text form");
+		return -1;
+	}
+	if (rc != ESCROW_OK) {
+		tool_err("assembling the envelope from the scanned QR codes (%s ...): %s",
+		    in->chunk_source, escrow_strerror(rc));
+		return -1;
+	}
+	return set_envelope(in, env, len, "the scanned envelope sheets");
+}

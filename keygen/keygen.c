@@ -1,0 +1,470 @@
+/*
+ * keygen.c - escrow-keygen: the generation ceremony.  Generates (or
+ * imports) the keys, a fresh master secret S, the SLIP-0039 shares of S,
+ * the envelope that holds the keys wrapped under S, the public records
+ * and a transcript; optionally loads the keys into an HSM and puts the
+ * sheets on paper; then forgets every secret.
+ *
+ * Secret: S, the passphrase, the shares, the private keys (EVP_PKEY and
+ * their PKCS#8 DER), the PIN.  They never reach a file or the terminal,
+ * except the shares with --shares-out or --pdf, which the operator asked
+ * for.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include "escrow.h"
+#include "escrow_dnssec.h"
+#include "escrow_envelope.h"
+#include "escrow_keys.h"
+#include "escrow_p11.h"
+#include "escrow_slip39.h"
+#include "ceremony.h"
+#include "tool.h"
+
+#define IMPORT_MAX (1u << 20)
+#define CKA_ID_LEN 16
+
+struct opts {
+	int alg;
+	int alg_given;
+	unsigned bits;
+	const char *owner;
+	unsigned long flags;
+	const char *label;
+	unsigned long nkeys;
+	const char *import;
+	struct escrow_shareset set;
+	int single_m, single_n, ngroups, group_threshold;
+	const char *passphrase_file;
+	int entropy;
+	const char *outdir;
+	const char *shares_out;
+	int yes;
+	int pdf;
+	const char *queue;
+	enum escrow_paper_size paper;
+	unsigned long iteration_exponent;
+	struct tool_load_opts load;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: escrow-keygen [-a ALG] [-b BITS] [-n OWNER] [--flags N] [-l LABEL] [--keys K]\n"
+"                     [--import-key FILE] (-m M -N N | --group M/N ... --group-threshold G)\n"
+"                     [--passphrase-file FILE] [--entropy] -o DIR [--shares-out DIR] [--yes]\n"
+"                     [--pdf] [--print QUEUE] [--paper a4|letter]\n"
+"                     [--module PATH|NAME --token URI [--pin-source FILE] [--strategy S]]\n"
+"\n"
+"Generate a DNSSEC signing key outside any HSM, encrypt it under a fresh master\n"
+"secret, split that secret into SLIP-0039 shares, and write the envelope and the\n"
+"public records into DIR.\n"
+"\n"
+"  -a, --algorithm ALG     8 RSASHA256 (default), 10 RSASHA512, 13 ECDSAP256SHA256,\n"
+"                          14 ECDSAP384SHA384, 15 ED25519, 16 ED448 (number or name)\n"
+"  -b, --bits BITS         RSA modulus size: 2048 (default), 3072 or 4096\n"
+"  -n, --owner OWNER       DNSSEC owner name (default \".\", the root)\n"
+"      --flags N           DNSKEY flags (default 257, a key-signing key)\n"
+"  -l, --label LABEL       PKCS#11 label (default K<owner>+<alg>+<tag>; with --keys,\n"
+"                          LABEL-1, LABEL-2, ...)\n"
+"      --keys K            generate a key set of K keys (1..10000, default 1)\n"
+"      --import-key FILE   escrow an existing private key (PEM or DER PKCS#8, or\n"
+"                          traditional RSA/EC PEM) instead of generating one\n"
+"  -m M -N N               M of N shares needed (one group)\n"
+"      --group M/N         a group of N custodians of whom M are needed (repeat)\n"
+"      --group-threshold G groups needed (with --group; default: all groups)\n"
+"      --iteration-exponent E  SLIP-0039 passphrase stretching (default 1)\n"
+"      --passphrase-file FILE  SLIP-0039 passphrase from FILE (first line);\n"
+"                          otherwise asked twice on a terminal, empty when none\n"
+"      --entropy           mix in extra entropy typed at the terminal (dice or hex)\n"
+"  -o, --output DIR        where the envelope and public records go (made 0700)\n"
+"      --shares-out DIR    also write each share to DIR/share-G-M.txt (0600):\n"
+"                          for tests and demos only, shares belong on paper\n"
+"      --pdf               write every sheet as PDF into DIR (share-G-M.pdf,\n"
+"                          envelope.pdf, public.pdf): share sheets hold secrets\n"
+"      --print QUEUE       print every sheet on the CUPS queue (CUPS_SERVER is honoured)\n"
+"      --paper SIZE        a4 (default) or letter\n"
+"      --module PATH|NAME  PKCS#11 module (path, or a p11-kit module name) to load\n"
+"                          the new keys into\n"
+"      --token URI         the token, as a PKCS#11 URI (pkcs11:token=...)\n"
+"      --pin-source FILE   the user PIN from FILE (otherwise asked without echo)\n"
+"      --strategy S        auto (default), unwrap, transport or create\n"
+"  -y, --yes               do not ask for confirmations or wait between sheets\n"
+"  -h, --help              this help\n"
+"\n"
+"Exit status: 0 success, 1 failure (nothing is left half-written), 2 usage.\n"
+"See escrow-keygen(1).\n");
+}
+
+static int
+parse_alg(const char *s, int *alg)
+{
+	static const struct { const char *name; int alg; } names[] = {
+		{ "RSASHA256", 8 }, { "RSASHA512", 10 }, { "ECDSAP256SHA256", 13 },
+		{ "ECDSAP384SHA384", 14 }, { "ED25519", 15 }, { "ED448", 16 },
+	};
+	unsigned long v;
+	size_t i;
+
+	if (tool_parse_uint(s, 0, 255, &v) == 0) {
+		if (!escrow_keys_alg_supported((int)v))
+			return -1;
+		*alg = (int)v;
+		return 0;
+	}
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcasecmp(s, names[i].name) == 0) {
+			*alg = names[i].alg;
+			return 0;
+		}
+	return -1;
+}
+
+enum {
+	OPT_FLAGS = 256, OPT_KEYS, OPT_IMPORT, OPT_GROUP, OPT_GROUP_THRESHOLD,
+	OPT_PASSFILE, OPT_ENTROPY, OPT_SHARES_OUT, OPT_PDF, OPT_PRINT, OPT_PAPER,
+	OPT_MODULE, OPT_TOKEN, OPT_PIN_SOURCE, OPT_STRATEGY, OPT_ITER,
+};
+
+static const struct option longopts[] = {
+	{ "algorithm", required_argument, NULL, 'a' },
+	{ "bits", required_argument, NULL, 'b' },
+	{ "owner", required_argument, NULL, 'n' },
+	{ "flags", required_argument, NULL, OPT_FLAGS },
+	{ "label", required_argument, NULL, 'l' },
+	{ "keys", required_argument, NULL, OPT_KEYS },
+	{ "import-key", required_argument, NULL, OPT_IMPORT },
+	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "group-threshold", required_argument, NULL, OPT_GROUP_THRESHOLD },
+	{ "iteration-exponent", required_argument, NULL, OPT_ITER },
+	{ "passphrase-file", required_argument, NULL, OPT_PASSFILE },
+	{ "entropy", no_argument, NULL, OPT_ENTROPY },
+	{ "output", required_argument, NULL, 'o' },
+	{ "shares-out", required_argument, NULL, OPT_SHARES_OUT },
+	{ "pdf", no_argument, NULL, OPT_PDF },
+	{ "print", required_argument, NULL, OPT_PRINT },
+	{ "paper", required_argument, NULL, OPT_PAPER },
+	{ "module", required_argument, NULL, OPT_MODULE },
+	{ "token", required_argument, NULL, OPT_TOKEN },
+	{ "pin-source", required_argument, NULL, OPT_PIN_SOURCE },
+	{ "strategy", required_argument, NULL, OPT_STRATEGY },
+	{ "yes", no_argument, NULL, 'y' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", tool_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry `%s --help'.\n", tool_name);
+	return TOOL_EXIT_USAGE;
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int
+parse_args(int argc, char **argv, struct opts *o)
+{
+	unsigned long v;
+	int c, s;
+
+	memset(o, 0, sizeof *o);
+	o->alg = ESCROW_ALG_RSASHA256;
+	o->owner = ".";
+	o->flags = ESCROW_DNSSEC_FLAGS_KSK;
+	o->nkeys = 1;
+	o->iteration_exponent = ESCROW_SLIP39_DEFAULT_ITERATION_EXPONENT;
+	o->paper = ESCROW_PAPER_A4;
+	o->load.strategy = ESCROW_P11_AUTO;
+	while ((c = getopt_long(argc, argv, "a:b:n:l:m:N:o:yh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (parse_alg(optarg, &o->alg) != 0)
+				return bad_usage("unsupported algorithm `%s' (8, 10, 13, 14, 15 or 16)", optarg);
+			o->alg_given = 1;
+			break;
+		case 'b':
+			if (tool_parse_uint(optarg, 1, 65536, &v) != 0 ||
+			    (v != 2048 && v != 3072 && v != 4096))
+				return bad_usage("-b `%s': RSA sizes are 2048, 3072 and 4096", optarg);
+			o->bits = (unsigned)v;
+			break;
+		case 'n': o->owner = optarg; break;
+		case OPT_FLAGS:
+			if (tool_parse_uint(optarg, 0, 65535, &o->flags) != 0)
+				return bad_usage("--flags `%s': a number from 0 to 65535", optarg);
+			break;
+		case 'l': o->label = optarg; break;
+		case OPT_KEYS:
+			if (tool_parse_uint(optarg, 1, ESCROW_ENVELOPE_MAX_KEYS, &o->nkeys) != 0)
+				return bad_usage("--keys `%s': a number from 1 to 10000", optarg);
+			break;
+		case OPT_IMPORT: o->import = optarg; break;
+		case 'm':
+			if (tool_parse_uint(optarg, 1, 16, &v) != 0)
+				return bad_usage("-m `%s': a threshold from 1 to 16", optarg);
+			o->single_m = (int)v;
+			break;
+		case 'N':
+			if (tool_parse_uint(optarg, 1, 16, &v) != 0)
+				return bad_usage("-N `%s': a share count from 1 to 16", optarg);
+			o->single_n = (int)v;
+			break;
+		case OPT_GROUP:
+			if (o->ngroups == ESCROW_SHARESET_MAX_GROUPS)
+				return bad_usage("--group `%s': at most 16 groups", optarg);
+			if (tool_parse_group(optarg, &o->set.groups[o->ngroups].threshold,
+			    &o->set.groups[o->ngroups].count) != 0)
+				return bad_usage("--group `%s': write M/N with 1 <= M <= N <= 16", optarg);
+			o->ngroups++;
+			break;
+		case OPT_GROUP_THRESHOLD:
+			if (tool_parse_uint(optarg, 1, 16, &v) != 0)
+				return bad_usage("--group-threshold `%s': a number from 1 to 16", optarg);
+			o->group_threshold = (int)v;
+			break;
+		case OPT_ITER:
+			if (tool_parse_uint(optarg, 0, 15, &o->iteration_exponent) != 0)
+				return bad_usage("--iteration-exponent `%s': 0 to 15", optarg);
+			break;
+		case OPT_PASSFILE: o->passphrase_file = optarg; break;
+		case OPT_ENTROPY: o->entropy = 1; break;
+		case 'o': o->outdir = optarg; break;
+		case OPT_SHARES_OUT: o->shares_out = optarg; break;
+		case OPT_PDF: o->pdf = 1; break;
+		case OPT_PRINT: o->queue = optarg; break;
+		case OPT_PAPER:
+			if (tool_paper_parse(optarg, &o->paper) != 0)
+				return bad_usage("--paper `%s': a4 or letter", optarg);
+			break;
+		case OPT_MODULE: o->load.module = optarg; break;
+		case OPT_TOKEN: o->load.token = optarg; break;
+		case OPT_PIN_SOURCE: o->load.pin_source = optarg; break;
+		case OPT_STRATEGY:
+			s = escrow_p11_strategy_parse(optarg);
+			if (s < 0)
+				return bad_usage("--strategy `%s': auto, unwrap, transport or create", optarg);
+			o->load.strategy = s;
+			break;
+		case 'y': o->yes = 1; break;
+		case 'h': usage(stdout); return TOOL_EXIT_OK;
+		default: usage(stderr); return TOOL_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return bad_usage("unexpected argument `%s'", argv[optind]);
+	if (o->outdir == NULL)
+		return bad_usage("%s", "-o DIR is required: where the envelope and records go");
+	if ((o->single_m || o->single_n) && o->ngroups)
+		return bad_usage("%s", "use either -m/-N or --group, not both");
+	if (o->ngroups == 0) {
+		if (!o->single_m || !o->single_n)
+			return bad_usage("%s", "say how to split: -m M -N N, or --group M/N ...");
+		if (o->single_m > o->single_n)
+			return bad_usage("%s", "-m must not exceed -N");
+		if (o->single_m == 1 && o->single_n > 1)
+			return bad_usage("%s", "1-of-N is not allowed by SLIP-0039: "
+			    "every share would be the secret itself; use -m 1 -N 1 or M >= 2");
+		o->set.group_count = 1;
+		o->set.group_threshold = 1;
+		o->set.groups[0].threshold = (uint8_t)o->single_m;
+		o->set.groups[0].count = (uint8_t)o->single_n;
+	} else {
+		o->set.group_count = (uint8_t)o->ngroups;
+		o->set.group_threshold = (uint8_t)(o->group_threshold ? o->group_threshold :
+		    o->ngroups);
+		if (o->set.group_threshold > o->set.group_count)
+			return bad_usage("%s", "--group-threshold exceeds the number of groups");
+	}
+	if (o->group_threshold && !o->ngroups)
+		return bad_usage("%s", "--group-threshold goes with --group");
+	o->set.iteration_exponent = (uint8_t)o->iteration_exponent;
+	if (escrow_slip39_shareset_check(&o->set) != ESCROW_OK)
+		return bad_usage("%s", "invalid share layout: a group with threshold 1 must "
+		    "have 1 member, and every M <= N <= 16");
+	if (o->import != NULL && o->nkeys != 1)
+		return bad_usage("%s", "--import-key escrows one key: drop --keys");
+	if (o->import != NULL && o->bits != 0)
+		return bad_usage("%s", "--import-key takes the key's own size: drop -b");
+	if (o->bits != 0 && o->alg != ESCROW_ALG_RSASHA256 && o->alg != ESCROW_ALG_RSASHA512)
+		return bad_usage("%s", "-b applies to RSA (algorithms 8 and 10) only");
+	if ((o->load.module != NULL) != (o->load.token != NULL))
+		return bad_usage("%s", "--module and --token go together");
+	if (o->load.pin_source != NULL && o->load.module == NULL)
+		return bad_usage("%s", "--pin-source goes with --module and --token");
+	return -1;
+}
+
+/* One key: generated or imported, with its PKCS#8 DER in secret memory. */
+struct newkey {
+	EVP_PKEY *pkey;
+	uint8_t *pkcs8;
+	size_t pkcs8_len;
+	struct escrow_dnskey dnskey;
+	char label[ESCROW_ENVELOPE_MAX_FIELD + 1];
+	uint8_t id[CKA_ID_LEN];
+};
+
+static int
+make_key(const struct opts *o, size_t i, struct newkey *k)
+{
+	uint8_t pub[ESCROW_KEYS_PUBKEY_MAX], rdata[4 + ESCROW_KEYS_PUBKEY_MAX];
+	uint8_t digest[SHA256_DIGEST_LENGTH], *data = NULL;
+	char keyfile[ESCROW_DNSSEC_NAME_TEXT_MAX + 32];
+	size_t publen, rlen, dlen = 0;
+	/* an imported key says its own algorithm unless -a was given */
+	int alg = o->import != NULL && !o->alg_given ? 0 : o->alg, rc;
+
+	if (o->import != NULL) {
+		data = tool_read_file(o->import, &dlen, IMPORT_MAX);
+		if (data == NULL)
+			return -1;
+		rc = escrow_keys_import(data, dlen, &alg, &k->pkey);
+		escrow_wipe(data, dlen);
+		free(data);
+		if (rc != ESCROW_OK) {
+			tool_err("`%s': %s", o->import, escrow_strerror(rc));
+			if (rc == ESCROW_ERR_ALGORITHM)
+				tool_hint("escrow takes RSA 2048/3072/4096 with exponent 65537 "
+				    "(algorithms 8, 10), P-256 (13), P-384 (14), Ed25519 (15) and "
+				    "Ed448 (16)%s", o->alg_given ? "; check -a" : "");
+			return -1;
+		}
+	} else {
+		rc = escrow_keys_generate(alg, o->bits, &k->pkey);
+		if (rc != ESCROW_OK) {
+			tool_err("generating key %zu: %s", i + 1, escrow_strerror(rc));
+			return -1;
+		}
+	}
+	if ((rc = escrow_keys_pkcs8_len(k->pkey, &k->pkcs8_len)) != ESCROW_OK)
+		goto fail;
+	k->pkcs8 = escrow_secret_alloc(k->pkcs8_len);
+	if (k->pkcs8 == NULL) {
+		rc = ESCROW_ERR_NOMEM;
+		goto fail;
+	}
+	if ((rc = escrow_keys_pkcs8_write(k->pkey, k->pkcs8, k->pkcs8_len,
+	    &k->pkcs8_len)) != ESCROW_OK ||
+	    (rc = escrow_keys_dnskey_pub(k->pkey, alg, pub, sizeof pub, &publen)) != ESCROW_OK ||
+	    (rc = escrow_dnssec_dnskey_init(&k->dnskey, o->owner, (uint16_t)o->flags,
+	    alg, pub, publen)) != ESCROW_OK ||
+	    (rc = escrow_dnssec_dnskey_rdata(&k->dnskey, rdata, sizeof rdata, &rlen)) != ESCROW_OK ||
+	    (rc = escrow_dnssec_keyfile_name(&k->dnskey, keyfile, sizeof keyfile)) != ESCROW_OK)
+		goto fail;
+	/* CKA_ID: the first 16 bytes of SHA-256 of the DNSKEY RDATA, stable
+	 * for the key, so a second load of the same key finds the first */
+	SHA256(rdata, rlen, digest);
+	memcpy(k->id, digest, CKA_ID_LEN);
+	if (o->label == NULL)
+		snprintf(k->label, sizeof k->label, "%.*s", (int)(strlen(keyfile) - 4), keyfile);
+	else if (o->nkeys == 1)
+		snprintf(k->label, sizeof k->label, "%s", o->label);
+	else
+		snprintf(k->label, sizeof k->label, "%s-%zu", o->label, i + 1);
+	return 0;
+fail:
+	if (rc == ESCROW_ERR_NAME)
+		tool_err("owner name `%s': %s", o->owner, escrow_strerror(rc));
+	else
+		tool_err("key %zu: %s", i + 1, escrow_strerror(rc));
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct tool_ceremony c;
+	struct tool_ceremony_key *ck = NULL;
+	struct newkey *keys = NULL;
+	uint8_t owner[ESCROW_DNSSEC_NAME_MAX];
+	size_t i, olen, made = 0;
+	int rc, status = TOOL_EXIT_FAIL;
+
+	tool_name = "escrow-keygen";
+	rc = parse_args(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	if (escrow_harden_process() != ESCROW_OK) {
+		tool_err("cannot harden the process (core dumps off, umask 077)");
+		return TOOL_EXIT_FAIL;
+	}
+	if (escrow_dnssec_name_from_text(o.owner, owner, &olen) != ESCROW_OK) {
+		tool_err("owner name `%s': %s", o.owner, escrow_strerror(ESCROW_ERR_NAME));
+		tool_hint("write a DNS name such as `example.com.' or `.' for the root");
+		return TOOL_EXIT_USAGE;
+	}
+	keys = calloc(o.nkeys, sizeof *keys);
+	ck = calloc(o.nkeys, sizeof *ck);
+	if (keys == NULL || ck == NULL) {
+		tool_err("out of memory for %lu keys", o.nkeys);
+		goto out;
+	}
+	for (made = 0; made < o.nkeys; made++) {
+		if (o.nkeys > 1 && isatty(STDERR_FILENO))
+			fprintf(stderr, "\rgenerating keys: %zu/%lu", made + 1, o.nkeys);
+		if (make_key(&o, made, &keys[made]) != 0)
+			goto out;
+		ck[made].pub.label = (const uint8_t *)keys[made].label;
+		ck[made].pub.label_len = strlen(keys[made].label);
+		ck[made].pub.id = keys[made].id;
+		ck[made].pub.id_len = CKA_ID_LEN;
+		ck[made].pub.owner = owner;
+		ck[made].pub.owner_len = olen;
+		ck[made].pub.flags = keys[made].dnskey.flags;
+		ck[made].pub.algorithm = keys[made].dnskey.algorithm;
+		ck[made].pub.pubkey = keys[made].dnskey.pubkey;
+		ck[made].pub.pubkey_len = keys[made].dnskey.pubkey_len;
+		ck[made].pkcs8 = keys[made].pkcs8;
+		ck[made].pkcs8_len = keys[made].pkcs8_len;
+		ck[made].pkey = keys[made].pkey;
+	}
+	if (o.nkeys > 1 && isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+
+	memset(&c, 0, sizeof c);
+	c.outdir = o.outdir;
+	c.shares_out = o.shares_out;
+	c.paper.pdf = o.pdf;
+	c.paper.queue = o.queue;
+	c.paper.yes = o.yes;
+	c.paper.paper = o.paper;
+	c.paper.dir = o.outdir;
+	c.passphrase_file = o.passphrase_file;
+	c.interactive = !o.yes;
+	c.entropy = o.entropy;
+	c.set = o.set;
+	c.keys = ck;
+	c.nkeys = o.nkeys;
+	c.title = "escrow-keygen transcript";
+	c.load = o.load.module != NULL ? &o.load : NULL;
+	if (tool_ceremony_run(&c) == 0)
+		status = TOOL_EXIT_OK;
+out:
+	for (i = 0; keys != NULL && i < made + (made < o.nkeys); i++) {
+		EVP_PKEY_free(keys[i].pkey);
+		escrow_secret_free(keys[i].pkcs8);
+	}
+	free(keys);
+	free(ck);
+	return status;
+}

@@ -1,0 +1,53 @@
+# tests/lib.sh - shared by the end-to-end tests (tests/t_*.sh): a work
+# directory removed on exit, SoftHSM tokens, and assertions that say what
+# failed.  Sourced, not run.
+set -eu
+B=${B:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=$top/$B
+keygen=$bin/escrow-keygen
+combine=$bin/escrow-combine
+module=/usr/lib/softhsm/libsofthsm2.so
+work=$(mktemp -d "${TMPDIR:-/tmp}/escrow-e2e-XXXXXX")
+passed=0
+failed=0
+trap 'rm -rf "$work"' EXIT INT TERM
+
+# ok NAME: a passed check; bad NAME DETAIL: a failed one (the run goes on).
+ok() { passed=$((passed + 1)); printf '  ok   %s\n' "$1"; }
+bad() { failed=$((failed + 1)); printf '  FAIL %s\n' "$1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/       /' | head -n 30; }
+
+# expect_rc WANT NAME CMD...: run CMD, keep its output in $work/last.log, check its exit code.
+expect_rc() {
+	want=$1; name=$2; shift 2
+	set +e
+	"$@" >"$work/last.log" 2>&1
+	rc=$?
+	set -e
+	if [ "$rc" = "$want" ]; then ok "$name"; else bad "$name (exit $rc, wanted $want)" "$(cat "$work/last.log")"; fi
+}
+
+# expect_out PATTERN NAME: the last command's output matches the grep -E pattern.
+expect_out() {
+	if grep -Eq -- "$1" "$work/last.log"; then ok "$2"; else bad "$2 (no /$1/ in the output)" "$(cat "$work/last.log")"; fi
+}
+
+# softhsm DIR LABEL PIN: a fresh token directory with one token.
+softhsm() {
+	mkdir -p "$1/tokens"
+	printf 'directories.tokendir = %s\nobjectstore.backend = file\n' "$1/tokens" >"$1/softhsm2.conf"
+	SOFTHSM2_CONF=$1/softhsm2.conf softhsm2-util --init-token --free --label "$2" \
+		--pin "$3" --so-pin 12345678 >/dev/null
+	printf '%s\n' "$3" >"$1/pin"
+}
+
+# objects DIR LABEL PIN: how many objects the token holds.
+objects() {
+	SOFTHSM2_CONF=$1/softhsm2.conf pkcs11-tool --module "$module" --token-label "$2" \
+		--login --pin "$3" --list-objects 2>/dev/null | grep -c 'Object;' || true
+}
+
+finish() {
+	echo "$(basename "$0" .sh): $passed passed, $failed failed"
+	[ "$failed" = 0 ]
+}

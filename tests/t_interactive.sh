@@ -1,0 +1,47 @@
+#!/bin/sh
+# Typing shares at the terminal, driven through a pseudo-terminal by
+# expect: an unknown word is refused at once and typed again, a
+# mistyped (but real) word is found by the checksum, the single
+# correction that matches the envelope is offered and accepted, and the
+# tool says how many shares it still needs.
+. "$(dirname "$0")/lib.sh"
+
+"$keygen" -a 15 -m 2 -N 3 -o "$work/out" --shares-out "$work/shares" --yes >/dev/null
+env=$(ls "$work/out"/*.escrow)
+one=$(cat "$work/shares/share-1-1.txt")
+two=$(cat "$work/shares/share-1-3.txt")
+# share two with word 7 replaced by another real word: a typing mistake
+w7=$(echo "$two" | cut -d' ' -f7)
+if [ "$w7" = academic ]; then other=acid; else other=academic; fi
+two_bad=$(echo "$two" | awk -v o="$other" '{ $7 = o; print }')
+first10=$(echo "$one" | cut -d' ' -f1-10)
+rest=$(echo "$one" | cut -d' ' -f11-)
+
+cat >"$work/drive.exp" <<EXP
+set timeout 20
+log_user 1
+spawn $combine verify --envelope $env
+expect "share 1, word 1>"
+send "$first10 xyzzy\r"
+expect "word 11 is not a SLIP-0039 word" { } timeout { exit 11 }
+expect "share 1, word 11>"
+send "$rest\r"
+expect "accepted: group 1, member 1" { } timeout { exit 12 }
+expect "1 of the 2 shares needed"
+expect "share 2, word 1>"
+send "$two_bad\r"
+expect "the mistake is probably in word" { } timeout { exit 13 }
+expect -re "change word 7 from .$other. to .$w7.\\\\? \\\\\[y/N\\\\\]" { } timeout { exit 14 }
+send "y\r"
+expect "accepted: group 1, member 3" { } timeout { exit 15 }
+expect "SLIP-0039 passphrase" { } timeout { exit 16 }
+sleep 0.2
+send "\r"
+expect "The master secret restores the envelope" { } timeout { exit 17 }
+expect eof
+catch wait result
+exit [lindex \$result 3]
+EXP
+expect_rc 0 "typing two shares with two mistakes" expect -f "$work/drive.exp"
+expect_out "Read aloud" "the records are printed at the end"
+finish

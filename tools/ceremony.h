@@ -1,0 +1,52 @@
+/*
+ * ceremony.h - the second half of a generation ceremony, shared by
+ * escrow-keygen and escrow-combine reshare: given the keys, make a fresh
+ * master secret and its shares, seal the envelope and read it back, write
+ * the envelope and public records, put the shares on paper (or in files
+ * when asked), optionally load the HSM, and write the transcript.
+ *
+ * Secret: the master secret, the passphrase, the shares, the PKCS#8 DER
+ * and EVP_PKEYs of the keys.  Nothing secret is written unless the
+ * operator asked (--shares-out, --pdf).
+ */
+#ifndef ESCROW_TOOL_CEREMONY_H
+#define ESCROW_TOOL_CEREMONY_H
+
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+#include "escrow_envelope.h"
+#include "load.h"
+#include "paper.h"
+
+struct tool_ceremony_key {
+	struct escrow_envelope_key pub; /* public fields (wrapped ignored) */
+	const uint8_t *pkcs8;           /* SECRET */
+	size_t pkcs8_len;
+	EVP_PKEY *pkey;                 /* SECRET, for loading an HSM; may be NULL */
+};
+
+struct tool_ceremony {
+	const char *outdir;
+	const char *shares_out;          /* NULL: shares only on paper */
+	struct tool_paper_opts paper;    /* pdf / queue / yes / size */
+	const char *passphrase_file;
+	int interactive;                 /* may ask on the terminal */
+	int entropy;                     /* --entropy */
+	struct escrow_shareset set;      /* thresholds in, identifier out */
+	const struct tool_ceremony_key *keys;
+	size_t nkeys;
+	const char *title;               /* first transcript line */
+	const char *note;                /* extra transcript lines, or NULL */
+	const struct tool_load_opts *load; /* NULL: no HSM */
+};
+
+/* Run it.  0 success, -1 failure (reason printed, files removed unless
+ * the escrow was already complete). */
+int tool_ceremony_run(struct tool_ceremony *c);
+
+/* "Share set 123 ...: 3 of 5 shares needed" */
+void tool_describe_set(const struct escrow_shareset *set, struct tool_buf *b);
+
+#endif

@@ -1,0 +1,184 @@
+/*
+ * secrets.c - passphrases, PINs, entropy and shares for the tools.  Every
+ * buffer here is secret memory and is wiped on every path.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "secrets.h"
+#include "tool.h"
+
+static int
+printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s < 32 || *s > 126)
+			return 0;
+	return 1;
+}
+
+char *
+tool_passphrase(const char *file, int interactive, int twice)
+{
+	char *p = NULL, *again = NULL;
+
+	if (file != NULL) {
+		p = tool_read_secret_file(file, TOOL_PASSPHRASE_MAX);
+		if (p == NULL)
+			return NULL;
+	} else if (interactive && tool_have_tty()) {
+		p = tool_prompt_secret("SLIP-0039 passphrase (Enter for none): ",
+		    TOOL_PASSPHRASE_MAX);
+		if (p == NULL) {
+			tool_err("no passphrase read from the terminal");
+			return NULL;
+		}
+		if (twice) {
+			again = tool_prompt_secret("The same passphrase again: ",
+			    TOOL_PASSPHRASE_MAX);
+			if (again == NULL || strcmp(p, again) != 0) {
+				tool_err("the two passphrases differ");
+				tool_hint("run again and type the same passphrase twice");
+				escrow_secret_free(again);
+				escrow_secret_free(p);
+				return NULL;
+			}
+			escrow_secret_free(again);
+		}
+	} else {
+		p = escrow_secret_alloc(1);
+		if (p == NULL) {
+			tool_err("out of secure memory");
+			return NULL;
+		}
+		p[0] = '\0';
+	}
+	if (!printable(p)) {
+		tool_err("the passphrase%s%s%s has characters outside printable ASCII",
+		    file != NULL ? " in `" : "", file != NULL ? file : "",
+		    file != NULL ? "'" : "");
+		tool_hint("SLIP-0039 passphrases use ASCII 32..126 only");
+		escrow_secret_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+char *
+tool_pin(const char *file, const char *token)
+{
+	char prompt[512];
+	char *pin;
+
+	if (file != NULL)
+		return tool_read_secret_file(file, TOOL_PIN_MAX);
+	if (!tool_have_tty()) {
+		tool_err("no PIN: give --pin-source FILE or run on a terminal");
+		return NULL;
+	}
+	snprintf(prompt, sizeof prompt, "User PIN for token %s: ", token);
+	pin = tool_prompt_secret(prompt, TOOL_PIN_MAX);
+	if (pin == NULL)
+		tool_err("no PIN read from the terminal");
+	return pin;
+}
+
+int
+tool_master_secret(uint8_t S[32], int extra_entropy)
+{
+	crypto_generichash_state *st = NULL;
+	uint8_t *key = NULL;
+	char *line = NULL;
+	size_t typed = 0;
+	int ret = -1;
+
+	if (!extra_entropy) {
+		escrow_random(S, 32);
+		return 0;
+	}
+	if (!tool_have_tty()) {
+		tool_err("--entropy needs a terminal to type on");
+		return -1;
+	}
+	key = escrow_secret_alloc(32);
+	line = escrow_secret_alloc(1024);
+	st = escrow_secret_alloc(sizeof *st);
+	if (key == NULL || line == NULL || st == NULL) {
+		tool_err("out of secure memory");
+		goto out;
+	}
+	escrow_random(key, 32);
+	crypto_generichash_init(st, key, 32, 32);
+	crypto_generichash_update(st, (const uint8_t *)"escrow v1 entropy", 17);
+	fprintf(stderr, "Type dice rolls or hex, any number of lines; an empty line ends.\n"
+	    "What you type is mixed with the system's random numbers, never used alone.\n");
+	for (;;) {
+		if (tool_prompt_secret_into(line, 1024, "entropy> ") != 0)
+			break;
+		if (line[0] == '\0')
+			break;
+		typed += strlen(line);
+		crypto_generichash_update(st, (const uint8_t *)line, strlen(line) + 1);
+	}
+	crypto_generichash_final(st, S, 32);
+	fprintf(stderr, "%zu characters of extra entropy mixed in.\n", typed);
+	ret = 0;
+out:
+	escrow_secret_free(st);
+	escrow_secret_free(line);
+	escrow_secret_free(key);
+	return ret;
+}
+
+void
+tool_shares_free(struct tool_shares *sh)
+{
+	escrow_secret_free(sh->s);
+	sh->s = NULL;
+	sh->n = 0;
+}
+
+int
+tool_split(const uint8_t S[32], const char *passphrase,
+    struct escrow_shareset *set, struct tool_shares *sh)
+{
+	int ret;
+
+	sh->s = escrow_secret_alloc(ESCROW_SLIP39_MAX_SHARES * sizeof *sh->s);
+	if (sh->s == NULL) {
+		tool_err("out of secure memory for the shares");
+		return -1;
+	}
+	ret = escrow_slip39_split(S, 32, passphrase, set, sh->s,
+	    ESCROW_SLIP39_MAX_SHARES, &sh->n);
+	if (ret != ESCROW_OK) {
+		tool_err("splitting the master secret: %s", escrow_strerror(ret));
+		tool_shares_free(sh);
+		return -1;
+	}
+	return 0;
+}
+
+int
+tool_parse_group(const char *s, uint8_t *threshold, uint8_t *count)
+{
+	unsigned long m, n;
+	char buf[16], *slash;
+
+	if (strlen(s) >= sizeof buf)
+		return -1;
+	memcpy(buf, s, strlen(s) + 1);
+	slash = strchr(buf, '/');
+	if (slash == NULL)
+		return -1;
+	*slash = '\0';
+	if (tool_parse_uint(buf, 1, 16, &m) != 0 ||
+	    tool_parse_uint(slash + 1, 1, 16, &n) != 0 || m > n)
+		return -1;
+	*threshold = (uint8_t)m;
+	*count = (uint8_t)n;
+	return 0;
+}

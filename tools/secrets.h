@@ -1,0 +1,52 @@
+/*
+ * secrets.h - the tools' handling of the ceremony's secrets: passphrase
+ * and PIN input, extra entropy, the master secret, and a set of shares
+ * kept in secret memory.
+ */
+#ifndef ESCROW_TOOL_SECRETS_H
+#define ESCROW_TOOL_SECRETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "escrow_slip39.h"
+
+#define TOOL_PASSPHRASE_MAX 1024
+#define TOOL_PIN_MAX 256
+
+/*
+ * The SLIP-0039 passphrase: from file (first line), else asked twice on
+ * the terminal when interactive, else empty.  Printable ASCII only.
+ * Returns secret memory (free with escrow_secret_free), NULL on failure.
+ */
+char *tool_passphrase(const char *file, int interactive, int twice);
+
+/* A PIN from a file or a no-echo prompt; NULL on failure (reason printed). */
+char *tool_pin(const char *file, const char *token);
+
+/*
+ * Fill S (32 bytes, secret) from the CSPRNG; with extra_entropy, read lines
+ * of dice rolls or hex typed at the terminal until an empty line and mix
+ * them in with a keyed hash (the CSPRNG output is the key, so typed input
+ * can never weaken S).
+ */
+int tool_master_secret(uint8_t S[32], int extra_entropy);
+
+/* Shares of one split, in secret memory. */
+struct tool_shares {
+	struct escrow_slip39_share *s; /* secret memory */
+	size_t n;
+};
+void tool_shares_free(struct tool_shares *sh);
+
+/*
+ * Split S with set (thresholds and counts in; identifier out) and
+ * passphrase, into sh.  Prints the reason on failure.
+ */
+int tool_split(const uint8_t S[32], const char *passphrase,
+    struct escrow_shareset *set, struct tool_shares *sh);
+
+/* Parse "M/N" into threshold and count. */
+int tool_parse_group(const char *s, uint8_t *threshold, uint8_t *count);
+
+#endif
