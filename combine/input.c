@@ -273,18 +273,18 @@ read_scan(struct cb_input *in, const char *path)
 	if (rc != ESCROW_OK) {
 		tool_err("`%s': %s", path, escrow_strerror(rc));
 		if (rc == ESCROW_ERR_NO_SYMBOL)
-			tool_hint("rescan the page at 300 dpi, flat, with all of the code visible");
+			tool_hint("rescan the page at 300 dpi, flat, with all of the code "
+			    "visible (a typed-text page of the envelope sheets has no code: "
+			    "leave it out, its QR pages carry the same data)");
 		escrow_scan_result_free(&res);
 		in->problems++;
 		return -1;
 	}
 	for (p = 0; p < res.npages; p++)
-		if (res.pages[p].symbols == 0) {
-			tool_err("`%s' page %u: no QR code could be read", path,
-			    res.pages[p].page);
-			tool_hint("rescan that page at 300 dpi, flat and straight");
-			in->problems++;
-		}
+		if (res.pages[p].symbols == 0)
+			fprintf(stderr, "%s: `%s' page %u: no QR code (expected on the "
+			    "envelope's typed-text pages; otherwise rescan that page)\n",
+			    tool_name, path, res.pages[p].page);
 	for (i = 0; i < res.count; i++) {
 		const struct escrow_scan_payload *it = &res.items[i];
 

@@ -306,7 +306,7 @@ cb_restore(struct cb_input *in, const char *passphrase_file, int interactive,
 	if (tool_records_build(r->env, &r->rec) != 0)
 		return -1;
 	r->have_rec = 1;
-	fprintf(stderr, "%s: envelope %s\n  fingerprint %s\n  words: %s\n", tool_name,
+	fprintf(stderr, "%s: envelope from %s\n  fingerprint %s\n  words: %s\n", tool_name,
 	    in->env_source, r->rec.fp_hex, r->rec.fp_words);
 
 	for (i = 0; i < in->nshares; i++)

@@ -46,12 +46,12 @@ pdftoppm -r 300 -gray "$work/ceremony/share-1-2.pdf" "$work/scans/audit"
 "$bin/escrow-combine" audit --envelope "$work/ceremony"/*.escrow "$work/scans/audit-1.pgm" | head -4
 rm -f "$work/scans"/audit-*
 
+# the last envelope page holds the typed-text form, which has no QR code
 step "Restore ceremony: three scanned shares and the scanned envelope into token 'new-vendor'"
 "$bin/escrow-combine" load --yes --module "$module" --token "pkcs11:token=new-vendor" \
 	--pin-source "$work/pin-new-vendor" --rrsig-out "$work/dnskey-rrsig.zone" \
 	"$work/scans"/share-1-1-*.pgm "$work/scans"/share-1-3-*.pgm \
-	"$work/scans"/share-1-5-*.pgm "$work/scans"/envelope-*.pgm 2>&1 |
-	grep -v 'no QR code\|rescan the page\|had problems'
+	"$work/scans"/share-1-5-*.pgm $(ls "$work/scans"/envelope-*.pgm | head -n -1)
 
 step "The DNSKEY RRset signed inside the new token, checked by ldns-verify-zone"
 cat "$work/dnskey-rrsig.zone" | cut -c1-100
