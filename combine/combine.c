@@ -27,6 +27,8 @@
 #include "escrow_p11.h"
 #include "escrow_paper.h"
 #include "load.h"
+#include "options.h"
+#include "secrets.h"
 #include "tool.h"
 
 #define MAX_DS_ARGS 64
@@ -44,13 +46,8 @@ struct opts {
 	const char *output;
 	int i_understand;
 	const char *passphrase_file;
-	const char *new_passphrase_file;
-	struct escrow_shareset set;
-	int single_m, single_n, ngroups, group_threshold;
-	int pdf;
-	const char *queue;
-	enum escrow_paper_size paper;
-	const char *shares_out;
+	struct tool_layout layout;   /* reshare */
+	struct tool_ceremony cer;    /* reshare: outputs, new passphrase */
 	int yes;
 	char **inputs;
 	int ninputs;
@@ -105,51 +102,26 @@ usage(FILE *f)
 "Exit status: 0 success, 1 failure, 2 usage.  See escrow-combine(1).\n");
 }
 
-static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", tool_name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry `%s --help'.\n", tool_name);
-	return TOOL_EXIT_USAGE;
-}
-
 enum {
-	OPT_ENVELOPE = 256, OPT_TA, OPT_DS, OPT_MODULE, OPT_TOKEN, OPT_PIN,
-	OPT_STRATEGY, OPT_REPLACE, OPT_RRSIG, OPT_FORMAT, OPT_UNDERSTAND,
-	OPT_PASSFILE, OPT_NEWPASS, OPT_GROUP, OPT_GT, OPT_PDF, OPT_PRINT,
-	OPT_PAPER, OPT_SHARES_OUT,
+	OPT_ENVELOPE = 256, OPT_TA, OPT_DS, OPT_FORMAT, OPT_UNDERSTAND, OPT_PASSFILE,
+	OPT_NEWPASS,
 };
 
 static const struct option longopts[] = {
 	{ "envelope", required_argument, NULL, OPT_ENVELOPE },
 	{ "trust-anchor", required_argument, NULL, OPT_TA },
 	{ "ds", required_argument, NULL, OPT_DS },
-	{ "module", required_argument, NULL, OPT_MODULE },
-	{ "token", required_argument, NULL, OPT_TOKEN },
-	{ "pin-source", required_argument, NULL, OPT_PIN },
-	{ "strategy", required_argument, NULL, OPT_STRATEGY },
-	{ "replace", no_argument, NULL, OPT_REPLACE },
-	{ "rrsig-out", required_argument, NULL, OPT_RRSIG },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "output", required_argument, NULL, 'o' },
 	{ "i-understand-this-writes-a-private-key", no_argument, NULL, OPT_UNDERSTAND },
 	{ "passphrase-file", required_argument, NULL, OPT_PASSFILE },
 	{ "new-passphrase-file", required_argument, NULL, OPT_NEWPASS },
-	{ "group", required_argument, NULL, OPT_GROUP },
-	{ "group-threshold", required_argument, NULL, OPT_GT },
-	{ "pdf", no_argument, NULL, OPT_PDF },
-	{ "print", required_argument, NULL, OPT_PRINT },
-	{ "paper", required_argument, NULL, OPT_PAPER },
-	{ "shares-out", required_argument, NULL, OPT_SHARES_OUT },
 	{ "yes", no_argument, NULL, 'y' },
 	{ "help", no_argument, NULL, 'h' },
+	TOOL_LAYOUT_LONGOPTS,
+	TOOL_OUTPUT_LONGOPTS,
+	TOOL_LOAD_LONGOPTS,
+	TOOL_LOAD_EXTRA_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -159,12 +131,14 @@ allowed(const char *cmd, int opt)
 {
 	static const int common[] = { OPT_ENVELOPE, OPT_PASSFILE, 'y', 'h', 0 };
 	static const int verify[] = { OPT_TA, OPT_DS, 0 };
-	static const int load[] = { OPT_MODULE, OPT_TOKEN, OPT_PIN, OPT_STRATEGY,
-	    OPT_REPLACE, OPT_RRSIG, 0 };
+	static const int load[] = { TOOL_OPT_MODULE, TOOL_OPT_TOKEN,
+	    TOOL_OPT_PIN_SOURCE, TOOL_OPT_STRATEGY, TOOL_OPT_REPLACE,
+	    TOOL_OPT_RRSIG_OUT, 0 };
 	static const int export[] = { OPT_FORMAT, 'o', OPT_UNDERSTAND, 0 };
-	static const int reshare[] = { 'm', 'N', OPT_GROUP, OPT_GT, 'o', OPT_NEWPASS,
-	    OPT_PDF, OPT_PRINT, OPT_PAPER, OPT_SHARES_OUT, OPT_MODULE, OPT_TOKEN,
-	    OPT_PIN, OPT_STRATEGY, 0 };
+	static const int reshare[] = { 'm', 'N', TOOL_OPT_GROUP,
+	    TOOL_OPT_GROUP_THRESHOLD, TOOL_OPT_ITER, 'o', OPT_NEWPASS, TOOL_OPT_PDF,
+	    TOOL_OPT_PRINT, TOOL_OPT_PAPER, TOOL_OPT_SHARES_OUT, TOOL_OPT_MODULE,
+	    TOOL_OPT_TOKEN, TOOL_OPT_PIN_SOURCE, TOOL_OPT_STRATEGY, 0 };
 	const int *extra = NULL;
 	size_t i;
 
@@ -190,13 +164,13 @@ parse_args(int argc, char **argv, struct opts *o)
 {
 	static const char *cmds[] = { "verify", "audit", "load", "export", "reshare",
 	    "inspect", NULL };
-	unsigned long v;
 	size_t i;
-	int c, s, idx;
+	int c, taken;
 
 	memset(o, 0, sizeof *o);
-	o->paper = ESCROW_PAPER_A4;
-	o->load.strategy = ESCROW_P11_AUTO;
+	o->cer.paper.paper = ESCROW_PAPER_A4;
+	tool_layout_init(&o->layout);
+	tool_load_init(&o->load);
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? TOOL_EXIT_USAGE : TOOL_EXIT_OK;
@@ -205,122 +179,67 @@ parse_args(int argc, char **argv, struct opts *o)
 		if (strcmp(argv[1], cmds[i]) == 0)
 			o->cmd = cmds[i];
 	if (o->cmd == NULL)
-		return bad_usage("unknown command `%s' (verify, audit, load, export, "
+		return tool_bad_usage("unknown command `%s' (verify, audit, load, export, "
 		    "reshare or inspect)", argv[1]);
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "m:N:o:yh", longopts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:N:o:yh", longopts, NULL)) != -1) {
 		if (c == '?')
-			return bad_usage("%s", "bad option");
+			return tool_bad_usage("bad option");
 		if (!allowed(o->cmd, c))
-			return bad_usage("`%s' does not take that option (%s)", o->cmd,
+			return tool_bad_usage("`%s' does not take the option %s", o->cmd,
 			    argv[optind - 1]);
+		if ((taken = tool_layout_option(c, optarg, &o->layout)) == 0 &&
+		    (taken = tool_output_option(c, optarg, &o->cer)) == 0)
+			taken = tool_load_option(c, optarg, &o->load);
+		if (taken < 0)
+			return TOOL_EXIT_USAGE;
+		if (taken > 0)
+			continue;
 		switch (c) {
 		case OPT_ENVELOPE: o->envelope = optarg; break;
 		case OPT_TA: o->trust_anchor = optarg; break;
 		case OPT_DS:
 			if (o->nds == MAX_DS_ARGS)
-				return bad_usage("at most %d --ds", MAX_DS_ARGS);
+				return tool_bad_usage("at most %d --ds", MAX_DS_ARGS);
 			o->ds[o->nds++] = optarg;
 			break;
-		case OPT_MODULE: o->load.module = optarg; break;
-		case OPT_TOKEN: o->load.token = optarg; break;
-		case OPT_PIN: o->load.pin_source = optarg; break;
-		case OPT_STRATEGY:
-			s = escrow_p11_strategy_parse(optarg);
-			if (s < 0)
-				return bad_usage("--strategy `%s': auto, unwrap, transport or "
-				    "create", optarg);
-			o->load.strategy = s;
-			break;
-		case OPT_REPLACE: o->load.replace = 1; break;
-		case OPT_RRSIG: o->load.rrsig_out = optarg; break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "pem") != 0 && strcmp(optarg, "bind") != 0)
-				return bad_usage("--format `%s': pem or bind", optarg);
+				return tool_bad_usage("--format `%s': pem or bind", optarg);
 			o->format = optarg;
 			break;
 		case 'o': o->output = optarg; break;
 		case OPT_UNDERSTAND: o->i_understand = 1; break;
 		case OPT_PASSFILE: o->passphrase_file = optarg; break;
-		case OPT_NEWPASS: o->new_passphrase_file = optarg; break;
-		case 'm':
-			if (tool_parse_uint(optarg, 1, 16, &v) != 0)
-				return bad_usage("-m `%s': a threshold from 1 to 16", optarg);
-			o->single_m = (int)v;
-			break;
-		case 'N':
-			if (tool_parse_uint(optarg, 1, 16, &v) != 0)
-				return bad_usage("-N `%s': a share count from 1 to 16", optarg);
-			o->single_n = (int)v;
-			break;
-		case OPT_GROUP:
-			if (o->ngroups == ESCROW_SHARESET_MAX_GROUPS)
-				return bad_usage("--group `%s': at most 16 groups", optarg);
-			if (tool_parse_group(optarg, &o->set.groups[o->ngroups].threshold,
-			    &o->set.groups[o->ngroups].count) != 0)
-				return bad_usage("--group `%s': write M/N with 1 <= M <= N <= 16",
-				    optarg);
-			o->ngroups++;
-			break;
-		case OPT_GT:
-			if (tool_parse_uint(optarg, 1, 16, &v) != 0)
-				return bad_usage("--group-threshold `%s': 1 to 16", optarg);
-			o->group_threshold = (int)v;
-			break;
-		case OPT_PDF: o->pdf = 1; break;
-		case OPT_PRINT: o->queue = optarg; break;
-		case OPT_PAPER:
-			if (tool_paper_parse(optarg, &o->paper) != 0)
-				return bad_usage("--paper `%s': a4 or letter", optarg);
-			break;
-		case OPT_SHARES_OUT: o->shares_out = optarg; break;
+		case OPT_NEWPASS: o->cer.passphrase_file = optarg; break;
 		case 'y': o->yes = 1; break;
 		case 'h': usage(stdout); return TOOL_EXIT_OK;
-		default: return bad_usage("%s", "bad option");
+		default: return tool_bad_usage("bad option");
 		}
 	}
 	o->inputs = argv + optind;
 	o->ninputs = argc - optind;
 
 	if (strcmp(o->cmd, "inspect") == 0 && o->ninputs == 0)
-		return bad_usage("%s", "inspect: name at least one file");
+		return tool_bad_usage("inspect: name at least one file");
 	if (strcmp(o->cmd, "audit") == 0 && (o->envelope == NULL || o->ninputs != 1))
-		return bad_usage("%s", "audit: give --envelope FILE and exactly one share INPUT");
+		return tool_bad_usage("audit: give --envelope FILE and exactly one share INPUT");
 	if (strcmp(o->cmd, "load") == 0 && (o->load.module == NULL || o->load.token == NULL))
-		return bad_usage("%s", "load: --module and --token are required");
+		return tool_bad_usage("load: --module and --token are required");
 	if (strcmp(o->cmd, "export") == 0) {
 		if (!o->i_understand)
-			return bad_usage("%s", "export writes a private key in the clear: add "
+			return tool_bad_usage("export writes a private key in the clear: add "
 			    "--i-understand-this-writes-a-private-key if that is what you want");
 		if (o->format == NULL || o->output == NULL)
-			return bad_usage("%s", "export: --format pem|bind and -o FILE are required");
+			return tool_bad_usage("export: --format pem|bind and -o FILE are required");
 	}
 	if (strcmp(o->cmd, "verify") == 0 && o->trust_anchor != NULL && o->nds > 0)
-		return bad_usage("%s", "verify: --trust-anchor or --ds, not both");
+		return tool_bad_usage("verify: --trust-anchor or --ds, not both");
 	if (strcmp(o->cmd, "reshare") == 0) {
 		if (o->output == NULL)
-			return bad_usage("%s", "reshare: -o DIR is required");
-		if (o->ngroups == 0) {
-			if (!o->single_m || !o->single_n || o->single_m > o->single_n)
-				return bad_usage("%s", "reshare: give the new layout: -m M -N N "
-				    "(M <= N), or --group M/N ...");
-			o->set.group_count = 1;
-			o->set.group_threshold = 1;
-			o->set.groups[0].threshold = (uint8_t)o->single_m;
-			o->set.groups[0].count = (uint8_t)o->single_n;
-		} else {
-			if (o->single_m || o->single_n)
-				return bad_usage("%s", "use either -m/-N or --group, not both");
-			o->set.group_count = (uint8_t)o->ngroups;
-			o->set.group_threshold = (uint8_t)(o->group_threshold ?
-			    o->group_threshold : o->ngroups);
-		}
-		o->set.iteration_exponent = ESCROW_SLIP39_DEFAULT_ITERATION_EXPONENT;
-		if (escrow_slip39_shareset_check(&o->set) != ESCROW_OK)
-			return bad_usage("%s", "invalid share layout: every M <= N <= 16, "
-			    "a group of threshold 1 has 1 member, G <= groups");
-		if ((o->load.module != NULL) != (o->load.token != NULL))
-			return bad_usage("%s", "--module and --token go together");
+			return tool_bad_usage("reshare: -o DIR is required");
+		if (tool_layout_finish(&o->layout, 1) != 0 || tool_load_finish(&o->load) != 0)
+			return TOOL_EXIT_USAGE;
 	}
 	return -1;
 }
@@ -629,22 +548,9 @@ cmd_reshare(const struct opts *o)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if ((rc = escrow_envelope_key(r.env, i, &ck[i].pub)) != ESCROW_OK)
-			goto keyfail;
-		der[i] = escrow_secret_alloc(ck[i].pub.wrapped_len);
-		if (der[i] == NULL) {
-			rc = ESCROW_ERR_NOMEM;
-			goto keyfail;
-		}
-		rc = escrow_envelope_unwrap_key(r.env, r.S, i, der[i],
-		    ck[i].pub.wrapped_len, &len);
-		if (rc == ESCROW_OK)
-			rc = escrow_keys_pkcs8_read(der[i], len, ck[i].pub.algorithm,
-			    &ck[i].pkey);
-		if (rc == ESCROW_OK)
-			rc = escrow_keys_match(ck[i].pkey, ck[i].pub.algorithm,
-			    ck[i].pub.pubkey, ck[i].pub.pubkey_len);
-		if (rc != ESCROW_OK)
+		if ((rc = escrow_envelope_key(r.env, i, &ck[i].pub)) != ESCROW_OK ||
+		    (rc = tool_unwrap_key(r.env, r.S, i, &ck[i].pkey, &der[i],
+		    &len)) != ESCROW_OK)
 			goto keyfail;
 		ck[i].pkcs8 = der[i];
 		ck[i].pkcs8_len = len;
@@ -652,17 +558,12 @@ cmd_reshare(const struct opts *o)
 	tool_buf_printf(&note, "Replaces share set %s of envelope %s\n"
 	    "  (fingerprint %s): that set and envelope should now be destroyed.\n",
 	    r.rec.set_id, r.rec.envelope_id, r.rec.fp_hex);
-	memset(&c, 0, sizeof c);
+	c = o->cer;
 	c.outdir = o->output;
-	c.shares_out = o->shares_out;
-	c.paper.pdf = o->pdf;
-	c.paper.queue = o->queue;
 	c.paper.yes = o->yes;
-	c.paper.paper = o->paper;
 	c.paper.dir = o->output;
-	c.passphrase_file = o->new_passphrase_file;
 	c.interactive = !o->yes;
-	c.set = o->set;
+	c.set = o->layout.set;
 	c.keys = ck;
 	c.nkeys = n;
 	c.title = "escrow-combine reshare transcript";

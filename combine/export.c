@@ -14,6 +14,7 @@
 
 #include "combine.h"
 #include "escrow_keys.h"
+#include "secrets.h"
 #include "tool.h"
 
 #define OUT_MAX (64u << 20)
@@ -161,8 +162,7 @@ cb_export(struct cb_restore *r, const char *format, const char *path)
 {
 	struct sbuf out = { 0 };
 	struct escrow_envelope_key ek;
-	uint8_t *der = NULL;
-	size_t i, len;
+	size_t i;
 	int rc = ESCROW_OK, ret = -1, bind = strcmp(format, "bind") == 0;
 	char comment[ESCROW_DNSSEC_NAME_TEXT_MAX + 128];
 
@@ -175,20 +175,8 @@ cb_export(struct cb_restore *r, const char *format, const char *path)
 	for (i = 0; i < r->rec.nkeys; i++) {
 		EVP_PKEY *k = NULL;
 
-		if ((rc = escrow_envelope_key(r->env, i, &ek)) != ESCROW_OK)
-			goto fail;
-		der = escrow_secret_alloc(ek.wrapped_len);
-		if (der == NULL) {
-			rc = ESCROW_ERR_NOMEM;
-			goto fail;
-		}
-		rc = escrow_envelope_unwrap_key(r->env, r->S, i, der, ek.wrapped_len, &len);
-		if (rc == ESCROW_OK)
-			rc = escrow_keys_pkcs8_read(der, len, ek.algorithm, &k);
-		if (rc == ESCROW_OK)
-			rc = escrow_keys_match(k, ek.algorithm, ek.pubkey, ek.pubkey_len);
-		escrow_secret_free(der);
-		der = NULL;
+		if ((rc = escrow_envelope_key(r->env, i, &ek)) == ESCROW_OK)
+			rc = tool_unwrap_key(r->env, r->S, i, &k, NULL, NULL);
 		if (rc == ESCROW_OK && !bind) {
 			snprintf(comment, sizeof comment, "# %s key tag %u algorithm %u\n",
 			    r->rec.keys[i].owner, r->rec.keys[i].tag, ek.algorithm);
@@ -214,6 +202,5 @@ fail:
 	tool_err("key %zu: %s", i + 1, escrow_strerror(rc));
 out:
 	escrow_secret_free(out.p);
-	escrow_secret_free(der);
 	return ret;
 }

@@ -377,36 +377,14 @@ cb_restore_free(struct cb_restore *r)
 int
 cb_check_keys(struct cb_restore *r)
 {
-	struct escrow_envelope_key ek;
-	uint8_t *der = NULL;
-	size_t i, len;
+	size_t i;
 	int rc;
 
-	for (i = 0; i < r->rec.nkeys; i++) {
-		EVP_PKEY *k = NULL;
-
-		rc = escrow_envelope_key(r->env, i, &ek);
-		if (rc != ESCROW_OK)
-			goto fail;
-		der = escrow_secret_alloc(ek.wrapped_len);
-		if (der == NULL) {
-			rc = ESCROW_ERR_NOMEM;
-			goto fail;
+	for (i = 0; i < r->rec.nkeys; i++)
+		if ((rc = tool_unwrap_key(r->env, r->S, i, NULL, NULL, NULL)) != ESCROW_OK) {
+			tool_err("key %zu (tag %u): %s", i + 1, r->rec.keys[i].tag,
+			    escrow_strerror(rc));
+			return -1;
 		}
-		rc = escrow_envelope_unwrap_key(r->env, r->S, i, der, ek.wrapped_len, &len);
-		if (rc == ESCROW_OK)
-			rc = escrow_keys_pkcs8_read(der, len, ek.algorithm, &k);
-		if (rc == ESCROW_OK)
-			rc = escrow_keys_match(k, ek.algorithm, ek.pubkey, ek.pubkey_len);
-		EVP_PKEY_free(k);
-		escrow_secret_free(der);
-		der = NULL;
-		if (rc != ESCROW_OK)
-			goto fail;
-	}
 	return 0;
-fail:
-	tool_err("key %zu (tag %u): %s", i + 1, i < r->rec.nkeys ? r->rec.keys[i].tag : 0,
-	    escrow_strerror(rc));
-	return -1;
 }

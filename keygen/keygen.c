@@ -29,6 +29,7 @@
 #include "escrow_p11.h"
 #include "escrow_slip39.h"
 #include "ceremony.h"
+#include "options.h"
 #include "tool.h"
 
 #define IMPORT_MAX (1u << 20)
@@ -43,17 +44,9 @@ struct opts {
 	const char *label;
 	unsigned long nkeys;
 	const char *import;
-	struct escrow_shareset set;
-	int single_m, single_n, ngroups, group_threshold;
-	const char *passphrase_file;
-	int entropy;
-	const char *outdir;
-	const char *shares_out;
 	int yes;
-	int pdf;
-	const char *queue;
-	enum escrow_paper_size paper;
-	unsigned long iteration_exponent;
+	struct tool_layout layout;
+	struct tool_ceremony cer;   /* outputs, passphrase, entropy */
 	struct tool_load_opts load;
 };
 
@@ -132,9 +125,7 @@ parse_alg(const char *s, int *alg)
 }
 
 enum {
-	OPT_FLAGS = 256, OPT_KEYS, OPT_IMPORT, OPT_GROUP, OPT_GROUP_THRESHOLD,
-	OPT_PASSFILE, OPT_ENTROPY, OPT_SHARES_OUT, OPT_PDF, OPT_PRINT, OPT_PAPER,
-	OPT_MODULE, OPT_TOKEN, OPT_PIN_SOURCE, OPT_STRATEGY, OPT_ITER,
+	OPT_FLAGS = 256, OPT_KEYS, OPT_IMPORT, OPT_PASSFILE, OPT_ENTROPY,
 };
 
 static const struct option longopts[] = {
@@ -145,171 +136,84 @@ static const struct option longopts[] = {
 	{ "label", required_argument, NULL, 'l' },
 	{ "keys", required_argument, NULL, OPT_KEYS },
 	{ "import-key", required_argument, NULL, OPT_IMPORT },
-	{ "group", required_argument, NULL, OPT_GROUP },
-	{ "group-threshold", required_argument, NULL, OPT_GROUP_THRESHOLD },
-	{ "iteration-exponent", required_argument, NULL, OPT_ITER },
 	{ "passphrase-file", required_argument, NULL, OPT_PASSFILE },
 	{ "entropy", no_argument, NULL, OPT_ENTROPY },
 	{ "output", required_argument, NULL, 'o' },
-	{ "shares-out", required_argument, NULL, OPT_SHARES_OUT },
-	{ "pdf", no_argument, NULL, OPT_PDF },
-	{ "print", required_argument, NULL, OPT_PRINT },
-	{ "paper", required_argument, NULL, OPT_PAPER },
-	{ "module", required_argument, NULL, OPT_MODULE },
-	{ "token", required_argument, NULL, OPT_TOKEN },
-	{ "pin-source", required_argument, NULL, OPT_PIN_SOURCE },
-	{ "strategy", required_argument, NULL, OPT_STRATEGY },
 	{ "yes", no_argument, NULL, 'y' },
 	{ "help", no_argument, NULL, 'h' },
+	TOOL_LAYOUT_LONGOPTS,
+	TOOL_OUTPUT_LONGOPTS,
+	TOOL_LOAD_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
-
-static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", tool_name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry `%s --help'.\n", tool_name);
-	return TOOL_EXIT_USAGE;
-}
 
 /* Returns -1 to go on, or an exit status. */
 static int
 parse_args(int argc, char **argv, struct opts *o)
 {
 	unsigned long v;
-	int c, s;
+	int c, taken;
 
 	memset(o, 0, sizeof *o);
 	o->alg = ESCROW_ALG_RSASHA256;
 	o->owner = ".";
 	o->flags = ESCROW_DNSSEC_FLAGS_KSK;
 	o->nkeys = 1;
-	o->iteration_exponent = ESCROW_SLIP39_DEFAULT_ITERATION_EXPONENT;
-	o->paper = ESCROW_PAPER_A4;
-	o->load.strategy = ESCROW_P11_AUTO;
+	o->cer.paper.paper = ESCROW_PAPER_A4;
+	tool_layout_init(&o->layout);
+	tool_load_init(&o->load);
 	while ((c = getopt_long(argc, argv, "a:b:n:l:m:N:o:yh", longopts, NULL)) != -1) {
+		if ((taken = tool_layout_option(c, optarg, &o->layout)) == 0 &&
+		    (taken = tool_output_option(c, optarg, &o->cer)) == 0)
+			taken = tool_load_option(c, optarg, &o->load);
+		if (taken < 0)
+			return TOOL_EXIT_USAGE;
+		if (taken > 0)
+			continue;
 		switch (c) {
 		case 'a':
 			if (parse_alg(optarg, &o->alg) != 0)
-				return bad_usage("unsupported algorithm `%s' (8, 10, 13, 14, 15 or 16)", optarg);
+				return tool_bad_usage("unsupported algorithm `%s' (8, 10, 13, 14, "
+				    "15 or 16)", optarg);
 			o->alg_given = 1;
 			break;
 		case 'b':
 			if (tool_parse_uint(optarg, 1, 65536, &v) != 0 ||
 			    (v != 2048 && v != 3072 && v != 4096))
-				return bad_usage("-b `%s': RSA sizes are 2048, 3072 and 4096", optarg);
+				return tool_bad_usage("-b `%s': RSA sizes are 2048, 3072 and 4096", optarg);
 			o->bits = (unsigned)v;
 			break;
 		case 'n': o->owner = optarg; break;
 		case OPT_FLAGS:
 			if (tool_parse_uint(optarg, 0, 65535, &o->flags) != 0)
-				return bad_usage("--flags `%s': a number from 0 to 65535", optarg);
+				return tool_bad_usage("--flags `%s': a number from 0 to 65535", optarg);
 			break;
 		case 'l': o->label = optarg; break;
 		case OPT_KEYS:
 			if (tool_parse_uint(optarg, 1, ESCROW_ENVELOPE_MAX_KEYS, &o->nkeys) != 0)
-				return bad_usage("--keys `%s': a number from 1 to 10000", optarg);
+				return tool_bad_usage("--keys `%s': a number from 1 to 10000", optarg);
 			break;
 		case OPT_IMPORT: o->import = optarg; break;
-		case 'm':
-			if (tool_parse_uint(optarg, 1, 16, &v) != 0)
-				return bad_usage("-m `%s': a threshold from 1 to 16", optarg);
-			o->single_m = (int)v;
-			break;
-		case 'N':
-			if (tool_parse_uint(optarg, 1, 16, &v) != 0)
-				return bad_usage("-N `%s': a share count from 1 to 16", optarg);
-			o->single_n = (int)v;
-			break;
-		case OPT_GROUP:
-			if (o->ngroups == ESCROW_SHARESET_MAX_GROUPS)
-				return bad_usage("--group `%s': at most 16 groups", optarg);
-			if (tool_parse_group(optarg, &o->set.groups[o->ngroups].threshold,
-			    &o->set.groups[o->ngroups].count) != 0)
-				return bad_usage("--group `%s': write M/N with 1 <= M <= N <= 16", optarg);
-			o->ngroups++;
-			break;
-		case OPT_GROUP_THRESHOLD:
-			if (tool_parse_uint(optarg, 1, 16, &v) != 0)
-				return bad_usage("--group-threshold `%s': a number from 1 to 16", optarg);
-			o->group_threshold = (int)v;
-			break;
-		case OPT_ITER:
-			if (tool_parse_uint(optarg, 0, 15, &o->iteration_exponent) != 0)
-				return bad_usage("--iteration-exponent `%s': 0 to 15", optarg);
-			break;
-		case OPT_PASSFILE: o->passphrase_file = optarg; break;
-		case OPT_ENTROPY: o->entropy = 1; break;
-		case 'o': o->outdir = optarg; break;
-		case OPT_SHARES_OUT: o->shares_out = optarg; break;
-		case OPT_PDF: o->pdf = 1; break;
-		case OPT_PRINT: o->queue = optarg; break;
-		case OPT_PAPER:
-			if (tool_paper_parse(optarg, &o->paper) != 0)
-				return bad_usage("--paper `%s': a4 or letter", optarg);
-			break;
-		case OPT_MODULE: o->load.module = optarg; break;
-		case OPT_TOKEN: o->load.token = optarg; break;
-		case OPT_PIN_SOURCE: o->load.pin_source = optarg; break;
-		case OPT_STRATEGY:
-			s = escrow_p11_strategy_parse(optarg);
-			if (s < 0)
-				return bad_usage("--strategy `%s': auto, unwrap, transport or create", optarg);
-			o->load.strategy = s;
-			break;
+		case OPT_PASSFILE: o->cer.passphrase_file = optarg; break;
+		case OPT_ENTROPY: o->cer.entropy = 1; break;
+		case 'o': o->cer.outdir = optarg; break;
 		case 'y': o->yes = 1; break;
 		case 'h': usage(stdout); return TOOL_EXIT_OK;
 		default: usage(stderr); return TOOL_EXIT_USAGE;
 		}
 	}
 	if (optind < argc)
-		return bad_usage("unexpected argument `%s'", argv[optind]);
-	if (o->outdir == NULL)
-		return bad_usage("%s", "-o DIR is required: where the envelope and records go");
-	if ((o->single_m || o->single_n) && o->ngroups)
-		return bad_usage("%s", "use either -m/-N or --group, not both");
-	if (o->ngroups == 0) {
-		if (!o->single_m || !o->single_n)
-			return bad_usage("%s", "say how to split: -m M -N N, or --group M/N ...");
-		if (o->single_m > o->single_n)
-			return bad_usage("%s", "-m must not exceed -N");
-		if (o->single_m == 1 && o->single_n > 1)
-			return bad_usage("%s", "1-of-N is not allowed by SLIP-0039: "
-			    "every share would be the secret itself; use -m 1 -N 1 or M >= 2");
-		o->set.group_count = 1;
-		o->set.group_threshold = 1;
-		o->set.groups[0].threshold = (uint8_t)o->single_m;
-		o->set.groups[0].count = (uint8_t)o->single_n;
-	} else {
-		o->set.group_count = (uint8_t)o->ngroups;
-		o->set.group_threshold = (uint8_t)(o->group_threshold ? o->group_threshold :
-		    o->ngroups);
-		if (o->set.group_threshold > o->set.group_count)
-			return bad_usage("%s", "--group-threshold exceeds the number of groups");
-	}
-	if (o->group_threshold && !o->ngroups)
-		return bad_usage("%s", "--group-threshold goes with --group");
-	o->set.iteration_exponent = (uint8_t)o->iteration_exponent;
-	if (escrow_slip39_shareset_check(&o->set) != ESCROW_OK)
-		return bad_usage("%s", "invalid share layout: a group with threshold 1 must "
-		    "have 1 member, and every M <= N <= 16");
+		return tool_bad_usage("unexpected argument `%s'", argv[optind]);
+	if (o->cer.outdir == NULL)
+		return tool_bad_usage("-o DIR is required: where the envelope and records go");
+	if (tool_layout_finish(&o->layout, 1) != 0 || tool_load_finish(&o->load) != 0)
+		return TOOL_EXIT_USAGE;
 	if (o->import != NULL && o->nkeys != 1)
-		return bad_usage("%s", "--import-key escrows one key: drop --keys");
+		return tool_bad_usage("--import-key escrows one key: drop --keys");
 	if (o->import != NULL && o->bits != 0)
-		return bad_usage("%s", "--import-key takes the key's own size: drop -b");
+		return tool_bad_usage("--import-key takes the key's own size: drop -b");
 	if (o->bits != 0 && o->alg != ESCROW_ALG_RSASHA256 && o->alg != ESCROW_ALG_RSASHA512)
-		return bad_usage("%s", "-b applies to RSA (algorithms 8 and 10) only");
-	if ((o->load.module != NULL) != (o->load.token != NULL))
-		return bad_usage("%s", "--module and --token go together");
-	if (o->load.pin_source != NULL && o->load.module == NULL)
-		return bad_usage("%s", "--pin-source goes with --module and --token");
+		return tool_bad_usage("-b applies to RSA (algorithms 8 and 10) only");
 	return -1;
 }
 
@@ -441,18 +345,11 @@ main(int argc, char **argv)
 	if (o.nkeys > 1 && isatty(STDERR_FILENO))
 		fputc('\n', stderr);
 
-	memset(&c, 0, sizeof c);
-	c.outdir = o.outdir;
-	c.shares_out = o.shares_out;
-	c.paper.pdf = o.pdf;
-	c.paper.queue = o.queue;
+	c = o.cer;
 	c.paper.yes = o.yes;
-	c.paper.paper = o.paper;
-	c.paper.dir = o.outdir;
-	c.passphrase_file = o.passphrase_file;
+	c.paper.dir = c.outdir;
 	c.interactive = !o.yes;
-	c.entropy = o.entropy;
-	c.set = o.set;
+	c.set = o.layout.set;
 	c.keys = ck;
 	c.nkeys = o.nkeys;
 	c.title = "escrow-keygen transcript";

@@ -72,34 +72,6 @@ out:
 	return rc;
 }
 
-/* Every key unwraps with S and matches its public key. */
-static int
-check_keys(struct escrow_envelope *env, const uint8_t *S, size_t nkeys)
-{
-	struct escrow_envelope_key ek;
-	uint8_t *der;
-	size_t i, len;
-	int rc = ESCROW_OK;
-
-	for (i = 0; i < nkeys && rc == ESCROW_OK; i++) {
-		EVP_PKEY *back = NULL;
-
-		if ((rc = escrow_envelope_key(env, i, &ek)) != ESCROW_OK)
-			break;
-		der = escrow_secret_alloc(ek.wrapped_len);
-		if (der == NULL)
-			return ESCROW_ERR_NOMEM;
-		rc = escrow_envelope_unwrap_key(env, S, i, der, ek.wrapped_len, &len);
-		if (rc == ESCROW_OK)
-			rc = escrow_keys_pkcs8_read(der, len, ek.algorithm, &back);
-		if (rc == ESCROW_OK)
-			rc = escrow_keys_match(back, ek.algorithm, ek.pubkey, ek.pubkey_len);
-		EVP_PKEY_free(back);
-		escrow_secret_free(der);
-	}
-	return rc;
-}
-
 /*
  * Build and seal the envelope, then read it back as a restore will:
  * parse, verify the MAC, unwrap every key and match it to its public key,
@@ -139,9 +111,12 @@ seal(const struct tool_ceremony *c, const uint8_t *S, const char *pass,
 
 	step = "reading the sealed envelope back";
 	if ((rc = escrow_envelope_parse(*bytes, *len, parsed)) != ESCROW_OK ||
-	    (rc = escrow_envelope_verify(*parsed, S)) != ESCROW_OK ||
-	    (rc = check_keys(*parsed, S, c->nkeys)) != ESCROW_OK)
+	    (rc = escrow_envelope_verify(*parsed, S)) != ESCROW_OK)
 		goto fail;
+	/* every key unwraps with S and matches its public key */
+	for (i = 0; i < c->nkeys; i++)
+		if ((rc = tool_unwrap_key(*parsed, S, i, NULL, NULL, NULL)) != ESCROW_OK)
+			goto fail;
 	step = "recombining the shares";
 	if ((rc = recombine(S, pass, &c->set, sh)) != ESCROW_OK)
 		goto fail;

@@ -46,31 +46,16 @@ static int
 host_private_keys(struct escrow_envelope *env, const uint8_t S[32],
     EVP_PKEY **privs, size_t n)
 {
-	struct escrow_envelope_key ek;
-	uint8_t *der = NULL;
-	size_t i, len;
-	int ret = -1, rc;
+	size_t i;
+	int rc;
 
-	for (i = 0; i < n; i++) {
-		if ((rc = escrow_envelope_key(env, i, &ek)) != ESCROW_OK)
-			goto fail;
-		der = escrow_secret_alloc(ek.wrapped_len);
-		if (der == NULL) {
-			rc = ESCROW_ERR_NOMEM;
-			goto fail;
+	for (i = 0; i < n; i++)
+		if ((rc = tool_unwrap_key(env, S, i, &privs[i], NULL, NULL)) != ESCROW_OK) {
+			tool_err("key %zu: unwrapping on the host: %s", i + 1,
+			    escrow_strerror(rc));
+			return -1;
 		}
-		rc = escrow_envelope_unwrap_key(env, S, i, der, ek.wrapped_len, &len);
-		if (rc == ESCROW_OK)
-			rc = escrow_keys_pkcs8_read(der, len, ek.algorithm, &privs[i]);
-		escrow_secret_free(der);
-		der = NULL;
-		if (rc != ESCROW_OK)
-			goto fail;
-	}
 	return 0;
-fail:
-	tool_err("key %zu: unwrapping on the host: %s", i + 1, escrow_strerror(rc));
-	return ret;
 }
 
 static int

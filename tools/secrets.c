@@ -8,6 +8,8 @@
 
 #include <sodium.h>
 
+#include "escrow_envelope.h"
+#include "escrow_keys.h"
 #include "secrets.h"
 #include "tool.h"
 
@@ -160,6 +162,40 @@ tool_split(const uint8_t S[32], const char *passphrase,
 		return -1;
 	}
 	return 0;
+}
+
+int
+tool_unwrap_key(struct escrow_envelope *env, const uint8_t *S, size_t i,
+    EVP_PKEY **pkey, uint8_t **der, size_t *der_len)
+{
+	struct escrow_envelope_key ek;
+	EVP_PKEY *k = NULL;
+	uint8_t *buf;
+	size_t len = 0;
+	int rc;
+
+	if ((rc = escrow_envelope_key(env, i, &ek)) != ESCROW_OK)
+		return rc;
+	buf = escrow_secret_alloc(ek.wrapped_len);
+	if (buf == NULL)
+		return ESCROW_ERR_NOMEM;
+	rc = escrow_envelope_unwrap_key(env, S, i, buf, ek.wrapped_len, &len);
+	if (rc == ESCROW_OK)
+		rc = escrow_keys_pkcs8_read(buf, len, ek.algorithm, &k);
+	if (rc == ESCROW_OK)
+		rc = escrow_keys_match(k, ek.algorithm, ek.pubkey, ek.pubkey_len);
+	if (rc == ESCROW_OK && pkey != NULL) {
+		*pkey = k;
+		k = NULL;
+	}
+	if (rc == ESCROW_OK && der != NULL) {
+		*der = buf;
+		*der_len = len;
+		buf = NULL;
+	}
+	EVP_PKEY_free(k);
+	escrow_secret_free(buf);
+	return rc;
 }
 
 int

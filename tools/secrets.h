@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/evp.h>
+
 #include "escrow_slip39.h"
 
 #define TOOL_PASSPHRASE_MAX 1024
@@ -45,6 +47,17 @@ void tool_shares_free(struct tool_shares *sh);
  */
 int tool_split(const uint8_t S[32], const char *passphrase,
     struct escrow_shareset *set, struct tool_shares *sh);
+
+/*
+ * Unwrap key i of env on this host with S (SECRET), parse it and check it
+ * against the envelope's public key.  *pkey (SECRET; may be NULL to only
+ * check) is for the caller to EVP_PKEY_free(); with der != NULL the PKCS#8
+ * DER comes back too, in secret memory (escrow_secret_free).  Returns 0 or
+ * an escrow error code; prints nothing.
+ */
+struct escrow_envelope;
+int tool_unwrap_key(struct escrow_envelope *env, const uint8_t *S, size_t i,
+    EVP_PKEY **pkey, uint8_t **der, size_t *der_len);
 
 /* Parse "M/N" into threshold and count. */
 int tool_parse_group(const char *s, uint8_t *threshold, uint8_t *count);

@@ -1,0 +1,200 @@
+/*
+ * options.c - the command-line options both tools share (see options.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "escrow_p11.h"
+#include "escrow_slip39.h"
+#include "options.h"
+#include "tool.h"
+
+int
+tool_bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", tool_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry `%s --help'.\n", tool_name);
+	return TOOL_EXIT_USAGE;
+}
+
+void
+tool_layout_init(struct tool_layout *l)
+{
+	memset(l, 0, sizeof *l);
+	l->set.iteration_exponent = ESCROW_SLIP39_DEFAULT_ITERATION_EXPONENT;
+}
+
+void
+tool_load_init(struct tool_load_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->strategy = ESCROW_P11_AUTO;
+}
+
+int
+tool_layout_option(int opt, const char *arg, struct tool_layout *l)
+{
+	unsigned long v;
+
+	switch (opt) {
+	case 'm':
+	case 'N':
+		if (tool_parse_uint(arg, 1, 16, &v) != 0) {
+			tool_bad_usage("-%c `%s': a number from 1 to 16", opt, arg);
+			return -1;
+		}
+		*(opt == 'm' ? &l->m : &l->n) = (int)v;
+		return 1;
+	case TOOL_OPT_GROUP:
+		if (l->ngroups == ESCROW_SHARESET_MAX_GROUPS) {
+			tool_bad_usage("--group `%s': at most 16 groups", arg);
+			return -1;
+		}
+		if (tool_parse_group(arg, &l->set.groups[l->ngroups].threshold,
+		    &l->set.groups[l->ngroups].count) != 0) {
+			tool_bad_usage("--group `%s': write M/N with 1 <= M <= N <= 16", arg);
+			return -1;
+		}
+		l->ngroups++;
+		return 1;
+	case TOOL_OPT_GROUP_THRESHOLD:
+		if (tool_parse_uint(arg, 1, 16, &v) != 0) {
+			tool_bad_usage("--group-threshold `%s': a number from 1 to 16", arg);
+			return -1;
+		}
+		l->group_threshold = (int)v;
+		return 1;
+	case TOOL_OPT_ITER:
+		if (tool_parse_uint(arg, 0, 15, &v) != 0) {
+			tool_bad_usage("--iteration-exponent `%s': 0 to 15", arg);
+			return -1;
+		}
+		l->set.iteration_exponent = (uint8_t)v;
+		return 1;
+	}
+	return 0;
+}
+
+int
+tool_layout_finish(struct tool_layout *l, int required)
+{
+	if ((l->m || l->n) && l->ngroups) {
+		tool_bad_usage("use either -m/-N or --group, not both");
+		return -1;
+	}
+	if (l->group_threshold && !l->ngroups) {
+		tool_bad_usage("--group-threshold goes with --group");
+		return -1;
+	}
+	if (l->ngroups == 0) {
+		if (!l->m || !l->n) {
+			if (!required && !l->m && !l->n)
+				return 0;
+			tool_bad_usage("say how to split: -m M -N N, or --group M/N ...");
+			return -1;
+		}
+		if (l->m > l->n) {
+			tool_bad_usage("-m must not exceed -N");
+			return -1;
+		}
+		if (l->m == 1 && l->n > 1) {
+			tool_bad_usage("1-of-N is not allowed by SLIP-0039: every share would "
+			    "be the secret itself; use -m 1 -N 1, or M >= 2");
+			return -1;
+		}
+		l->set.group_count = 1;
+		l->set.group_threshold = 1;
+		l->set.groups[0].threshold = (uint8_t)l->m;
+		l->set.groups[0].count = (uint8_t)l->n;
+	} else {
+		l->set.group_count = (uint8_t)l->ngroups;
+		l->set.group_threshold = (uint8_t)(l->group_threshold ?
+		    l->group_threshold : l->ngroups);
+		if (l->set.group_threshold > l->set.group_count) {
+			tool_bad_usage("--group-threshold exceeds the number of groups");
+			return -1;
+		}
+	}
+	if (escrow_slip39_shareset_check(&l->set) != ESCROW_OK) {
+		tool_bad_usage("invalid share layout: every M <= N <= 16, and a group "
+		    "with threshold 1 has 1 member");
+		return -1;
+	}
+	return 0;
+}
+
+int
+tool_output_option(int opt, const char *arg, struct tool_ceremony *c)
+{
+	switch (opt) {
+	case TOOL_OPT_SHARES_OUT:
+		c->shares_out = arg;
+		return 1;
+	case TOOL_OPT_PDF:
+		c->paper.pdf = 1;
+		return 1;
+	case TOOL_OPT_PRINT:
+		c->paper.queue = arg;
+		return 1;
+	case TOOL_OPT_PAPER:
+		if (tool_paper_parse(arg, &c->paper.paper) != 0) {
+			tool_bad_usage("--paper `%s': a4 or letter", arg);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+int
+tool_load_option(int opt, const char *arg, struct tool_load_opts *o)
+{
+	int s;
+
+	switch (opt) {
+	case TOOL_OPT_MODULE:
+		o->module = arg;
+		return 1;
+	case TOOL_OPT_TOKEN:
+		o->token = arg;
+		return 1;
+	case TOOL_OPT_PIN_SOURCE:
+		o->pin_source = arg;
+		return 1;
+	case TOOL_OPT_STRATEGY:
+		s = escrow_p11_strategy_parse(arg);
+		if (s < 0) {
+			tool_bad_usage("--strategy `%s': auto, unwrap, transport or create", arg);
+			return -1;
+		}
+		o->strategy = s;
+		return 1;
+	case TOOL_OPT_REPLACE:
+		o->replace = 1;
+		return 1;
+	case TOOL_OPT_RRSIG_OUT:
+		o->rrsig_out = arg;
+		return 1;
+	}
+	return 0;
+}
+
+int
+tool_load_finish(const struct tool_load_opts *o)
+{
+	if ((o->module != NULL) != (o->token != NULL)) {
+		tool_bad_usage("--module and --token go together");
+		return -1;
+	}
+	if (o->pin_source != NULL && o->module == NULL) {
+		tool_bad_usage("--pin-source goes with --module and --token");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,75 @@
+/*
+ * options.h - command-line options both tools share: the share layout
+ * (-m/-N, --group, --group-threshold, --iteration-exponent), the
+ * ceremony's outputs (--shares-out, --pdf, --print, --paper), and the
+ * PKCS#11 load (--module, --token, --pin-source, --strategy, --replace,
+ * --rrsig-out).  Public data only.
+ */
+#ifndef ESCROW_TOOL_OPTIONS_H
+#define ESCROW_TOOL_OPTIONS_H
+
+#include <getopt.h>
+
+#include "ceremony.h"
+#include "load.h"
+
+/* getopt_long values of the shared long options */
+enum {
+	TOOL_OPT_GROUP = 1000, TOOL_OPT_GROUP_THRESHOLD, TOOL_OPT_ITER,
+	TOOL_OPT_SHARES_OUT, TOOL_OPT_PDF, TOOL_OPT_PRINT, TOOL_OPT_PAPER,
+	TOOL_OPT_MODULE, TOOL_OPT_TOKEN, TOOL_OPT_PIN_SOURCE, TOOL_OPT_STRATEGY,
+	TOOL_OPT_REPLACE, TOOL_OPT_RRSIG_OUT,
+};
+
+/* The struct option lines for them, to put in a tool's table. */
+#define TOOL_LAYOUT_LONGOPTS \
+	{ "group", required_argument, NULL, TOOL_OPT_GROUP }, \
+	{ "group-threshold", required_argument, NULL, TOOL_OPT_GROUP_THRESHOLD }, \
+	{ "iteration-exponent", required_argument, NULL, TOOL_OPT_ITER }
+#define TOOL_OUTPUT_LONGOPTS \
+	{ "shares-out", required_argument, NULL, TOOL_OPT_SHARES_OUT }, \
+	{ "pdf", no_argument, NULL, TOOL_OPT_PDF }, \
+	{ "print", required_argument, NULL, TOOL_OPT_PRINT }, \
+	{ "paper", required_argument, NULL, TOOL_OPT_PAPER }
+#define TOOL_LOAD_LONGOPTS \
+	{ "module", required_argument, NULL, TOOL_OPT_MODULE }, \
+	{ "token", required_argument, NULL, TOOL_OPT_TOKEN }, \
+	{ "pin-source", required_argument, NULL, TOOL_OPT_PIN_SOURCE }, \
+	{ "strategy", required_argument, NULL, TOOL_OPT_STRATEGY }
+/* escrow-combine load only */
+#define TOOL_LOAD_EXTRA_LONGOPTS \
+	{ "replace", no_argument, NULL, TOOL_OPT_REPLACE }, \
+	{ "rrsig-out", required_argument, NULL, TOOL_OPT_RRSIG_OUT }
+
+/* The share layout as given on the command line. */
+struct tool_layout {
+	int m, n, ngroups, group_threshold;
+	struct escrow_shareset set;
+};
+
+/* "tool: message" and "Try `tool --help'." on stderr; returns exit code 2. */
+int tool_bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Take one option if it is one of these groups': 1 taken, 0 not one of
+ * them, -1 bad value (the message is printed).
+ */
+int tool_layout_option(int opt, const char *arg, struct tool_layout *l);
+int tool_output_option(int opt, const char *arg, struct tool_ceremony *c);
+int tool_load_option(int opt, const char *arg, struct tool_load_opts *o);
+
+/* Defaults before parsing. */
+void tool_layout_init(struct tool_layout *l);
+void tool_load_init(struct tool_load_opts *o);
+
+/*
+ * Check the layout and fill l->set (thresholds, counts, iteration
+ * exponent).  required: a layout must have been given.  0, or -1 with the
+ * message printed.
+ */
+int tool_layout_finish(struct tool_layout *l, int required);
+
+/* --module and --token go together; --pin-source needs them.  0 or -1. */
+int tool_load_finish(const struct tool_load_opts *o);
+
+#endif
