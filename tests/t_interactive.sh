@@ -44,4 +44,41 @@ exit [lindex \$result 3]
 EXP
 expect_rc 0 "typing two shares with two mistakes" expect -f "$work/drive.exp"
 expect_out "Read aloud" "the records are printed at the end"
+
+# escrow-keygen at the terminal: extra entropy typed as dice rolls, and the
+# passphrase asked twice (a mismatch first, which must stop the ceremony)
+cat >"$work/keygen.exp" <<EXP
+set timeout 30
+spawn $keygen -a 13 -m 2 -N 3 -o $work/gen --shares-out $work/genshares --entropy
+expect "SLIP-0039 passphrase" { } timeout { exit 31 }
+sleep 0.2
+send "one\r"
+expect "The same passphrase again" { } timeout { exit 32 }
+sleep 0.2
+send "two\r"
+expect "the two passphrases differ" { } timeout { exit 33 }
+expect eof
+spawn $keygen -a 13 -m 2 -N 3 -o $work/gen --shares-out $work/genshares --entropy
+expect "SLIP-0039 passphrase" { } timeout { exit 34 }
+sleep 0.2
+send "same\r"
+expect "The same passphrase again" { } timeout { exit 35 }
+sleep 0.2
+send "same\r"
+expect "entropy>" { } timeout { exit 36 }
+sleep 0.2
+send "3 1 4 1 5 9 2 6 5 3 5\r"
+expect "entropy>" { } timeout { exit 37 }
+sleep 0.2
+send "\r"
+expect "21 characters of extra entropy mixed in" { } timeout { exit 38 }
+expect "Fingerprint:" { } timeout { exit 39 }
+expect eof
+catch wait result
+exit [lindex \$result 3]
+EXP
+expect_rc 0 "keygen at a terminal: passphrase twice and typed entropy" expect -f "$work/keygen.exp"
+printf 'same\n' >"$work/same"
+expect_rc 0 "the shares open with the typed passphrase" "$combine" verify --yes --passphrase-file "$work/same" \
+	--envelope "$work/gen"/*.escrow "$work/genshares/share-1-1.txt" "$work/genshares/share-1-2.txt"
 finish

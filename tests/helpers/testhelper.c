@@ -44,11 +44,11 @@ static int
 master_secret(int argc, char **argv)
 {
 	const char *pass = "";
-	const char *m[64];
+	char *m[64] = { NULL };
 	uint8_t S[32];
 	size_t n = 0, len, i;
 	struct escrow_slip39_diag d;
-	int a = 0;
+	int a = 0, rc;
 
 	if (argc > 1 && strcmp(argv[0], "-p") == 0) {
 		pass = argv[1];
@@ -63,7 +63,10 @@ master_secret(int argc, char **argv)
 		}
 		m[n++] = t;
 	}
-	if (escrow_slip39_combine(m, n, pass, S, sizeof S, &len, &d) != ESCROW_OK) {
+	rc = escrow_slip39_combine((const char *const *)m, n, pass, S, sizeof S, &len, &d);
+	for (i = 0; i < n; i++)
+		free(m[i]);
+	if (rc != ESCROW_OK) {
 		fprintf(stderr, "escrow-testhelper: cannot combine\n");
 		return 1;
 	}
