@@ -1,7 +1,7 @@
 /*
  * envelope.c - building a v1 envelope (create, share set, commitments,
  * keys, seal), the key derivation from S, and the accessors.  The byte
- * layout is in docs/FORMAT-envelope.md.
+ * layout is in docs/FORMAT.md ("The envelope").
  *
  * Secret: S (only during create and derive_keys), K_wrap and K_mac (kept
  * in env->keys, secret memory, wiped at seal and free), and the PKCS#8

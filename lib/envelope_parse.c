@@ -1,7 +1,7 @@
 /*
  * envelope_parse.c - reading a v1 envelope: the structural parse (no
  * secret needed, every field checked, nothing trusted), the MAC check
- * and the unwrap of one key.  Layout: docs/FORMAT-envelope.md.
+ * and the unwrap of one key.  Layout: docs/FORMAT.md ("The envelope").
  *
  * Secret: S, K_mac and K_wrap derived from it (secret memory, wiped on
  * every path), and the unwrapped PKCS#8 (written only to the caller's

@@ -8,7 +8,7 @@
  * OpenSSL structures are freed with their cleansing _free calls.  OpenSSL
  * may still keep short-lived internal copies we cannot reach (its DER
  * encoder allocates one scratch buffer with OPENSSL_free): see
- * docs/FORMAT-dnssec.md.
+ * docs/FORMAT.md ("Private keys").
  */
 #include <string.h>
 

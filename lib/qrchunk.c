@@ -1,7 +1,7 @@
 /*
  * qrchunk.c - the envelope split into QR chunk payloads, and put back
  * together from scanned payloads in any order.  Format: see
- * docs/FORMAT-paper.md ("QR chunks").
+ * docs/FORMAT.md ("QR chunks of the envelope").
  *
  * Public data only: the envelope is encrypted and authenticated; the
  * chunks carry it in the clear.

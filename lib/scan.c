@@ -9,7 +9,7 @@
  * escrow_secret_alloc() memory and zbar's copy is wiped before its image
  * is destroyed; our pixel buffers are wiped before they are freed.  What
  * zbar's QR decoder keeps internally (its codeword buffers) we cannot
- * reach: see docs/FORMAT-paper.md.
+ * reach: see docs/FORMAT.md ("Secrets and what is beyond our control").
  */
 #include <stdlib.h>
 #include <string.h>

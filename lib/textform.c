@@ -1,9 +1,9 @@
 /*
  * textform.c - the typeable text form of an envelope: a header line,
  * numbered lines of base32 in groups of 4 with a 4-character check on
- * every line, and a final SHA-256 line.  Format: docs/FORMAT-paper.md
- * ("Text form").  The parser reads hostile input (it is fuzzed): it
- * never trusts a length it has not checked.
+ * every line, and a final SHA-256 line.  Format: docs/FORMAT.md
+ * ("The typeable text form").  The parser reads hostile input (it is
+ * fuzzed): it never trusts a length it has not checked.
  *
  * Public data only (the envelope is encrypted).
  */

@@ -8,7 +8,7 @@
  * escrow_secret_alloc() memory).  Everything else given here is public.
  * cairo, pixman, FreeType and libqrencode keep short-lived copies of what
  * they draw in their own heap memory; we cannot wipe those (see
- * docs/FORMAT-paper.md).
+ * docs/FORMAT.md, "Secrets and what is beyond our control").
  */
 #ifndef ESCROW_PRINT_H
 #define ESCROW_PRINT_H

@@ -1,7 +1,7 @@
 /*
  * sheet_envelope.c - the envelope sheets: the envelope as QR chunks,
  * rows of three (ESCROW_CHUNK_QR_VERSION at ECC Q, 0.75 mm modules), then
- * as typeable text (docs/FORMAT-paper.md); the fingerprint and "page i of
+ * as typeable text (docs/FORMAT.md, "Paper"); the fingerprint and "page i of
  * n" on every page.  The page count is found by laying the sheets out
  * once without drawing, so the count and the print always agree.
  *

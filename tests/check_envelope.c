@@ -1,6 +1,6 @@
 /*
  * check_envelope.c - the v1 envelope: round trip with real PKCS#8 keys,
- * the worked example of docs/FORMAT-envelope.md byte for byte, every
+ * the envelope worked example of docs/FORMAT.md byte for byte, every
  * single-bit flip and every truncation, precise errors for malformed
  * records, commitments, fingerprints, the key derivation reproduced with
  * OpenSSL's HMAC, and the limits.  Test keys and secrets only.
@@ -21,7 +21,7 @@
 
 Suite *check_envelope_suite(void);
 
-/* ---- the worked example (docs/FORMAT-envelope.md) ---------------------- */
+/* ---- the worked example (docs/FORMAT.md, envelope) --------------------- */
 
 #define EX_TIME UINT64_C(1767225600) /* 2026-01-01T00:00:00Z */
 #define EX_WORDS 33
@@ -35,7 +35,7 @@ static const char ex_pub_hex[] =
 static const char ex_p8_prefix_hex[] = "302e020100300506032b657004220420";
 static const uint8_t ex_owner[] = "\007example\003com"; /* + root label */
 
-/* The sealed example: see docs/FORMAT-envelope.md for each field. */
+/* The sealed example: see docs/FORMAT.md ("Worked example: an envelope"). */
 static const char ex_envelope_hex[] =
     "455343524f57455601dd95a4aca58678542e063c5ed5b61201000000006955b9"
     "0012340101010102030003000035bdb1a98e8f1bb41c6b01eb50d8d72b03cb07"

@@ -802,7 +802,7 @@ START_TEST(test_slip39_limits_and_ext0)
 }
 END_TEST
 
-/* the worked example of docs/FORMAT-slip39.md */
+/* the worked example of docs/FORMAT.md ("Worked example: shares") */
 static const char *const example[3] = {
 	"cleanup penalty academic acid armed glance froth vitamins senior romp often window sack lily review discuss photo cause flexible gesture ultimate include estimate fatal wavy flash starting critical isolate pleasure thank percent true",
 	"cleanup penalty academic agency acquire focus election blue unkind hunting demand overall exclude election ancient rich script chubby fraction spirit destroy pacific ting unusual perfect vegan lungs force year solution diet intimate wisdom",

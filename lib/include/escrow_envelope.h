@@ -2,7 +2,7 @@
  * escrow_envelope.h - the v1 envelope: the canonical binary record that
  * carries the wrapped private keys, the share-set description and one
  * commitment per share, closed by an HMAC.  The format is specified byte
- * for byte in docs/FORMAT-envelope.md.
+ * for byte in docs/FORMAT.md ("The envelope").
  *
  * Secret: the master secret S, K_wrap and K_mac (derived from S), the
  * PKCS#8 plaintexts given to escrow_envelope_add_key() and returned by

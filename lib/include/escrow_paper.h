@@ -2,7 +2,7 @@
  * escrow_paper.h - the envelope on paper and back: QR chunks, the
  * typeable text form, and scanning QR codes from image files.
  *
- * Formats are specified in docs/FORMAT-paper.md.
+ * Formats are specified in docs/FORMAT.md ("Paper").
  *
  * Secret values: payloads returned by the scanner (a share QR holds a
  * SLIP-0039 mnemonic) live in escrow_secret_alloc() memory and are wiped

@@ -13,7 +13,7 @@
  * (a tool shows them +1); thresholds and counts are the real values
  * (1..16), not the encoded ones.  Word positions are 0-based.  Every secret
  * argument is handled in constant time (no branch or memory index depends
- * on it); docs/FORMAT-slip39.md describes how escrow uses SLIP-0039.
+ * on it); docs/FORMAT.md ("Shares") says how escrow uses SLIP-0039.
  */
 #ifndef ESCROW_SLIP39_H
 #define ESCROW_SLIP39_H

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # gen_paper_kat.py - an independent implementation of the QR chunk and
-# text forms of docs/FORMAT-paper.md, using only Python's standard library
+# text forms of docs/FORMAT.md ("Paper"), using only Python's standard library
 # (hashlib, zlib.crc32, base64.b32encode).  It wrote paper_kat.json; the C
 # library must agree with it byte for byte.
 import base64, hashlib, json, struct, zlib
