@@ -58,7 +58,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: escrow-combine verify  [--envelope FILE] [--trust-anchor XML | --ds RR ...] [INPUT ...]\n"
-"       escrow-combine audit   --envelope FILE INPUT\n"
+"       escrow-combine audit   --envelope FILE [INPUT]\n"
 "       escrow-combine load    [--envelope FILE] --module PATH|NAME --token URI [--pin-source FILE]\n"
 "                              [--strategy auto|unwrap|transport|create] [--replace]\n"
 "                              [--rrsig-out FILE] [INPUT ...]\n"
@@ -222,8 +222,10 @@ parse_args(int argc, char **argv, struct opts *o)
 
 	if (strcmp(o->cmd, "inspect") == 0 && o->ninputs == 0)
 		return tool_bad_usage("inspect: name at least one file");
-	if (strcmp(o->cmd, "audit") == 0 && (o->envelope == NULL || o->ninputs != 1))
-		return tool_bad_usage("audit: give --envelope FILE and exactly one share INPUT");
+	if (strcmp(o->cmd, "audit") == 0 && (o->envelope == NULL || o->ninputs > 1 ||
+	    (o->ninputs == 0 && !tool_have_tty())))
+		return tool_bad_usage("audit: give --envelope FILE and one share INPUT (or "
+		    "type the share at a terminal)");
 	if (strcmp(o->cmd, "load") == 0 && (o->load.module == NULL || o->load.token == NULL))
 		return tool_bad_usage("load: --module and --token are required");
 	if (strcmp(o->cmd, "export") == 0) {
@@ -238,7 +240,8 @@ parse_args(int argc, char **argv, struct opts *o)
 	if (strcmp(o->cmd, "reshare") == 0) {
 		if (o->output == NULL)
 			return tool_bad_usage("reshare: -o DIR is required");
-		if (tool_layout_finish(&o->layout, 1) != 0 || tool_load_finish(&o->load) != 0)
+		if (tool_layout_finish(&o->layout, 1) != 0 || tool_load_finish(&o->load) != 0 ||
+		    tool_output_finish(&o->cer) != 0)
 			return TOOL_EXIT_USAGE;
 	}
 	return -1;
@@ -460,16 +463,20 @@ cmd_audit(const struct opts *o)
 		tool_err("no envelope in `%s'", o->envelope);
 		goto out;
 	}
-	if (in.nshares != 1) {
-		tool_err("audit checks one share: `%s' holds %zu", o->inputs[0], in.nshares);
-		goto out;
-	}
 	if (escrow_envelope_parse(in.env, in.env_len, &env) != ESCROW_OK ||
 	    tool_records_build(env, &rec) != 0) {
 		tool_err("the envelope `%s' cannot be read", o->envelope);
 		goto out;
 	}
 	have_rec = 1;
+	if (o->ninputs == 0 && cb_prompt_one(&in) != 0)
+		goto out;
+	if (in.nshares != 1) {
+		tool_err("audit checks one share: %s%s%s holds %zu",
+		    o->ninputs ? "`" : "", o->ninputs ? o->inputs[0] : "what was typed",
+		    o->ninputs ? "'" : "", in.nshares);
+		goto out;
+	}
 	if (cb_check_share(&in.shares[0], env, !o->yes) != 0)
 		goto out;
 	printf("The share (group %u, member %u of share set %u) belongs to this "
@@ -555,6 +562,10 @@ cmd_reshare(const struct opts *o)
 		ck[i].pkcs8 = der[i];
 		ck[i].pkcs8_len = len;
 	}
+	if (r.passphrase != NULL && r.passphrase[0] != '\0' && o->cer.passphrase_file == NULL &&
+	    (o->yes || !tool_have_tty()))
+		fprintf(stderr, "%s: note: the old share set had a passphrase; the new one "
+		    "will have none (give --new-passphrase-file to set one)\n", tool_name);
 	tool_buf_printf(&note, "Replaces share set %s of envelope %s\n"
 	    "  (fingerprint %s): that set and envelope should now be destroyed.\n",
 	    r.rec.set_id, r.rec.envelope_id, r.rec.fp_hex);

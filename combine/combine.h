@@ -92,6 +92,9 @@ int cb_check_keys(struct cb_restore *r);
 /* Interactive share entry on the terminal (prompt.c). */
 int cb_prompt_shares(struct cb_input *in, const struct escrow_envelope *env);
 
+/* Type one share at the terminal (for audit); 0 or -1. */
+int cb_prompt_one(struct cb_input *in);
+
 /* Which groups still need how many shares: printed on stderr. */
 void cb_report_needed(const struct cb_input *in, const struct escrow_shareset *set);
 

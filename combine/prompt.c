@@ -134,3 +134,23 @@ cb_prompt_shares(struct cb_input *in, const struct escrow_envelope *env)
 		cb_report_needed(in, set);
 	}
 }
+
+int
+cb_prompt_one(struct cb_input *in)
+{
+	struct cb_share *s;
+	int rc;
+
+	if (in->nshares == CB_MAX_SHARES || !tool_have_tty())
+		return -1;
+	s = &in->shares[in->nshares];
+	memset(s, 0, sizeof *s);
+	rc = read_share(s, ESCROW_SLIP39_WORDS_MAX, 1);
+	if (rc <= 0) {
+		escrow_wipe(s, sizeof *s);
+		return -1;
+	}
+	snprintf(s->source, sizeof s->source, "the typed share");
+	in->nshares++;
+	return 0;
+}

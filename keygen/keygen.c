@@ -206,7 +206,8 @@ parse_args(int argc, char **argv, struct opts *o)
 		return tool_bad_usage("unexpected argument `%s'", argv[optind]);
 	if (o->cer.outdir == NULL)
 		return tool_bad_usage("-o DIR is required: where the envelope and records go");
-	if (tool_layout_finish(&o->layout, 1) != 0 || tool_load_finish(&o->load) != 0)
+	if (tool_layout_finish(&o->layout, 1) != 0 || tool_load_finish(&o->load) != 0 ||
+	    tool_output_finish(&o->cer) != 0)
 		return TOOL_EXIT_USAGE;
 	if (o->import != NULL && o->nkeys != 1)
 		return tool_bad_usage("--import-key escrows one key: drop --keys");

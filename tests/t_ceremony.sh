@@ -84,7 +84,10 @@ echo "keygen refuses bad input and never overwrites"
 expect_rc 2 "no -o" "$keygen" -m 2 -N 3 --yes
 expect_rc 2 "-m above -N" "$keygen" -m 4 -N 3 -o "$work/x" --yes
 expect_rc 2 "an unknown algorithm" "$keygen" -a 7 -m 2 -N 3 -o "$work/x" --yes
-expect_rc 2 "a bad owner name" "$keygen" -n 'a..b' -m 2 -N 3 -o "$work/x" --yes
+expect_rc 2 "a bad owner name" "$keygen" -n 'a..b' -m 2 -N 3 -o "$work/x" --shares-out "$work/y" --yes
+expect_rc 2 "shares that would go nowhere" "$keygen" -m 2 -N 3 -o "$work/x" --yes
+expect_out "the shares must go somewhere" "the reason is given"
+[ ! -e "$work/x" ] && ok "nothing was made" || bad "$work/x exists"
 # the same key escrowed again into the same directory: every name collides
 expect_rc 0 "export the private key (PEM)" "$combine" export --yes --envelope "$env" --format pem \
 	-o "$work/key.pem" --i-understand-this-writes-a-private-key "$d/shares/share-1-1.txt" "$d/shares/share-1-2.txt"
@@ -98,17 +101,17 @@ expect_rc 1 "export never overwrites" "$combine" export --yes --envelope "$env" 
 	-o "$work/key.pem" --i-understand-this-writes-a-private-key "$d/shares/share-1-1.txt" "$d/shares/share-1-2.txt"
 before=$(ls -l --time-style=+%s.%N "$d/out" | sort)
 expect_rc 1 "the same key escrowed again into the same directory" "$keygen" --import-key "$work/key.pem" \
-	-n example.org -m 2 -N 3 -o "$d/out" --yes
+	-n example.org -m 2 -N 3 -o "$d/out" --shares-out "$work/again" --yes
 expect_out "escrow' already exists: refusing to overwrite it" "the existing file is named"
 after=$(ls -l --time-style=+%s.%N "$d/out" | sort)
 if [ "$before" = "$after" ]; then ok "the first ceremony's files are untouched and nothing new is left"
 else bad "the output directory changed after a failed run" "before: $before
 after: $after"; fi
 expect_rc 0 "the imported key into a new directory" "$keygen" --import-key "$work/key.pem" \
-	-n example.org -m 2 -N 3 -o "$work/reimport" --yes
+	-n example.org -m 2 -N 3 -o "$work/reimport" --shares-out "$work/reimport-shares" --yes
 if cmp -s "$work/reimport"/K*.key "$d/out"/K*.key; then ok "the re-escrowed key has the same DNSKEY"; else bad "the re-escrowed DNSKEY differs"; fi
 mkdir -p "$work/open" && chmod 777 "$work/open"
-expect_rc 1 "a world-writable output directory" "$keygen" -m 2 -N 3 -o "$work/open" --yes
+expect_rc 1 "a world-writable output directory" "$keygen" -m 2 -N 3 -o "$work/open" --shares-out "$work/open-shares" --yes
 expect_out "writable by others" "the reason is given"
 
 echo "reshare: a new share set for the same key"

@@ -45,6 +45,19 @@ EXP
 expect_rc 0 "typing two shares with two mistakes" expect -f "$work/drive.exp"
 expect_out "Read aloud" "the records are printed at the end"
 
+# a custodian's audit, typing the share
+cat >"$work/audit.exp" <<EXP
+set timeout 20
+spawn $combine audit --envelope $env
+expect "share 1, word 1>" { } timeout { exit 41 }
+send "$(cat "$work/shares/share-1-2.txt")\r"
+expect "belongs to this envelope" { } timeout { exit 42 }
+expect eof
+catch wait result
+exit [lindex \$result 3]
+EXP
+expect_rc 0 "audit a typed share" expect -f "$work/audit.exp"
+
 # escrow-keygen at the terminal: extra entropy typed as dice rolls, and the
 # passphrase asked twice (a mismatch first, which must stop the ceremony)
 cat >"$work/keygen.exp" <<EXP

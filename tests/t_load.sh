@@ -99,6 +99,7 @@ grep -q "Loaded into token \"t\"" "$work/gen/out"/*-transcript.txt && ok "the tr
 	bad "transcript" "$(cat "$work/gen/out"/*-transcript.txt)"
 [ "$(objects "$tok" t 1234)" = 2 ] && ok "the token holds the new key pair" || bad "objects: $(listing)"
 expect_rc 1 "keygen with a wrong PIN keeps the escrow" "$keygen" -a 13 -m 2 -N 3 -o "$work/gen2/out" \
+	--shares-out "$work/gen2/shares" \
 	--yes --module "$module" --token pkcs11:token=t --pin-source "$work/badpin"
 expect_out "load the key later" "it says the escrow is complete"
 ls "$work/gen2/out"/*.escrow >/dev/null 2>&1 && ok "the envelope was kept" || bad "no envelope after a failed load"

@@ -198,3 +198,14 @@ tool_load_finish(const struct tool_load_opts *o)
 	}
 	return 0;
 }
+
+int
+tool_output_finish(const struct tool_ceremony *c)
+{
+	if (!c->paper.pdf && c->paper.queue == NULL && c->shares_out == NULL) {
+		tool_bad_usage("the shares must go somewhere: give --print QUEUE, --pdf, "
+		    "or --shares-out DIR (without them the envelope could never be opened)");
+		return -1;
+	}
+	return 0;
+}

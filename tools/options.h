@@ -69,6 +69,9 @@ void tool_load_init(struct tool_load_opts *o);
  */
 int tool_layout_finish(struct tool_layout *l, int required);
 
+/* At least one of --print, --pdf, --shares-out.  0 or -1. */
+int tool_output_finish(const struct tool_ceremony *c);
+
 /* --module and --token go together; --pin-source needs them.  0 or -1. */
 int tool_load_finish(const struct tool_load_opts *o);
 

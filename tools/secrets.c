@@ -41,7 +41,8 @@ tool_passphrase(const char *file, int interactive, int twice)
 		if (twice) {
 			again = tool_prompt_secret("The same passphrase again: ",
 			    TOOL_PASSPHRASE_MAX);
-			if (again == NULL || strcmp(p, again) != 0) {
+			if (again == NULL || strlen(p) != strlen(again) ||
+			    !escrow_equal(p, again, strlen(p))) {
 				tool_err("the two passphrases differ");
 				tool_hint("run again and type the same passphrase twice");
 				escrow_secret_free(again);
