@@ -31,7 +31,7 @@ cp "$work/last.log" "$logs/inspect"
 expect_rc 0 "audit" "$combine" audit --yes --envelope "$env" "$s2"
 cp "$work/last.log" "$logs/audit"
 expect_rc 0 "reshare 2-of-3" "$combine" reshare --yes --passphrase-file "$work/pass" --envelope "$env" \
-	-m 2 -N 3 -o "$work/reshare" "$s1" "$s2" "$s4"
+	-m 2 -N 3 -o "$work/reshare" --pdf "$s1" "$s2" "$s4"
 cp "$work/last.log" "$logs/reshare"
 
 # the secrets themselves, known only to this test
