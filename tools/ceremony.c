@@ -274,7 +274,7 @@ tool_ceremony_run(struct tool_ceremony *c)
 	if (tool_write_tracked(&written, c->outdir, name, bytes, len, 0644) != 0)
 		goto out;
 	tool_buf_printf(&transcript, "  wrote %s/%s (the envelope)\n", c->outdir, name);
-	if (tool_records_write(&rec, env, c->outdir, created, &written, &transcript) != 0)
+	if (tool_records_write(&rec, c->outdir, created, &written, &transcript) != 0)
 		goto out;
 	if (c->shares_out != NULL &&
 	    write_shares_out(c->shares_out, &sh, &written, &transcript) != 0)

@@ -213,8 +213,8 @@ write_pem(const struct tool_keyrec *k, const char *dir, struct tool_written *w,
 }
 
 int
-tool_records_write(const struct tool_records *r,
-    const struct escrow_envelope *env, const char *dir, uint64_t created,
+tool_records_write(const struct tool_records *r, const char *dir,
+    uint64_t created,
     struct tool_written *w, struct tool_buf *transcript)
 {
 	struct tool_buf ds = { 0 };
@@ -224,7 +224,6 @@ tool_records_write(const struct tool_records *r,
 	size_t i, xml_len = 0;
 	int ret = -1, rc;
 
-	(void)env;
 	for (i = 0; i < r->nkeys; i++) {
 		const struct tool_keyrec *k = &r->keys[i];
 

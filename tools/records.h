@@ -58,8 +58,8 @@ void tool_records_key_summary(const struct tool_records *r, size_t i,
  */
 struct tool_buf;
 struct tool_written;
-int tool_records_write(const struct tool_records *r,
-    const struct escrow_envelope *env, const char *dir, uint64_t created,
+int tool_records_write(const struct tool_records *r, const char *dir,
+    uint64_t created,
     struct tool_written *written, struct tool_buf *transcript);
 
 /* The files a run has written, to remove them all after a failure. */
