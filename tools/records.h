@@ -53,14 +53,13 @@ void tool_records_key_summary(const struct tool_records *r, size_t i,
 /*
  * Write the public files into dir: <base>.ds, K*.key and K*.pem per key,
  * <base>-trust-anchor.xml.  Appends every path written to *written (so a
- * failure can remove them) and each file name to the transcript.  pubkeys
- * gives the PEM of each key.  0 or -1 (reason printed).
+ * failure can remove them) and each file name to the transcript.
+ * 0 or -1 (reason printed).
  */
 struct tool_buf;
 struct tool_written;
 int tool_records_write(const struct tool_records *r, const char *dir,
-    uint64_t created,
-    struct tool_written *written, struct tool_buf *transcript);
+    uint64_t created, struct tool_written *written, struct tool_buf *transcript);
 
 /* The files a run has written, to remove them all after a failure. */
 struct tool_written {
