@@ -126,6 +126,16 @@ $(HELPER): $(B)/tests/helpers/testhelper.o $(LIBESCROW)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBESCROW) $(PKG_LIBS)
 
+# Test-only PKCS#11 module that forwards to SoftHSM and fails chosen calls
+# (tests/fi/fi.c).  Built without sanitizers: it is loaded into the tools.
+FI_MOD := $(B)/tests/fi/libescrow-fi.so
+$(FI_MOD): tests/fi/fi.c tests/fi/fi_calls.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(if $(WERROR),-Werror) -O2 -g \
+		-fPIC -shared -fvisibility=hidden $(shell pkg-config --cflags p11-kit-1) \
+		-o $@ $< -ldl
+
 # PKCS#11 benchmark program, built on demand by tests/bench_p11.sh.
 $(B)/tests/bench/bench_p11: $(B)/tests/bench/bench_p11.o $(LIBESCROW)
 	@$(if $(Q),echo "  LD      $@")
@@ -139,7 +149,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory check-run
 	$(Q)$(MAKE) --no-print-directory check-fuzz-run
 
-check-run: all $(TEST_BIN) $(CT_BIN) $(HELPER)
+check-run: all $(TEST_BIN) $(CT_BIN) $(HELPER) $(FI_MOD)
 	$(Q)CK_DEFAULT_TIMEOUT=600 $(TEST_WRAP) $(TEST_BIN)
 	$(Q)$(if $(CT_CHECK),echo "constant-time check (valgrind):" && $(CT_VALGRIND) $(CT_BIN),echo "constant-time check skipped in this build (sanitizers and valgrind do not mix)")
 	$(Q)set -e; for t in $(sort $(wildcard tests/t_*.sh)); do \
