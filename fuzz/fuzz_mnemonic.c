@@ -21,6 +21,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t secret[ESCROW_SLIP39_SECRET_MAX];
 	char *text, *p, *nl;
 	size_t n = 0, nw, len;
+	int slow = 0;
 
 	if (escrow_init() != ESCROW_OK)
 		abort();
@@ -39,9 +40,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)escrow_slip39_checksum_locate(words, nw, diag.positions,
 			    ESCROW_SLIP39_WORDS_MAX, &diag.npositions);
 		}
-		(void)escrow_slip39_share_decode(lines[i], &share, &diag);
+		if (escrow_slip39_share_decode(lines[i], &share, &diag) == ESCROW_OK &&
+		    share.iteration_exponent > 1)
+			slow = 1;
 	}
-	(void)escrow_slip39_combine(lines, n, "TREZOR", secret, sizeof secret, &len, &diag);
+	/* 2500 << e PBKDF2 rounds per Feistel round: slow by design, and
+	 * nothing the parser does; leave large e to the unit tests */
+	if (!slow)
+		(void)escrow_slip39_combine(lines, n, "TREZOR", secret, sizeof secret,
+		    &len, &diag);
 	escrow_wipe(&share, sizeof share);
 	free(text);
 	return 0;
