@@ -23,6 +23,7 @@ CFLAGS  ?= -O2 -g
 B       ?= build
 SAN     ?=
 TEST_WRAP ?=
+E2E_WRAP  ?=
 CT_CHECK  ?= yes
 
 ifeq ($(V),1)
@@ -153,17 +154,22 @@ check-run: all $(TEST_BIN) $(CT_BIN) $(HELPER) $(FI_MOD)
 	$(Q)CK_DEFAULT_TIMEOUT=600 $(TEST_WRAP) $(TEST_BIN)
 	$(Q)$(if $(CT_CHECK),echo "constant-time check (valgrind):" && $(CT_VALGRIND) $(CT_BIN),echo "constant-time check skipped in this build (sanitizers and valgrind do not mix)")
 	$(Q)set -e; for t in $(sort $(wildcard tests/t_*.sh)); do \
-		echo "end-to-end: $$t"; B=$(B) sh $$t; done
+		echo "end-to-end: $$t"; B=$(B) ESCROW_WRAP="$(E2E_WRAP)" sh $$t; done
 
 check-asan: deps
 	$(Q)$(MAKE) --no-print-directory B=build/asan CFLAGS="-O1 -g" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		CT_CHECK= check-run
 
+# The end-to-end tests run both tools under valgrind too (tests/lib.sh's
+# ESCROW_WRAP); a memcheck error makes a tool exit 99.
+VALGRIND_TOOLS := valgrind -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp
+
 check-valgrind: deps
 	$(Q)$(MAKE) --no-print-directory B=build/valgrind CFLAGS="-O1 -g" \
 		TEST_WRAP="env CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite" \
-		check-run
+		E2E_WRAP="$(VALGRIND_TOOLS)" check-run
 
 # ---- fuzzing ---------------------------------------------------------------
 
