@@ -5,7 +5,8 @@
 # spool, temporary and state directories and logs, the tools' TMPDIR, and
 # anything new in /tmp and /var/tmp - is searched for the master secret,
 # every share and the private key, raw and encoded (as tests/t_secrets.sh
-# does).  Not searched: what the operator asked for (--shares-out files,
+# does).  (Other test runs' own work directories in /tmp are left out, so
+# that runs side by side do not see each other's share files.)  Not searched: what the operator asked for (--shares-out files,
 # the printer's output file, the demo's share sheets and their scans:
 # those are the paper).
 . "$(dirname "$0")/lib.sh"
@@ -61,7 +62,8 @@ expect_rc 0 "the private key, for the search" "$combine" export --yes --passphra
 
 # where to look
 files=$( { find "$work/cer" "$work/reshare" "$work/cups" "$work/tmp" "$demo" -type f;
-	find /tmp /var/tmp -xdev -type f -newer "$stamp" 2>/dev/null | grep -v "^$work/"; } |
+	find /tmp /var/tmp -xdev -type f -newer "$stamp" 2>/dev/null | grep -v "^$work/" |
+	grep -Ev '^/tmp/escrow-(e2e|print|demo)-[^/]*/'; } |
 	grep -v "^$work/cups/out\\.pdf\$" | grep -Ev "^$demo/(ceremony/share-[^/]*\\.pdf|scans/share-[^/]*)\$" |
 	grep -v "^$work/cups/cups\\.sock\$" | sort -u)
 n=$(echo "$files" | grep -c .)
