@@ -45,7 +45,7 @@ spawn $*
 $before
 expect "$prompt" { } timeout { puts "timeout waiting for: $prompt"; exit 11 }
 set pid [exp_pid]
-exec sh $work/probe.sh \$pid $name > $work/findings 2>&1
+exec sh $work/probe.sh \$pid $name > $work/findings 2>@1
 close
 catch wait
 exit 0
