@@ -8,7 +8,8 @@
 #   make check        build and run every test (unit, constant-time, end-to-end)
 #   make check-asan   the test suite under AddressSanitizer + UBSan
 #   make check-valgrind  the test suite under valgrind memcheck
-#   make fuzz         each libFuzzer target for FUZZ_TIME seconds (clang)
+#   make fuzz         each libFuzzer target for FUZZ_TIME seconds (clang);
+#                     `make check` runs each for FUZZ_RUNS runs (check-fuzz)
 #   make demo         a whole ceremony against a throwaway SoftHSM token
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make bench        benchmarks, printed as ratios against a baseline
