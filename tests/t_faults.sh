@@ -52,6 +52,12 @@ inject() {
 	ncalls=$(wc -l <"$work/calls-$strategy")
 	[ "$ncalls" -gt 20 ] && ok "$strategy: the module counted $ncalls calls" || bad "$strategy: only $ncalls calls counted"
 	survived=0 failed_clean=0 survivors=
+	# under valgrind (ESCROW_WRAP) every run takes seconds: every 4th call
+	# there (the plain and sanitizer builds take them all)
+	step=1
+	[ -z "${ESCROW_WRAP:-}" ] || step=4
+	awk -v s="$step" '(NR - 1) % s == 0' "$work/calls-$strategy" >"$work/inject-$strategy"
+	ninject=$(wc -l <"$work/inject-$strategy")
 	while read -r fn count; do
 		fresh
 		run_load ESCROW_FI_FUNC="$fn" ESCROW_FI_COUNT="$count" ESCROW_FI_RV=CKR_DEVICE_ERROR -- --strategy "$strategy"
@@ -77,10 +83,10 @@ inject() {
 		else
 			bad "$what: exit $rc" "$(cat "$work/last.log")"
 		fi
-	done <"$work/calls-$strategy"
-	ok "$strategy: $ncalls injections: $failed_clean clean failures naming the call, $survived survived with both keys loaded"
+	done <"$work/inject-$strategy"
+	ok "$strategy: $ninject injections (of $ncalls calls): $failed_clean clean failures naming the call, $survived survived with both keys loaded"
 	echo "       survived:$survivors"
-	[ "$failed_clean" -gt 10 ] && ok "$strategy: most injected failures fail the load" ||
+	[ "$failed_clean" -gt $((10 / step)) ] && ok "$strategy: most injected failures fail the load" ||
 		bad "$strategy: only $failed_clean injected failures failed the load"
 }
 inject auto ""
