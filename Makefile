@@ -162,7 +162,8 @@ check-run: all $(TEST_BIN) $(CT_BIN) $(HELPER) $(FI_MOD)
 		B=$(B) ESCROW_WRAP="$$w" sh $$t; done
 
 check-asan: deps
-	$(Q)$(MAKE) --no-print-directory B=build/asan CFLAGS="-O1 -g" \
+	$(Q)LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+		$(MAKE) --no-print-directory B=build/asan CFLAGS="-O1 -g" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		CT_CHECK= check-run
 
