@@ -8,6 +8,8 @@
 #   make check        build and run every test (unit, constant-time, end-to-end)
 #   make check-asan   the test suite under AddressSanitizer + UBSan
 #   make check-valgrind  the test suite under valgrind memcheck
+#   make fuzz         each libFuzzer target for FUZZ_TIME seconds (clang);
+#                     `make check` runs each for FUZZ_RUNS runs (check-fuzz)
 #   make demo         a whole ceremony against a throwaway SoftHSM token
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make bench        benchmarks, printed as ratios against a baseline
@@ -22,6 +24,8 @@ CFLAGS  ?= -O2 -g
 B       ?= build
 SAN     ?=
 TEST_WRAP ?=
+E2E_WRAP  ?=
+E2E_WRAP_SKIP ?=
 CT_CHECK  ?= yes
 
 ifeq ($(V),1)
@@ -35,7 +39,7 @@ DEB_PACKAGES := gcc make pkg-config libsodium-dev libssl-dev libqrencode-dev \
 	libzbar-dev libcups2-dev libcairo2-dev libpoppler-glib-dev libp11-kit-dev \
 	libjson-c-dev check valgrind softhsm2 opensc cups cups-client \
 	poppler-utils ldnsutils imagemagick fonts-dejavu-core expect man-db \
-	libjpeg-dev zbar-tools
+	libjpeg-dev zbar-tools clang libclang-rt-14-dev strace
 
 PKGS      := libsodium libcrypto libqrencode zbar cairo poppler-glib p11-kit-1 libjpeg
 TEST_PKGS := check json-c
@@ -73,7 +77,7 @@ CT_BIN    := $(B)/tests/ct_check
 HELPER    := $(B)/tests/escrow-testhelper
 
 .PHONY: all check check-run check-asan check-valgrind demo demo-run deps \
-	install clean bench bench-run
+	install clean bench bench-run fuzz fuzz-bin fuzz-run check-fuzz check-fuzz-run
 .DEFAULT_GOAL := all
 
 all: $(LIBESCROW) $(PROGRAMS)
@@ -125,6 +129,16 @@ $(HELPER): $(B)/tests/helpers/testhelper.o $(LIBESCROW)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBESCROW) $(PKG_LIBS)
 
+# Test-only PKCS#11 module that forwards to SoftHSM and fails chosen calls
+# (tests/fi/fi.c).  Built without sanitizers: it is loaded into the tools.
+FI_MOD := $(B)/tests/fi/libescrow-fi.so
+$(FI_MOD): tests/fi/fi.c tests/fi/fi_calls.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(if $(WERROR),-Werror) -O2 -g \
+		-fPIC -shared -fvisibility=hidden $(shell pkg-config --cflags p11-kit-1) \
+		-o $@ $< -ldl
+
 # PKCS#11 benchmark program, built on demand by tests/bench_p11.sh.
 $(B)/tests/bench/bench_p11: $(B)/tests/bench/bench_p11.o $(LIBESCROW)
 	@$(if $(Q),echo "  LD      $@")
@@ -136,12 +150,16 @@ CT_VALGRIND := valgrind -q --error-exitcode=1 --track-origins=yes
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory check-run
+	$(Q)$(MAKE) --no-print-directory check-fuzz-run
 
-check-run: all $(TEST_BIN) $(CT_BIN) $(HELPER)
+check-run: all $(TEST_BIN) $(CT_BIN) $(HELPER) $(FI_MOD)
 	$(Q)CK_DEFAULT_TIMEOUT=600 $(TEST_WRAP) $(TEST_BIN)
 	$(Q)$(if $(CT_CHECK),echo "constant-time check (valgrind):" && $(CT_VALGRIND) $(CT_BIN),echo "constant-time check skipped in this build (sanitizers and valgrind do not mix)")
 	$(Q)set -e; for t in $(sort $(wildcard tests/t_*.sh)); do \
-		echo "end-to-end: $$t"; B=$(B) sh $$t; done
+		echo "end-to-end: $$t"; w='$(E2E_WRAP)'; \
+		case " $(E2E_WRAP_SKIP) " in *" $$(basename $$t .sh) "*) w=""; \
+			echo "  (its tools run unwrapped here: E2E_WRAP_SKIP)";; esac; \
+		B=$(B) ESCROW_WRAP="$$w" sh $$t; done
 
 check-asan: deps
 	$(Q)LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
@@ -149,10 +167,76 @@ check-asan: deps
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		CT_CHECK= check-run
 
+# The end-to-end tests run both tools under valgrind too (tests/lib.sh's
+# ESCROW_WRAP); a memcheck error makes a tool exit 99.  t_load (every
+# algorithm and strategy, RSA-4096 key generation) would take most of CI's
+# time there: its tools run unwrapped; t_ceremony, t_secrets and t_faults
+# cover loading under valgrind.
+VALGRIND_E2E_SKIP ?= t_load
+VALGRIND_TOOLS := valgrind -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp
+
 check-valgrind: deps
 	$(Q)$(MAKE) --no-print-directory B=build/valgrind CFLAGS="-O1 -g" \
 		TEST_WRAP="env CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite" \
-		check-run
+		E2E_WRAP="$(VALGRIND_TOOLS)" E2E_WRAP_SKIP="$(VALGRIND_E2E_SKIP)" check-run
+
+# ---- fuzzing ---------------------------------------------------------------
+
+# fuzz/fuzz_NAME.c: one libFuzzer target per parser of outside data, built
+# with clang, ASan and UBSan into build/fuzz (without -Werror: clang warns
+# about things gcc, the compiler of record, does not).  Seeds: fuzz/corpus/NAME/;
+# inputs that once crashed (kept as regression tests): fuzz/regress/NAME/.
+FUZZ_B      := build/fuzz
+FUZZ_NAMES  := $(patsubst fuzz/fuzz_%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_TIME   ?= 60
+FUZZ_RUNS   ?= 3000
+FUZZ_OPTS   := -max_len=8192 -rss_limit_mb=2048 -timeout=20
+FUZZ_MAKE   = $(MAKE) --no-print-directory B=$(FUZZ_B) CC=clang WERROR= \
+	CFLAGS="-O1 -g -Wno-format-nonliteral" \
+	SAN="$(FUZZ_SAN) -fsanitize=fuzzer-no-link"
+
+fuzz-bin: $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
+
+$(B)/fuzz/fuzz_%: $(B)/fuzz/fuzz_%.o $(LIBESCROW)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBESCROW) $(PKG_LIBS)
+
+# `make fuzz [FUZZ_TIME=60]`: each target FUZZ_TIME seconds; new inputs go
+# to build/fuzz/corpus/NAME, crashes to build/fuzz/crash-NAME-*.
+fuzz: deps
+	$(Q)$(FUZZ_MAKE) fuzz-bin
+	$(Q)$(MAKE) --no-print-directory fuzz-run
+
+fuzz-run:
+	$(Q)set -e; for n in $(FUZZ_NAMES); do \
+		echo "fuzz: $$n for $(FUZZ_TIME) s"; mkdir -p $(FUZZ_B)/corpus/$$n; \
+		$(FUZZ_B)/fuzz/fuzz_$$n $(FUZZ_OPTS) -max_total_time=$(FUZZ_TIME) \
+			-artifact_prefix=$(FUZZ_B)/crash-$$n- -print_final_stats=1 \
+			$(FUZZ_B)/corpus/$$n fuzz/corpus/$$n >$(FUZZ_B)/$$n.log 2>&1 \
+			&& rc=0 || rc=$$?; tail -n 12 $(FUZZ_B)/$$n.log; test $$rc = 0; \
+	done
+
+# `make check` runs this: every kept crash input once, then every seed and
+# FUZZ_RUNS mutations (fixed seed, so the run is the same every time).
+check-fuzz: deps
+	$(Q)$(MAKE) --no-print-directory check-fuzz-run
+
+check-fuzz-run:
+	$(Q)$(FUZZ_MAKE) fuzz-bin
+	$(Q)set -e; for n in $(FUZZ_NAMES); do \
+		f=$(FUZZ_B)/fuzz/fuzz_$$n; r=$(FUZZ_B)/run/$$n; \
+		if ls fuzz/regress/$$n/* >/dev/null 2>&1; then \
+			$$f $(FUZZ_OPTS) fuzz/regress/$$n/* >$(FUZZ_B)/$$n.log 2>&1 \
+				|| { cat $(FUZZ_B)/$$n.log; echo "fuzz: $$n: a kept crash input fails again"; exit 1; }; \
+		fi; \
+		rm -rf $$r && mkdir -p $$r; \
+		$$f $(FUZZ_OPTS) -runs=$(FUZZ_RUNS) -seed=1 -artifact_prefix=$(FUZZ_B)/crash-$$n- \
+			$$r fuzz/corpus/$$n >$(FUZZ_B)/$$n.log 2>&1 \
+			|| { tail -n 40 $(FUZZ_B)/$$n.log; echo "fuzz: $$n failed"; exit 1; }; \
+		echo "fuzz: $$n: $$(ls fuzz/corpus/$$n | wc -l) seeds, $$(ls fuzz/regress/$$n 2>/dev/null | wc -l) kept crashes, $(FUZZ_RUNS) runs: ok"; \
+	done
 
 # ---- demo, bench, install --------------------------------------------------
 

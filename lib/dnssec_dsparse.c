@@ -151,8 +151,16 @@ escrow_dnssec_ds_parse(const char *text, size_t len, struct escrow_ds *out,
 				return ESCROW_ERR_FORMAT;
 			t[nt].p = text + pos;
 			while (pos < len && !is_blank(text[pos]) &&
-			    text[pos] != '\n' && text[pos] != ';')
+			    text[pos] != '\n' && text[pos] != ';') {
+				/* a backslash quotes the next character: "\;"
+				 * in an owner name is a character, not a
+				 * comment (escrow_dnssec_name_to_text writes
+				 * it so) */
+				if (text[pos] == '\\' && pos + 1 < len &&
+				    text[pos + 1] != '\n' && !is_blank(text[pos + 1]))
+					pos++;
 				pos++;
+			}
 			t[nt].n = (size_t)(text + pos - t[nt].p);
 			for (k = 0; k < t[nt].n; k++)
 				if ((unsigned char)t[nt].p[k] < ' ' ||

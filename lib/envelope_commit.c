@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "envelope_int.h"
+#include "slip39_ct.h"
 #include "wordlist.h"
 
 static const char commit_tag[] = "escrow v1 share commitment";
@@ -46,6 +47,9 @@ escrow_envelope_commitment(const uint8_t id[static ESCROW_ENVELOPE_ID_LEN],
 	crypto_hash_sha256_final(&st, out);
 	sodium_memzero(&st, sizeof st);
 	sodium_memzero(b, sizeof b);
+	/* public by design: the commitment, and whether every index was < 1024 */
+	escrow_ct_declassify(out, ESCROW_ENVELOPE_HASH_LEN);
+	escrow_ct_declassify(&bad, sizeof bad);
 	if (bad != 0) {
 		sodium_memzero(out, ESCROW_ENVELOPE_HASH_LEN);
 		return ESCROW_ERR_WORD_UNKNOWN;
@@ -77,6 +81,10 @@ escrow_envelope_find_commitment(const struct escrow_envelope *env,
 	sodium_memzero(h, sizeof h);
 	if (ret != ESCROW_OK)
 		return ret;
+	/* the answer (which share this is, if any) is public */
+	escrow_ct_declassify(&found, sizeof found);
+	escrow_ct_declassify(&g, sizeof g);
+	escrow_ct_declassify(&m, sizeof m);
 	if (found == 0)
 		return ESCROW_ERR_COMMITMENT;
 	if (group != NULL)

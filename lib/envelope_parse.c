@@ -13,6 +13,7 @@
 
 #include "envelope_int.h"
 #include "escrow_keywrap.h"
+#include "slip39_ct.h"
 
 /* A cursor over the input: every read is bounds-checked. */
 struct cur {
@@ -213,7 +214,7 @@ escrow_envelope_verify(struct escrow_envelope *env,
 {
 	uint8_t *k = NULL, mac[ESCROW_ENVELOPE_MAC_LEN];
 	size_t body;
-	int ret;
+	int ret, eq;
 
 	if (env == NULL || env->state != ENV_PARSED ||
 	    env->len < ESCROW_ENVELOPE_MAC_LEN)
@@ -226,8 +227,9 @@ escrow_envelope_verify(struct escrow_envelope *env,
 		goto out;
 	body = env->len - ESCROW_ENVELOPE_MAC_LEN;
 	escrow_env_hmac(k, env->bytes, body, mac);
-	ret = escrow_equal(mac, env->bytes + body, sizeof mac) ?
-	    ESCROW_OK : ESCROW_ERR_MAC;
+	eq = escrow_equal(mac, env->bytes + body, sizeof mac);
+	escrow_ct_declassify(&eq, sizeof eq); /* the verdict is public */
+	ret = eq ? ESCROW_OK : ESCROW_ERR_MAC;
 	if (ret == ESCROW_OK)
 		env->verified = 1;
 out:

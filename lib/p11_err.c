@@ -177,10 +177,31 @@ p11_fail(struct escrow_p11_error *err, int code, const char *fmt, ...)
 }
 
 int
+p11_rv_is_hard(CK_RV rv)
+{
+	switch (rv) {
+	case CKR_HOST_MEMORY:
+	case CKR_DEVICE_ERROR:
+	case CKR_DEVICE_MEMORY:
+	case CKR_DEVICE_REMOVED:
+	case CKR_FUNCTION_CANCELED:
+	case CKR_SESSION_CLOSED:
+	case CKR_SESSION_HANDLE_INVALID:
+	case CKR_TOKEN_NOT_PRESENT:
+	case CKR_TOKEN_NOT_RECOGNIZED:
+	case CKR_USER_NOT_LOGGED_IN:
+	case CKR_CRYPTOKI_NOT_INITIALIZED:
+		return 1;
+	}
+	return 0;
+}
+
+int
 p11_has_mech(struct escrow_p11 *p, CK_MECHANISM_TYPE m, CK_FLAGS need)
 {
 	CK_MECHANISM_INFO info;
 	CK_ULONG i;
+	CK_RV rv;
 
 	for (i = 0; i < p->nmechs; i++) {
 		if (p->mechs[i] != m)
@@ -189,8 +210,14 @@ p11_has_mech(struct escrow_p11 *p, CK_MECHANISM_TYPE m, CK_FLAGS need)
 			return 1;
 		/* some modules OR into flags without clearing them first */
 		memset(&info, 0, sizeof info);
-		if (p->mod->C_GetMechanismInfo(p->slot, m, &info) != CKR_OK)
+		rv = p->mod->C_GetMechanismInfo(p->slot, m, &info);
+		if (rv != CKR_OK) {
+			if (p11_rv_is_hard(rv)) {
+				p->hard_fn = "C_GetMechanismInfo";
+				p->hard_rv = rv;
+			}
 			return 0;
+		}
 		return (info.flags & need) == need;
 	}
 	return 0;

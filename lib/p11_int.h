@@ -57,6 +57,12 @@ struct escrow_p11 {
 	/* CAP_*: does the token take MODIFIABLE=false, per P11_OP_*?  SoftHSM
 	 * 2.6.1 takes it in C_CreateObject but not in C_UnwrapKey. */
 	int modifiable_false_ok[2];
+	/* the last capability query of this session that failed for a
+	 * reason other than a "no" (a device or session error): a "lacks
+	 * mechanism" verdict cannot be trusted then, and names this call
+	 * instead */
+	const char *hard_fn;
+	CK_RV hard_rv;
 };
 
 /* Error recording (err may be NULL).  Return the code given. */
@@ -65,6 +71,10 @@ int p11_fail_rv(struct escrow_p11_error *err, int code, const char *fn,
 int p11_fail(struct escrow_p11_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void p11_err_clear(struct escrow_p11_error *err);
+
+/* Is rv a failure of the device, session or host rather than an answer
+ * about the mechanism, key or template? */
+int p11_rv_is_hard(CK_RV rv);
 
 /* Does the token list this mechanism (with these CKF_ flags)? */
 int p11_has_mech(struct escrow_p11 *p, CK_MECHANISM_TYPE m, CK_FLAGS need);

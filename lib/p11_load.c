@@ -10,6 +10,7 @@
  * p11_unwrap.c / p11_tmpl.c, which keep them in secret memory.  Nothing
  * secret is held in this file.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,24 +376,47 @@ name_key(struct load *l, size_t i)
 	d[(size_t)n + dl] = '\0';
 }
 
-/* Undo: destroy what this call made, newest first. */
+/* Append to the error's detail (truncated at its end). */
+static void __attribute__((format(printf, 2, 3)))
+detail_add(struct escrow_p11_error *err, const char *fmt, ...)
+{
+	size_t len = strlen(err->detail);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->detail + len, sizeof err->detail - len, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Undo: destroy what this call made, newest first.  What cannot be
+ * destroyed is named (handle, class, key, CKA_ID) so that the operator can
+ * remove it: made[2i] is key i's private object, made[2i+1] its public one.
+ */
 static void
 rollback(struct load *l)
 {
-	size_t left = 0;
-	int len;
+	size_t left = 0, j, k;
+	char id[2 * 32 + 1];
+	CK_OBJECT_HANDLE h;
 
 	while (l->nmade > 0) {
-		l->nmade--;
-		if (l->p->mod->C_DestroyObject(l->p->sess, l->made[l->nmade]) !=
-		    CKR_OK)
-			left++;
+		j = --l->nmade;
+		h = l->made[j];
+		if (l->p->mod->C_DestroyObject(l->p->sess, h) == CKR_OK)
+			continue;
+		if (l->err == NULL)
+			continue;
+		k = j / 2;
+		hex_id(id, sizeof id, l->keys[k].id, l->keys[k].id_len);
+		detail_add(l->err, "%s object %lu (%s key of key %zu, CKA_ID %s%s)",
+		    left == 0 ? "; these new objects could not be removed, remove them "
+		    "by hand:" : ",", (unsigned long)h, j % 2 ? "public" : "private",
+		    k + 1, id, l->keys[k].id_len > 32 ? "..." : "");
+		left++;
 	}
-	if (left > 0 && l->err != NULL) {
-		len = (int)strlen(l->err->detail);
-		snprintf(l->err->detail + len, sizeof l->err->detail - (size_t)len,
-		    " (and %zu new objects could not be removed)", left);
-	}
+	if (l->err != NULL)
+		l->err->objects_left = left;
 }
 
 int

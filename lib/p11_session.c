@@ -93,8 +93,10 @@ select_token(struct escrow_p11 *p, P11KitUri *uri, struct escrow_p11_error *err)
 	CK_ULONG n = 0, i, matches = 0;
 	CK_INFO info;
 	char seen[400] = "", matched[400] = "";
+	const char *failed_fn = NULL;
+	CK_RV rv, failed_rv = CKR_OK;
+	CK_SLOT_ID failed_slot = 0;
 	int ret;
-	CK_RV rv;
 
 	memset(&info, 0, sizeof info);
 	rv = p->mod->C_GetInfo(&info);
@@ -123,9 +125,17 @@ select_token(struct escrow_p11 *p, P11KitUri *uri, struct escrow_p11_error *err)
 
 		memset(&ti, 0, sizeof ti);
 		memset(&si, 0, sizeof si);
-		if (p->mod->C_GetTokenInfo(slots[i], &ti) != CKR_OK ||
-		    p->mod->C_GetSlotInfo(slots[i], &si) != CKR_OK)
+		/* a slot that cannot be read is skipped, but remembered: if no
+		 * token matches, that may be why */
+		if ((rv = p->mod->C_GetTokenInfo(slots[i], &ti)) != CKR_OK)
+			failed_fn = "C_GetTokenInfo";
+		else if ((rv = p->mod->C_GetSlotInfo(slots[i], &si)) != CKR_OK)
+			failed_fn = "C_GetSlotInfo";
+		if (rv != CKR_OK) {
+			failed_rv = rv;
+			failed_slot = slots[i];
 			continue;
+		}
 		describe(seen, sizeof seen, slots[i], &ti);
 		if (want != (CK_SLOT_ID)-1 && want != slots[i])
 			continue;
@@ -139,7 +149,12 @@ select_token(struct escrow_p11 *p, P11KitUri *uri, struct escrow_p11_error *err)
 			    sizeof ti.label);
 		}
 	}
-	if (matches == 0)
+	if (matches == 0 && failed_fn != NULL)
+		ret = p11_fail_rv(err, ESCROW_ERR_P11_TOKEN, failed_fn, failed_rv,
+		    "slot %lu of module `%s' cannot be read, and no other token "
+		    "matches; it has: %s", (unsigned long)failed_slot,
+		    p->module_desc, seen[0] != '\0' ? seen : "no other token");
+	else if (matches == 0)
 		ret = p11_fail(err, ESCROW_ERR_P11_TOKEN, "no token matches; "
 		    "module `%s' has: %s", p->module_desc,
 		    n == 0 ? "no token at all" : seen);
@@ -312,7 +327,13 @@ p11_find(struct escrow_p11 *p, CK_ATTRIBUTE *tmpl, CK_ULONG n,
 			break;
 		got += step;
 	}
-	(void)p->mod->C_FindObjectsFinal(p->sess);
+	rv = p->mod->C_FindObjectsFinal(p->sess);
+	if (rv != CKR_OK) {
+		/* the search may still be active: every later one would fail */
+		free(h);
+		return p11_fail_rv(err, ESCROW_ERR_P11, "C_FindObjectsFinal",
+		    rv, "cannot end a search of token `%s'", p->label);
+	}
 	*out = h;
 	*count = got;
 	return ESCROW_OK;

@@ -97,9 +97,15 @@ transport_key(struct p11_unwrapper *u, struct escrow_p11_error *err)
 	BIGNUM *bn = NULL, *be = NULL;
 	int ret = ESCROW_ERR_CRYPTO;
 	CK_RV rv;
+	int has;
 
-	if (!p11_has_mech(p, CKM_RSA_PKCS_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR) ||
-	    !p11_has_mech(p, CKM_RSA_PKCS_OAEP, CKF_UNWRAP))
+	has = p11_has_mech(p, CKM_RSA_PKCS_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR) &&
+	    p11_has_mech(p, CKM_RSA_PKCS_OAEP, CKF_UNWRAP);
+	if (!has && p->hard_fn != NULL)
+		return p11_fail_rv(err, ESCROW_ERR_P11, p->hard_fn, p->hard_rv,
+		    "cannot tell whether token `%s' has the mechanisms the "
+		    "transport strategy needs", p->label);
+	if (!has)
 		return p11_fail(err, ESCROW_ERR_P11_MECHANISM, "token `%s' lacks "
 		    "RSA key generation or RSA-OAEP unwrap, which the transport "
 		    "strategy needs", p->label);
@@ -207,7 +213,7 @@ import_kek(struct p11_unwrapper *u, const uint8_t *value, size_t len,
 
 /* Known answer: unwrap the RFC 5649 example and read it back. */
 static CK_RV
-kat(struct p11_unwrapper *u, CK_MECHANISM_TYPE mt)
+kat(struct p11_unwrapper *u, CK_MECHANISM_TYPE mt, const char **fn)
 {
 	struct escrow_p11 *p = u->p;
 	CK_MECHANISM m = { mt, NULL, 0 };
@@ -224,10 +230,12 @@ kat(struct p11_unwrapper *u, CK_MECHANISM_TYPE mt)
 	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
 	CK_RV rv;
 
+	*fn = "C_UnwrapKey";
 	rv = p->mod->C_UnwrapKey(p->sess, &m, u->kat_kek,
 	    (CK_BYTE_PTR)(uintptr_t)kat_wrapped, sizeof kat_wrapped, tmpl, 5, &h);
 	if (rv != CKR_OK)
 		return rv;
+	*fn = "C_GetAttributeValue";
 	rv = p->mod->C_GetAttributeValue(p->sess, h, &rd, 1);
 	if (rv == CKR_OK && (rd.ulValueLen != sizeof kat_key ||
 	    memcmp(got, kat_key, sizeof kat_key) != 0))
@@ -240,6 +248,7 @@ int
 p11_unwrapper_ready(struct p11_unwrapper *u, struct escrow_p11_error *err)
 {
 	struct escrow_p11 *p = u->p;
+	const char *fn = "";
 	char tried[256] = "";
 	size_t i, used;
 	int ret;
@@ -257,16 +266,25 @@ p11_unwrapper_ready(struct p11_unwrapper *u, struct escrow_p11_error *err)
 		used = strlen(tried);
 		if (!p11_has_mech(p, candidates[i], CKF_UNWRAP))
 			continue;
-		rv = kat(u, candidates[i]);
+		rv = kat(u, candidates[i], &fn);
 		if (rv == CKR_OK) {
 			u->mech = candidates[i];
 			u->mech_state = CAP_YES;
 			return ESCROW_OK;
 		}
+		/* the device failed, it did not say no */
+		if (p11_rv_is_hard(rv))
+			return p11_fail_rv(err, ESCROW_ERR_P11, fn, rv, "token "
+			    "`%s' failed while testing unwrap mechanism 0x%lx",
+			    p->label, (unsigned long)candidates[i]);
 		snprintf(tried + used, sizeof tried - used, "%s0x%lx: %s",
 		    used > 0 ? ", " : "", (unsigned long)candidates[i],
 		    escrow_p11_rv_name(rv));
 	}
+	if (p->hard_fn != NULL)
+		return p11_fail_rv(err, ESCROW_ERR_P11, p->hard_fn, p->hard_rv,
+		    "cannot tell which unwrap mechanisms token `%s' has",
+		    p->label);
 	return p11_fail(err, ESCROW_ERR_P11_MECHANISM, "token `%s' has no "
 	    "RFC 5649 unwrap mechanism that passes the known-answer test "
 	    "(tried 0x210B, 0x%lx, 0x210A; failures: %s)", p->label,

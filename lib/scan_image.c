@@ -175,6 +175,30 @@ png_read(void *closure, unsigned char *data, unsigned int length)
 	return CAIRO_STATUS_SUCCESS;
 }
 
+/*
+ * Every chunk of a PNG must fit in the file (length, type, data, CRC).
+ * libpng, given a chunk that claims more, may allocate and clear that much
+ * before it finds out (found by fuzz/fuzz_image: 446 bytes, 30+ s).
+ */
+static int
+png_chunks_fit(const uint8_t *buf, size_t len)
+{
+	size_t off = 8, n;
+
+	while (off < len) {
+		if (len - off < 12)
+			return 0;
+		n = ((size_t)buf[off] << 24) | ((size_t)buf[off + 1] << 16) |
+		    ((size_t)buf[off + 2] << 8) | buf[off + 3];
+		if (n > len - off - 12)
+			return 0;
+		if (memcmp(buf + off + 4, "IEND", 4) == 0)
+			return 1;
+		off += 12 + n;
+	}
+	return 0;
+}
+
 static int
 scan_png(const uint8_t *buf, size_t len, const struct escrow_scan_opts *opts,
     struct escrow_scan_result *res)
@@ -185,6 +209,8 @@ scan_png(const uint8_t *buf, size_t len, const struct escrow_scan_opts *opts,
 	unsigned w = 0, h = 0;
 	int ret, sw, sh;
 
+	if (!png_chunks_fit(buf, len))
+		return ESCROW_ERR_IMAGE;
 	s = cairo_image_surface_create_from_png_stream(png_read, &r);
 	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
 		ret = ESCROW_ERR_IMAGE;

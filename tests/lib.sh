@@ -13,6 +13,18 @@ passed=0
 failed=0
 trap 'rm -rf "$work"' EXIT INT TERM
 
+# ESCROW_WRAP (e.g. "valgrind -q --error-exitcode=99"): run both tools
+# under it, through two small scripts that stand in for them.
+if [ -n "${ESCROW_WRAP:-}" ]; then
+	mkdir -p "$work/wrap"
+	for t in escrow-keygen escrow-combine; do
+		printf '#!/bin/sh\nexec %s %s "$@"\n' "$ESCROW_WRAP" "$bin/$t" >"$work/wrap/$t"
+		chmod 755 "$work/wrap/$t"
+	done
+	keygen=$work/wrap/escrow-keygen
+	combine=$work/wrap/escrow-combine
+fi
+
 # ok NAME: a passed check; bad NAME DETAIL: a failed one (the run goes on).
 ok() { passed=$((passed + 1)); printf '  ok   %s\n' "$1"; }
 bad() { failed=$((failed + 1)); printf '  FAIL %s\n' "$1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/       /' | head -n 30; }

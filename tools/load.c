@@ -228,7 +228,11 @@ tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
 	}
 	if (rc != ESCROW_OK) {
 		p11_fail("loading the keys", rc, &e);
-		tool_hint("nothing was left in the token: every object this run made was destroyed");
+		if (e.objects_left > 0)
+			tool_hint("%zu objects this run made are still in the token (named "
+			    "above): remove them before trying again", e.objects_left);
+		else
+			tool_hint("nothing was left in the token: every object this run made was destroyed");
 		goto out;
 	}
 	tool_buf_printf(transcript, "Loaded into token \"%s\" (module %s):\n",

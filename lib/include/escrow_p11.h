@@ -29,6 +29,8 @@ struct escrow_p11_error {
 	unsigned long rv;    /* the CK_RV it returned, or 0 */
 	const char *rv_name; /* "CKR_MECHANISM_INVALID"; never NULL ("" if none) */
 	char detail[512];    /* one or more sentences for the operator */
+	size_t objects_left; /* objects a failed load made and then could not
+	                      * remove (each named in detail); 0 normally */
 };
 
 /* Words for a CK_RV ("CKR_PIN_INCORRECT"); "CKR_VENDOR_DEFINED+0x..." or

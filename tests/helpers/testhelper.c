@@ -9,6 +9,7 @@
  *       exit 0 and name the file if any FILE contains the bytes HEX
  */
 #define _GNU_SOURCE /* memmem */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,11 +45,11 @@ static int
 master_secret(int argc, char **argv)
 {
 	const char *pass = "";
-	char *m[64] = { NULL };
+	const char *m[64];
 	uint8_t S[32];
 	size_t n = 0, len, i;
 	struct escrow_slip39_diag d;
-	int a = 0, rc;
+	int a = 0, ret = 1;
 
 	if (argc > 1 && strcmp(argv[0], "-p") == 0) {
 		pass = argv[1];
@@ -59,21 +60,22 @@ master_secret(int argc, char **argv)
 
 		if (t == NULL) {
 			perror(argv[a]);
-			return 1;
+			goto out;
 		}
 		m[n++] = t;
 	}
-	rc = escrow_slip39_combine((const char *const *)m, n, pass, S, sizeof S, &len, &d);
-	for (i = 0; i < n; i++)
-		free(m[i]);
-	if (rc != ESCROW_OK) {
+	if (escrow_slip39_combine(m, n, pass, S, sizeof S, &len, &d) != ESCROW_OK) {
 		fprintf(stderr, "escrow-testhelper: cannot combine\n");
-		return 1;
+		goto out;
 	}
 	for (i = 0; i < len; i++)
 		printf("%02x", S[i]);
 	printf("\n");
-	return 0;
+	ret = 0;
+out:
+	for (i = 0; i < n; i++)
+		free((void *)(uintptr_t)m[i]);
+	return ret;
 }
 
 static int
