@@ -202,7 +202,7 @@ LIVE_PACKAGES := live-build debootstrap squashfs-tools xorriso isolinux \
 	qemu-system-x86 ovmf git
 LIVE_OUT     ?= live-image/out
 LIVE_BOOTS   ?= kernel bios uefi
-LIVE_TIMEOUT ?= 360
+LIVE_TIMEOUT ?= 600
 
 .PHONY: live-deps live-image live-test
 

@@ -13,13 +13,13 @@
 # so there the self-test is asked for by qemu's fw_cfg (opt/escrow.selftest),
 # which only the hypervisor can set.  Software emulation (KVM is not
 # assumed), serial console to OUT/test-MODE.log.  Each boot must print
-# "ESCROW-SELFTEST: PASS" within LIVE_TIMEOUT seconds (default 360).
+# "ESCROW-SELFTEST: PASS" within LIVE_TIMEOUT seconds (default 600).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-$here/out}
 ISO=${ISO:-$OUT/escrow-kiosk-amd64.iso}
-LIVE_TIMEOUT=${LIVE_TIMEOUT:-360}
+LIVE_TIMEOUT=${LIVE_TIMEOUT:-600}
 QEMU=${QEMU:-qemu-system-x86_64}
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
