@@ -274,6 +274,37 @@ deps:
 	export DEBIAN_FRONTEND=noninteractive; \
 	apt-get update -q && apt-get install -y -q --no-install-recommends $$missing
 
+# ---- kiosk live image (live-image/, docs/kiosk.md) -------------------------
+#
+#   make live-deps    installs what building and booting the image needs
+#   make live-image   builds live-image/out/escrow-kiosk-amd64.iso (root;
+#                     LIVE_OUT, MIRROR, LIVE_CACHE, LIVE_KEEP=1)
+#   make live-test    boots it under qemu: kernel, BIOS and UEFI
+#                     (LIVE_BOOTS, LIVE_TIMEOUT seconds per boot)
+# Kept apart from DEB_PACKAGES so that `make check` never pulls in qemu.
+LIVE_PACKAGES := live-build debootstrap squashfs-tools xorriso isolinux \
+	syslinux-common syslinux-utils grub-efi-amd64-bin mtools dosfstools cpio \
+	qemu-system-x86 ovmf git
+LIVE_OUT     ?= live-image/out
+LIVE_BOOTS   ?= kernel bios uefi
+LIVE_TIMEOUT ?= 600
+
+.PHONY: live-deps live-image live-test
+
+live-deps:
+	$(Q)$(MAKE) --no-print-directory deps DEB_PACKAGES="$(LIVE_PACKAGES)"
+
+live-image:
+	$(Q)if [ "$$(id -u)" != 0 ]; then \
+		echo "make live-image needs root: live-build mounts /proc and /sys in its chroot."; \
+		echo "run: sudo make live-image"; exit 1; fi
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory live-deps
+	$(Q)OUT="$(abspath $(LIVE_OUT))" sh live-image/build.sh
+
+live-test: live-deps
+	$(Q)OUT="$(abspath $(LIVE_OUT))" LIVE_TIMEOUT=$(LIVE_TIMEOUT) sh live-image/test.sh $(LIVE_BOOTS)
+
 clean:
 	rm -rf build
 
