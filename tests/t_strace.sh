@@ -41,7 +41,7 @@ st "$work/verify.st" "$cb" verify --yes --passphrase-file "$work/pass" --envelop
 SOFTHSM2_CONF=$work/hsm2/softhsm2.conf st "$work/load.st" "$cb" load --yes --passphrase-file "$work/pass" \
 	--envelope "$env" --module "$module" --token pkcs11:token=t --pin-source "$work/hsm2/pin" "$s2" "$s3" >"$work/o2" 2>&1 &&
 st "$work/reshare.st" "$cb" reshare --yes --passphrase-file "$work/pass" --envelope "$env" -m 2 -N 2 \
-	-o "$work/reshare" "$s1" "$s3" >"$work/o3" 2>&1 &&
+	-o "$work/reshare" --shares-out "$work/reshare" "$s1" "$s3" >"$work/o3" 2>&1 &&
 st "$work/export.st" "$cb" export --yes --passphrase-file "$work/pass" --envelope "$env" --format pem \
 	-o "$work/private.pem" --i-understand-this-writes-a-private-key "$s1" "$s3" >"$work/o4" 2>&1
 rc=$?
