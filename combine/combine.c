@@ -188,9 +188,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		if (!allowed(o->cmd, c))
 			return tool_bad_usage("`%s' does not take the option %s", o->cmd,
 			    argv[optind - 1]);
-		if ((taken = tool_layout_option(c, optarg, &o->layout)) == 0 &&
-		    (taken = tool_output_option(c, optarg, &o->cer)) == 0)
-			taken = tool_load_option(c, optarg, &o->load);
+		taken = tool_shared_option(c, optarg, &o->layout, &o->cer, &o->load);
 		if (taken < 0)
 			return TOOL_EXIT_USAGE;
 		if (taken > 0)

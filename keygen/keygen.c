@@ -163,9 +163,7 @@ parse_args(int argc, char **argv, struct opts *o)
 	tool_layout_init(&o->layout);
 	tool_load_init(&o->load);
 	while ((c = getopt_long(argc, argv, "a:b:n:l:m:N:o:yh", longopts, NULL)) != -1) {
-		if ((taken = tool_layout_option(c, optarg, &o->layout)) == 0 &&
-		    (taken = tool_output_option(c, optarg, &o->cer)) == 0)
-			taken = tool_load_option(c, optarg, &o->load);
+		taken = tool_shared_option(c, optarg, &o->layout, &o->cer, &o->load);
 		if (taken < 0)
 			return TOOL_EXIT_USAGE;
 		if (taken > 0)

@@ -209,3 +209,15 @@ tool_output_finish(const struct tool_ceremony *c)
 	}
 	return 0;
 }
+
+int
+tool_shared_option(int opt, const char *arg, struct tool_layout *l,
+    struct tool_ceremony *c, struct tool_load_opts *o)
+{
+	int taken;
+
+	if ((taken = tool_layout_option(opt, arg, l)) == 0 &&
+	    (taken = tool_output_option(opt, arg, c)) == 0)
+		taken = tool_load_option(opt, arg, o);
+	return taken;
+}

@@ -58,6 +58,10 @@ int tool_layout_option(int opt, const char *arg, struct tool_layout *l);
 int tool_output_option(int opt, const char *arg, struct tool_ceremony *c);
 int tool_load_option(int opt, const char *arg, struct tool_load_opts *o);
 
+/* All three in turn: 1 taken, 0 not a shared option, -1 bad value. */
+int tool_shared_option(int opt, const char *arg, struct tool_layout *l,
+    struct tool_ceremony *c, struct tool_load_opts *o);
+
 /* Defaults before parsing. */
 void tool_layout_init(struct tool_layout *l);
 void tool_load_init(struct tool_load_opts *o);
