@@ -70,8 +70,10 @@ mkdir -p "$work"
 cp -a "$here/auto" "$here/config" "$work/"
 [ -d "$cache" ] && mv "$cache" "$work/cache"
 
-# The suite, built from this tree (paths in the binaries made relative).
+# The suite, built afresh from this tree (paths in the binaries made
+# relative), so that a rebuild also proves the compiler's output repeats.
 inc=$work/config/includes.chroot_after_packages
+case $B in /*) rm -rf "$B" ;; *) rm -rf "${top:?}/$B" ;; esac
 make -C "$top" --no-print-directory B="$B" CFLAGS="-O2 -g -ffile-prefix-map=$top=." all
 make -C "$top" --no-print-directory B="$B" CFLAGS="-O2 -g -ffile-prefix-map=$top=." PREFIX=/usr/local DESTDIR="$inc" install >/dev/null
 install -D -m 0644 "$top/tests/cupsd/pdf.ppd" "$inc/usr/local/share/escrow/selftest.ppd"
