@@ -8,6 +8,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include "bytes.h"
 #include "escrow_dnssec.h"
 #include "dnssec_int.h"
 
@@ -68,8 +69,7 @@ escrow_dnssec_dnskey_rdata(const struct escrow_dnskey *k, uint8_t *out,
 		return ESCROW_ERR_INVALID_ARG;
 	if (cap < 4 + k->pubkey_len)
 		return ESCROW_ERR_BUFFER_TOO_SMALL;
-	out[0] = (uint8_t)(k->flags >> 8);
-	out[1] = (uint8_t)k->flags;
+	escrow_put16(out, k->flags);
 	out[2] = k->protocol;
 	out[3] = k->algorithm;
 	memcpy(out + 4, k->pubkey, k->pubkey_len);

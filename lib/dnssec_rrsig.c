@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bytes.h"
 #include "escrow_dnssec.h"
 #include "dnssec_int.h"
 
@@ -54,22 +55,6 @@ rr_cmp(const void *a, const void *b)
 	return (x->len > y->len) - (x->len < y->len);
 }
 
-static void
-put16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 int
 escrow_dnssec_rrsig_signed_data(const struct escrow_rrsig *sig,
     const struct escrow_dnskey *keys, size_t n, uint8_t *out, size_t cap,
@@ -114,13 +99,13 @@ escrow_dnssec_rrsig_signed_data(const struct escrow_rrsig *sig,
 		ret = ESCROW_ERR_BUFFER_TOO_SMALL;
 		goto out;
 	}
-	put16(out, sig->type_covered);
+	escrow_put16(out, sig->type_covered);
 	out[2] = sig->algorithm;
 	out[3] = sig->labels;
-	put32(out + 4, sig->original_ttl);
-	put32(out + 8, sig->expiration);
-	put32(out + 12, sig->inception);
-	put16(out + 16, sig->key_tag);
+	escrow_put32(out + 4, sig->original_ttl);
+	escrow_put32(out + 8, sig->expiration);
+	escrow_put32(out + 12, sig->inception);
+	escrow_put16(out + 16, sig->key_tag);
 	memcpy(out + 18, sig->signer, sig->signer_len);
 	pos = 18 + sig->signer_len;
 	for (i = 0; i < n; i++) {
@@ -128,10 +113,10 @@ escrow_dnssec_rrsig_signed_data(const struct escrow_rrsig *sig,
 			continue; /* duplicates are not part of an RRset */
 		memcpy(out + pos, owner, owner_len);
 		pos += owner_len;
-		put16(out + pos, ESCROW_DNSSEC_TYPE_DNSKEY);
-		put16(out + pos + 2, 1); /* class IN */
-		put32(out + pos + 4, sig->original_ttl);
-		put16(out + pos + 8, (unsigned)rrs[i].len);
+		escrow_put16(out + pos, ESCROW_DNSSEC_TYPE_DNSKEY);
+		escrow_put16(out + pos + 2, 1); /* class IN */
+		escrow_put32(out + pos + 4, sig->original_ttl);
+		escrow_put16(out + pos + 8, (unsigned)rrs[i].len);
 		memcpy(out + pos + 10, rrs[i].rdata, rrs[i].len);
 		pos += 10 + rrs[i].len;
 	}

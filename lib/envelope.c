@@ -211,13 +211,13 @@ escrow_envelope_add_key(struct escrow_envelope *env,
 	*r++ = (uint8_t)key->owner_len;
 	memcpy(r, key->owner, key->owner_len);
 	r += key->owner_len;
-	env_put16(r, key->flags);
+	escrow_put16(r, key->flags);
 	r[2] = key->algorithm;
 	r += 3;
-	env_put16(r, (uint16_t)key->pubkey_len);
+	escrow_put16(r, (uint16_t)key->pubkey_len);
 	memcpy(r + 2, key->pubkey, key->pubkey_len);
 	r += 2 + key->pubkey_len;
-	env_put16(r, (uint16_t)wlen);
+	escrow_put16(r, (uint16_t)wlen);
 	r += 2;
 	ret = escrow_keywrap_wrap(env->keys, ESCROW_ENVELOPE_KEY_LEN, pkcs8,
 	    pkcs8_len, r, wlen, &got);
@@ -260,7 +260,7 @@ write_header(const struct escrow_envelope *env, uint8_t *p)
 	p += ESCROW_ENVELOPE_ID_LEN;
 	for (i = 0; i < 8; i++)
 		*p++ = (uint8_t)(t >> (56 - 8 * i));
-	env_put16(p, env->set.identifier);
+	escrow_put16(p, env->set.identifier);
 	p[2] = env->set.extendable;
 	p[3] = env->set.iteration_exponent;
 	p[4] = env->set.group_threshold;
@@ -270,7 +270,7 @@ write_header(const struct escrow_envelope *env, uint8_t *p)
 		*p++ = env->set.groups[g].threshold;
 		*p++ = env->set.groups[g].count;
 	}
-	env_put16(p, (uint16_t)env->ncommit);
+	escrow_put16(p, (uint16_t)env->ncommit);
 	p += 2;
 	for (i = 0; i < env->ncommit; i++) {
 		*p++ = env->commit[i].group;
@@ -278,7 +278,7 @@ write_header(const struct escrow_envelope *env, uint8_t *p)
 		memcpy(p, env->commit[i].hash, ESCROW_ENVELOPE_HASH_LEN);
 		p += ESCROW_ENVELOPE_HASH_LEN;
 	}
-	env_put16(p, (uint16_t)env->nkeys);
+	escrow_put16(p, (uint16_t)env->nkeys);
 }
 
 int

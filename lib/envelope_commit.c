@@ -41,7 +41,7 @@ escrow_envelope_commitment(const uint8_t id[static ESCROW_ENVELOPE_ID_LEN],
 	crypto_hash_sha256_update(&st, b, 3);
 	for (i = 0; i < n; i++) {
 		bad |= words[i] >> 10;
-		env_put16(b, words[i]);
+		escrow_put16(b, words[i]);
 		crypto_hash_sha256_update(&st, b, 2);
 	}
 	crypto_hash_sha256_final(&st, out);

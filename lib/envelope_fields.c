@@ -139,7 +139,7 @@ take(const uint8_t **p, size_t *avail, size_t lenbytes, const uint8_t **field,
 
 	if (*avail < lenbytes)
 		return ESCROW_ERR_TRUNCATED;
-	n = lenbytes == 1 ? (*p)[0] : env_get16(*p);
+	n = lenbytes == 1 ? (*p)[0] : escrow_get16(*p);
 	*p += lenbytes;
 	*avail -= lenbytes;
 	if (n == 0)
@@ -167,7 +167,7 @@ escrow_env_key_decode(const uint8_t *p, size_t avail,
 		return ret;
 	if (avail < 3)
 		return ESCROW_ERR_TRUNCATED;
-	key->flags = env_get16(p);
+	key->flags = escrow_get16(p);
 	key->algorithm = p[2];
 	p += 3;
 	avail -= 3;

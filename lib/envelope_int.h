@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bytes.h"
 #include "escrow_envelope.h"
 
 #define ENV_MAGIC "ESCROWEV"
@@ -49,19 +50,6 @@ struct escrow_envelope {
 	size_t len;
 	int verified;         /* parsed: the MAC has been checked with some S */
 };
-
-static inline void
-env_put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline uint16_t
-env_get16(const uint8_t *p)
-{
-	return (uint16_t)((unsigned)p[0] << 8 | p[1]);
-}
 
 /* Checks of the share set, common to building and parsing. */
 int escrow_env_shareset_check(const struct escrow_shareset *set) ESCROW_WUR;

@@ -48,7 +48,7 @@ parse_shareset(struct cur *c, struct escrow_shareset *set)
 	if ((ret = need(c, 6)) != ESCROW_OK)
 		return ret;
 	p = skip(c, 6);
-	set->identifier = env_get16(p);
+	set->identifier = escrow_get16(p);
 	set->extendable = p[2];
 	set->iteration_exponent = p[3];
 	set->group_threshold = p[4];
@@ -74,7 +74,7 @@ parse_commitments(struct cur *c, struct escrow_envelope *env)
 
 	if ((ret = need(c, 2)) != ESCROW_OK)
 		return ret;
-	n = env_get16(skip(c, 2));
+	n = escrow_get16(skip(c, 2));
 	if (n != escrow_env_share_total(&env->set))
 		return ESCROW_ERR_FORMAT;
 	for (i = 0; i < n; i++) {
@@ -110,7 +110,7 @@ parse_keys(struct cur *c, struct escrow_envelope *env)
 
 	if ((ret = need(c, 2)) != ESCROW_OK)
 		return ret;
-	n = env_get16(skip(c, 2));
+	n = escrow_get16(skip(c, 2));
 	if (n == 0)
 		return ESCROW_ERR_FORMAT;
 	if (n > ESCROW_ENVELOPE_MAX_KEYS)

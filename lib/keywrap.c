@@ -21,6 +21,7 @@
 
 #include <openssl/evp.h>
 
+#include "bytes.h"
 #include "escrow.h"
 #include "escrow_keywrap.h"
 #include "slip39_ct.h"
@@ -69,15 +70,6 @@ block(EVP_CIPHER_CTX *ctx, uint8_t b[16])
 	memcpy(b, o, 16);
 	escrow_wipe(o, sizeof o);
 	return ok;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
 }
 
 /* a[0..8) ^= t, big-endian (t is public) */
@@ -131,7 +123,7 @@ escrow_keywrap_wrap(const uint8_t *kek, size_t keklen, const uint8_t *in,
 		goto out;
 	/* out = AIV || P || zero padding, then wrapped in place */
 	memcpy(out, aiv_magic, 4);
-	put32(out + 4, (uint32_t)inlen);
+	escrow_put32(out + 4, (uint32_t)inlen);
 	memcpy(out + 8, in, inlen);
 	memset(out + 8 + inlen, 0, wlen - 8 - inlen);
 	n = (wlen - 8) / 8;

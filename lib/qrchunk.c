@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "bytes.h"
 #include "escrow.h"
 #include "escrow_paper.h"
 #include "qrchunk_internal.h"
@@ -98,16 +99,10 @@ escrow_chunk_split(const uint8_t *env, size_t env_len, struct escrow_chunks *out
 		memcpy(body, hash, ID_LEN);
 		body[ID_LEN] = (uint8_t)(i + 1);
 		body[ID_LEN + 1] = (uint8_t)count;
-		body[ID_LEN + 2] = (uint8_t)(env_len >> 24);
-		body[ID_LEN + 3] = (uint8_t)(env_len >> 16);
-		body[ID_LEN + 4] = (uint8_t)(env_len >> 8);
-		body[ID_LEN + 5] = (uint8_t)env_len;
+		escrow_put32(body + ID_LEN + 2, (uint32_t)env_len);
 		memcpy(body + HDR_LEN, env + i * ESCROW_CHUNK_DATA_BYTES, dlen);
 		crc = escrow_crc32(body, HDR_LEN + dlen);
-		body[HDR_LEN + dlen] = (uint8_t)(crc >> 24);
-		body[HDR_LEN + dlen + 1] = (uint8_t)(crc >> 16);
-		body[HDR_LEN + dlen + 2] = (uint8_t)(crc >> 8);
-		body[HDR_LEN + dlen + 3] = (uint8_t)crc;
+		escrow_put32(body + HDR_LEN + dlen, crc);
 		blen = HDR_LEN + dlen + CRC_LEN;
 		plen = TAG_LEN + escrow_base32_len(blen) + 1;
 		out->payload[i] = malloc(plen);
@@ -150,14 +145,12 @@ parse(const uint8_t *payload, size_t len, uint8_t id[ID_LEN],
 		return ESCROW_ERR_FORMAT;
 	if (blen < HDR_LEN + 1 + CRC_LEN)
 		return ESCROW_ERR_FORMAT;
-	crc = (uint32_t)body[blen - 4] << 24 | (uint32_t)body[blen - 3] << 16 |
-	    (uint32_t)body[blen - 2] << 8 | body[blen - 1];
+	crc = escrow_get32(body + blen - 4);
 	if (crc != escrow_crc32(body, blen - CRC_LEN))
 		return ESCROW_ERR_CHECKSUM;
 	num = body[ID_LEN];
 	cnt = body[ID_LEN + 1];
-	elen = (size_t)body[ID_LEN + 2] << 24 | (size_t)body[ID_LEN + 3] << 16 |
-	    (size_t)body[ID_LEN + 4] << 8 | body[ID_LEN + 5];
+	elen = escrow_get32(body + ID_LEN + 2);
 	dlen = blen - HDR_LEN - CRC_LEN;
 	/* the header must agree with itself: count, number and length */
 	if (num == 0 || cnt == 0 || num > cnt || escrow_chunk_count(elen) != cnt ||

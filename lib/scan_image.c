@@ -21,6 +21,7 @@
 #include <jpeglib.h>
 #include <poppler.h>
 
+#include "bytes.h"
 #include "escrow.h"
 #include "escrow_paper.h"
 #include "scan_internal.h"
@@ -188,8 +189,7 @@ png_chunks_fit(const uint8_t *buf, size_t len)
 	while (off < len) {
 		if (len - off < 12)
 			return 0;
-		n = ((size_t)buf[off] << 24) | ((size_t)buf[off + 1] << 16) |
-		    ((size_t)buf[off + 2] << 8) | buf[off + 3];
+		n = escrow_get32(buf + off);
 		if (n > len - off - 12)
 			return 0;
 		if (memcmp(buf + off + 4, "IEND", 4) == 0)

@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "bytes.h"
 #include "escrow.h"
 #include "escrow_paper.h"
 #include "qrchunk_internal.h"
@@ -33,8 +34,7 @@ line_check(unsigned number, const uint8_t *p, size_t len, char out[CHECK_CHARS +
 	uint8_t h[32], nb[2];
 	char b32[8];
 
-	nb[0] = (uint8_t)(number >> 8);
-	nb[1] = (uint8_t)number;
+	escrow_put16(nb, (uint16_t)number);
 	crypto_hash_sha256_init(&st);
 	crypto_hash_sha256_update(&st, nb, 2);
 	crypto_hash_sha256_update(&st, p, len);
