@@ -611,10 +611,8 @@ main(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	if (escrow_harden_process() != ESCROW_OK) {
-		tool_err("cannot harden the process (core dumps off, umask 077)");
+	if (tool_harden() != 0)
 		return TOOL_EXIT_FAIL;
-	}
 	if (strcmp(o.cmd, "inspect") == 0)
 		return cmd_inspect(&o);
 	if (strcmp(o.cmd, "audit") == 0)

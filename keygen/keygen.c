@@ -307,10 +307,8 @@ main(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	if (escrow_harden_process() != ESCROW_OK) {
-		tool_err("cannot harden the process (core dumps off, umask 077)");
+	if (tool_harden() != 0)
 		return TOOL_EXIT_FAIL;
-	}
 	if (escrow_dnssec_name_from_text(o.owner, owner, &olen) != ESCROW_OK) {
 		tool_err("owner name `%s': %s", o.owner, escrow_strerror(ESCROW_ERR_NAME));
 		tool_hint("write a DNS name such as `example.com.' or `.' for the root");

@@ -145,6 +145,15 @@ fail:
 }
 
 int
+tool_harden(void)
+{
+	if (escrow_harden_process() == ESCROW_OK)
+		return 0;
+	tool_err("cannot harden the process (core dumps off, umask 077)");
+	return TOOL_EXIT_FAIL;
+}
+
+int
 tool_have_tty(void)
 {
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);

@@ -54,6 +54,12 @@ int tool_prompt_line(const char *prompt, char *buf, size_t cap);
 /* Ask a yes/no question on the terminal; 1 yes, 0 no or no terminal. */
 int tool_confirm(const char *question);
 
+/*
+ * Core dumps off, umask 077 (escrow_harden_process()); says so on failure.
+ * 0, or TOOL_EXIT_FAIL to return from main().
+ */
+int tool_harden(void);
+
 /* Is there a terminal to talk to? */
 int tool_have_tty(void);
 
