@@ -67,6 +67,10 @@ escrow_strerror(int err)
 	case ESCROW_ERR_P11_VERIFY: return "the test signature made in the token did not verify";
 	case ESCROW_ERR_P11_URI: return "invalid PKCS#11 URI";
 	case ESCROW_ERR_P11_ATTRIBUTE: return "an object's attributes are not as required";
+
+	case ESCROW_ERR_PROOF: return "a partial signature's proof of correctness fails (changed, made for other data or another key, or with a wrong share)";
+	case ESCROW_ERR_POLICY: return "the request breaks its signing policy (validity periods, overlaps or algorithms)";
+	case ESCROW_ERR_SCHEMA: return "the document does not follow the KSR schema";
 	}
 	return "unknown error";
 }

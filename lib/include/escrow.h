@@ -86,6 +86,11 @@ enum escrow_err {
 	ESCROW_ERR_P11_VERIFY = -106,
 	ESCROW_ERR_P11_URI = -107,
 	ESCROW_ERR_P11_ATTRIBUTE = -108,
+
+	/* threshold signing and key signing requests */
+	ESCROW_ERR_PROOF = -120,
+	ESCROW_ERR_POLICY = -121,
+	ESCROW_ERR_SCHEMA = -122,
 };
 
 /* A sentence for an error code; never NULL. */
