@@ -39,25 +39,32 @@ DEB_PACKAGES := gcc make pkg-config libsodium-dev libssl-dev libqrencode-dev \
 	libzbar-dev libcups2-dev libcairo2-dev libpoppler-glib-dev libp11-kit-dev \
 	libjson-c-dev check valgrind softhsm2 opensc cups cups-client \
 	poppler-utils ldnsutils imagemagick fonts-dejavu-core expect man-db \
-	libjpeg-dev zbar-tools clang libclang-rt-14-dev strace
+	libjpeg-dev zbar-tools clang libclang-rt-14-dev strace libxml2-dev
 
 PKGS      := libsodium libcrypto libqrencode zbar cairo poppler-glib p11-kit-1 libjpeg
 TEST_PKGS := check json-c
+# ksr/ (libescrow-ksr.a) alone links libxml2: lib/ links only libsodium,
+# OpenSSL and p11-kit.
+KSR_PKGS  := libxml-2.0
 
 # Lazily evaluated: only after `deps` has run.
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS)) $(shell cups-config --cflags 2>/dev/null)
 PKG_LIBS    = $(shell pkg-config --libs $(PKGS)) $(shell cups-config --libs 2>/dev/null) -lm
 TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS))
 TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
+KSR_CFLAGS  = $(shell pkg-config --cflags $(KSR_PKGS))
+KSR_LIBS    = $(shell pkg-config --libs $(KSR_PKGS))
 
 WARN := -Wall -Wextra -Wshadow -Wvla -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(HARDEN) $(if $(WERROR),-Werror) \
-	-Ilib/include -Ilib -Iprinting -Itools $(PKG_CFLAGS) $(CFLAGS) $(SAN) -MMD -MP
+	-Ilib/include -Ilib -Iprinting -Itools -Iksr $(PKG_CFLAGS) $(KSR_CFLAGS) \
+	$(CFLAGS) $(SAN) -MMD -MP
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SAN) $(LDFLAGS)
 
 LIB_SRC     := $(sort $(wildcard lib/*.c) $(wildcard printing/*.c))
+KSR_SRC     := $(sort $(wildcard ksr/*.c))
 KEYGEN_SRC  := $(sort $(wildcard keygen/*.c))
 COMBINE_SRC := $(sort $(wildcard combine/*.c))
 TOOL_SRC    := $(sort $(wildcard tools/*.c))
@@ -65,12 +72,14 @@ TEST_SRC    := $(sort $(wildcard tests/check_*.c))
 TEST_NAMES  := $(patsubst tests/check_%.c,%,$(TEST_SRC))
 
 LIB_OBJ     := $(LIB_SRC:%.c=$(B)/%.o)
+KSR_OBJ     := $(KSR_SRC:%.c=$(B)/%.o) $(B)/ksr/ksr_rng.o
 KEYGEN_OBJ  := $(KEYGEN_SRC:%.c=$(B)/%.o)
 COMBINE_OBJ := $(COMBINE_SRC:%.c=$(B)/%.o)
 TOOL_OBJ    := $(TOOL_SRC:%.c=$(B)/%.o)
 TEST_OBJ    := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/main.o $(B)/tests/testutil.o
 
 LIBESCROW := $(B)/libescrow.a
+LIBKSR    := $(B)/libescrow-ksr.a
 PROGRAMS  := $(if $(KEYGEN_SRC),$(B)/escrow-keygen) $(if $(COMBINE_SRC),$(B)/escrow-combine)
 TEST_BIN  := $(B)/tests/check_all
 CT_BIN    := $(B)/tests/ct_check
@@ -80,7 +89,7 @@ HELPER    := $(B)/tests/escrow-testhelper
 	install clean bench bench-run fuzz fuzz-bin fuzz-run check-fuzz check-fuzz-run
 .DEFAULT_GOAL := all
 
-all: $(LIBESCROW) $(PROGRAMS)
+all: $(LIBESCROW) $(LIBKSR) $(PROGRAMS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -91,14 +100,29 @@ $(LIBESCROW): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-# tools/*.c: what both tools share on top of the public library.
-$(B)/escrow-keygen: $(KEYGEN_OBJ) $(TOOL_OBJ) $(LIBESCROW)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(KEYGEN_OBJ) $(TOOL_OBJ) $(LIBESCROW) $(PKG_LIBS)
+# The KSR schema (ksr/ksr.rng, see ksr/SOURCE.txt) as one C string.
+$(B)/ksr/ksr_rng.c: ksr/ksr.rng
+	@mkdir -p $(@D)
+	$(Q){ echo '#include "ksr_int.h"'; echo 'const char escrow_ksr_rng[] ='; \
+		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+		echo ';'; } > $@.tmp && mv $@.tmp $@
 
-$(B)/escrow-combine: $(COMBINE_OBJ) $(TOOL_OBJ) $(LIBESCROW)
+$(B)/ksr/ksr_rng.o: $(B)/ksr/ksr_rng.c
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBKSR): $(KSR_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# tools/*.c: what both tools share on top of the public library.
+$(B)/escrow-keygen: $(KEYGEN_OBJ) $(TOOL_OBJ) $(LIBKSR) $(LIBESCROW)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(COMBINE_OBJ) $(TOOL_OBJ) $(LIBESCROW) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(KEYGEN_OBJ) $(TOOL_OBJ) $(LIBKSR) $(LIBESCROW) $(PKG_LIBS) $(KSR_LIBS)
+
+$(B)/escrow-combine: $(COMBINE_OBJ) $(TOOL_OBJ) $(LIBKSR) $(LIBESCROW)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(COMBINE_OBJ) $(TOOL_OBJ) $(LIBKSR) $(LIBESCROW) $(PKG_LIBS) $(KSR_LIBS)
 
 # ---- tests -----------------------------------------------------------------
 
@@ -116,9 +140,9 @@ $(B)/tests/%.o: tests/%.c
 
 $(B)/tests/main.o: $(B)/tests/suites.h
 
-$(TEST_BIN): $(TEST_OBJ) $(LIBESCROW)
+$(TEST_BIN): $(TEST_OBJ) $(LIBKSR) $(LIBESCROW)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIBESCROW) $(PKG_LIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIBKSR) $(LIBESCROW) $(PKG_LIBS) $(KSR_LIBS) $(TEST_LIBS)
 
 $(CT_BIN): $(B)/tests/ct/ct_check.o $(LIBESCROW)
 	@$(if $(Q),echo "  LD      $@")
@@ -199,9 +223,9 @@ FUZZ_MAKE   = $(MAKE) --no-print-directory B=$(FUZZ_B) CC=clang WERROR= \
 
 fuzz-bin: $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 
-$(B)/fuzz/fuzz_%: $(B)/fuzz/fuzz_%.o $(LIBESCROW)
+$(B)/fuzz/fuzz_%: $(B)/fuzz/fuzz_%.o $(LIBKSR) $(LIBESCROW)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBESCROW) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBKSR) $(LIBESCROW) $(PKG_LIBS) $(KSR_LIBS)
 
 # `make fuzz [FUZZ_TIME=60]`: each target FUZZ_TIME seconds; new inputs go
 # to build/fuzz/corpus/NAME, crashes to build/fuzz/crash-NAME-*.
