@@ -397,6 +397,14 @@ escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
 			    ESCROW_ERR_FORMAT;
 			goto out;
 		}
+		if (next > lines) {
+			/* numbered past the header's LINES: there is no room
+			 * for it in buf (its check proves nothing: anyone can
+			 * compute one) */
+			bad = (unsigned)next;
+			ret = ESCROW_ERR_TRAILING;
+			goto out;
+		}
 		dlen = bytes - (next - 1) * ESCROW_TEXT_LINE_BYTES;
 		if (dlen > ESCROW_TEXT_LINE_BYTES)
 			dlen = ESCROW_TEXT_LINE_BYTES;
