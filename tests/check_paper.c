@@ -20,9 +20,9 @@
 #include "escrow.h"
 #include "escrow_paper.h"
 #include "escrow_print.h"
-#include "qrchunk_internal.h"
+#include "chunk_int.h"
 #include "testutil.h"
-#include "wordlist.h"
+#include "slip39_wordlist.h"
 
 Suite *check_paper_suite(void);
 

@@ -22,7 +22,7 @@
 #include "escrow_paper.h"
 #include "escrow_print.h"
 #include "testutil.h"
-#include "wordlist.h"
+#include "slip39_wordlist.h"
 
 Suite *check_sheets_suite(void);
 const char *__lsan_default_suppressions(void);

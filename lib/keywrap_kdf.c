@@ -1,5 +1,5 @@
 /*
- * kdf.c - HKDF-SHA256 (RFC 5869) through OpenSSL 3's EVP_KDF "HKDF".
+ * keywrap_kdf.c - HKDF-SHA256 (RFC 5869) through OpenSSL 3's EVP_KDF "HKDF".
  *
  * Secret: the input keying material and the output.  OpenSSL copies the
  * key into its context and clears it when the context is freed.

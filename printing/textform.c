@@ -13,10 +13,10 @@
 
 #include <sodium.h>
 
-#include "bytes.h"
+#include "escrow_bytes.h"
 #include "escrow.h"
 #include "escrow_paper.h"
-#include "qrchunk_internal.h"
+#include "chunk_int.h"
 
 #define HEADER_WORD "ESCROW-ENVELOPE"
 #define FOOTER_WORD "SHA256"
