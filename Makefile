@@ -56,7 +56,7 @@ TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS))
 TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
 
 WARN := -Wall -Wextra -Wshadow -Wvla -Wformat=2 -Wstrict-prototypes \
-	-Wmissing-prototypes
+	-Wmissing-prototypes -Wredundant-decls -Wcast-qual
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(HARDEN) $(if $(WERROR),-Werror) \
 	$(DIR_INC) $(PKG_CFLAGS) $(CFLAGS) $(SAN) -MMD -MP
