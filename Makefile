@@ -12,6 +12,7 @@
 #                     `make check` runs each for FUZZ_RUNS runs (check-fuzz)
 #   make demo         a whole ceremony against a throwaway SoftHSM token
 #   make install      PREFIX=/usr/local DESTDIR=
+#   make uninstall    removes what make install put there
 #   make bench        benchmarks, printed as ratios against a baseline
 #   V=1               show the commands; WERROR=1 turns warnings into errors
 
@@ -69,6 +70,10 @@ PUB_INC := -Ilib/include -Iprinting/include
 $(B)/lib/%.o:      DIR_INC = -Ilib/include -Ilib
 $(B)/printing/%.o: DIR_INC = $(PUB_INC) -Iprinting
 $(B)/tools/%.o:    DIR_INC = $(PUB_INC) -Itools
+# the one place the version comes from (VERSION; no build date)
+VERSION := $(shell cat VERSION)
+$(B)/tools/version.o: DIR_INC = $(PUB_INC) -Itools -DESCROW_VERSION='"$(VERSION)"'
+$(B)/tools/version.o: VERSION
 $(B)/keygen/%.o:   DIR_INC = $(PUB_INC) -Itools -Ikeygen
 $(B)/combine/%.o:  DIR_INC = $(PUB_INC) -Itools -Icombine
 # tests and fuzz targets may reach the internals they test
@@ -100,7 +105,7 @@ CT_BIN    := $(B)/tests/ct_check
 HELPER    := $(B)/tests/escrow-testhelper
 
 .PHONY: all check check-run check-asan check-valgrind demo demo-run deps \
-	install clean bench bench-run fuzz fuzz-bin fuzz-run check-fuzz check-fuzz-run
+	install uninstall clean bench bench-run fuzz fuzz-bin fuzz-run check-fuzz check-fuzz-run
 .DEFAULT_GOAL := all
 
 all: $(LIBESCROW) $(LIBPRINT) $(PROGRAMS)
@@ -342,6 +347,10 @@ live-image:
 
 live-test: live-deps
 	$(Q)OUT="$(abspath $(LIVE_OUT))" LIVE_TIMEOUT=$(LIVE_TIMEOUT) sh live-image/test.sh $(LIVE_BOOTS)
+
+uninstall:
+	rm -f $(PROGRAMS:$(B)/%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(patsubst docs/%,$(DESTDIR)$(MANDIR)/man1/%,$(wildcard docs/*.1))
 
 clean:
 	rm -rf build
