@@ -97,8 +97,10 @@ TEST_OBJ    := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/main.o $(B)/tests/testutil.o
 
 LIBESCROW := $(B)/libescrow.a
 LIBPRINT  := $(B)/libescrow-print.a
+LIBESCROW_TEST := $(B)/libescrow-test.a
 # what a program of the suite links: the printed medium on top of the library
 LIBS_ALL  := $(LIBPRINT) $(LIBESCROW)
+LIBS_TEST := $(LIBPRINT) $(LIBESCROW_TEST)
 PROGRAMS  := $(if $(KEYGEN_SRC),$(B)/escrow-keygen) $(if $(COMBINE_SRC),$(B)/escrow-combine)
 TEST_BIN  := $(B)/tests/check_all
 CT_BIN    := $(B)/tests/ct_check
@@ -116,6 +118,18 @@ $(B)/%.o: %.c
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIBESCROW): $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# Test builds link libescrow-test.a: the same objects, with lib/mem.c built
+# with ESCROW_TEST_HOOKS (the deterministic random source of
+# lib/escrow_hazmat.h); nothing installed links it.
+$(B)/lib/mem_test.o: lib/mem.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (test hooks)")
+	$(Q)$(CC) $(ALL_CFLAGS) -DESCROW_TEST_HOOKS -c -o $@ $<
+
+$(LIBESCROW_TEST): $(filter-out $(B)/lib/mem.o,$(LIB_OBJ)) $(B)/lib/mem_test.o
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
@@ -156,18 +170,18 @@ $(B)/tests/%.o: tests/%.c
 
 $(B)/tests/main.o: $(B)/tests/suites.h
 
-$(TEST_BIN): $(TEST_OBJ) $(LIBS_ALL)
+$(TEST_BIN): $(TEST_OBJ) $(LIBS_TEST)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIBS_ALL) $(PKG_LIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIBS_TEST) $(PKG_LIBS) $(TEST_LIBS)
 
-$(CT_BIN): $(B)/tests/ct/ct_check.o $(LIBS_ALL)
+$(CT_BIN): $(B)/tests/ct/ct_check.o $(LIBS_TEST)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_ALL) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_TEST) $(PKG_LIBS)
 
 # Test-only: prints secrets on purpose so tests can search for them.
-$(HELPER): $(B)/tests/helpers/testhelper.o $(LIBS_ALL)
+$(HELPER): $(B)/tests/helpers/testhelper.o $(LIBS_TEST)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_ALL) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_TEST) $(PKG_LIBS)
 
 # Test-only PKCS#11 module that forwards to SoftHSM and fails chosen calls
 # (tests/fi/fi.c).  Built without sanitizers: it is loaded into the tools.

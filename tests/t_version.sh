@@ -1,7 +1,8 @@
 #!/bin/sh
 # One version for the suite, from the file VERSION: both tools' --version,
 # the first line of a transcript, what inspect names; `make install` and
-# `make uninstall` into a DESTDIR leave nothing behind.
+# `make uninstall` into a DESTDIR leave nothing behind; the installed tools
+# hold no test-only symbol.
 . "$(dirname "$0")/lib.sh"
 
 version="escrow $(cat "$top/VERSION")"
@@ -25,6 +26,12 @@ dest=$work/dest
 expect_rc 0 "make install into a DESTDIR" make -s -C "$top" B="$B" install DESTDIR="$dest" PREFIX=/usr
 n=$(find "$dest" -type f | wc -l)
 [ "$n" -ge 4 ] && ok "make install put $n files there" || bad "make install put only $n files there"
+syms=$(nm "$dest"/usr/bin/escrow-* 2>&1 | grep -E ' [A-Za-z] (escrow_[a-z0-9_]*test[a-z0-9_]*|test_[a-z0-9_]+)$' || true)
+[ -z "$syms" ] && ok "nm of the installed tools shows no test-only symbol" ||
+	bad "the installed tools hold test-only symbols" "$syms"
+nm "$top/$B/tests/check_all" | grep -q ' T escrow_random_set_test_seed$' &&
+	ok "the test build has the test hook (so the check above can fail)" ||
+	bad "the test build lacks escrow_random_set_test_seed"
 expect_rc 0 "make uninstall from that DESTDIR" make -s -C "$top" B="$B" uninstall DESTDIR="$dest" PREFIX=/usr
 left=$(find "$dest" -type f)
 [ -z "$left" ] && ok "make uninstall removed every installed file" || bad "make uninstall left files" "$left"
