@@ -30,6 +30,7 @@
 #include "options.h"
 #include "secrets.h"
 #include "tool.h"
+#include "version.h"
 
 #define MAX_DS_ARGS 64
 
@@ -78,6 +79,7 @@ usage(FILE *f)
 "                              when there is no terminal)\n"
 "  -y, --yes                   no questions (no corrections, no waits)\n"
 "  -h, --help                  this help\n"
+"      --version               the suite's version (given alone)\n"
 "verify:\n"
 "      --trust-anchor XML      an RFC 9718 trust-anchor file the keys must match\n"
 "      --ds RR                 a DS record the keys must match (repeatable)\n"
@@ -387,6 +389,7 @@ cmd_inspect(const struct opts *o)
 {
 	int i, ret = TOOL_EXIT_OK;
 
+	printf("read by %s\n", tool_version());
 	for (i = 0; i < o->ninputs; i++) {
 		struct cb_input in;
 		size_t k;
@@ -608,6 +611,8 @@ main(int argc, char **argv)
 	int rc;
 
 	tool_name = "escrow-combine";
+	if (tool_version_option(argc, argv))
+		return TOOL_EXIT_OK;
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;

@@ -10,7 +10,6 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "dnssec_int.h"
 #include "ksr_int.h"
 
 struct rd {
@@ -33,7 +32,7 @@ el(xmlNodePtr n)
 static int
 is(xmlNodePtr n, const char *name)
 {
-	return n != NULL && xmlStrcmp(n->name, BAD_CAST name) == 0;
+	return n != NULL && xmlStrcmp(n->name, (const xmlChar *)name) == 0;
 }
 
 /* Text content, surrounding whitespace trimmed. */
@@ -69,7 +68,7 @@ text(struct rd *r, xmlNodePtr n, char *out, size_t cap)
 static int
 attr(struct rd *r, xmlNodePtr n, const char *name, char *out, size_t cap)
 {
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
 	size_t len;
 
 	if (v == NULL) {
@@ -150,7 +149,7 @@ b64(struct rd *r, xmlNodePtr n, uint8_t *out, size_t cap, size_t *len)
 	if (buf == NULL)
 		return ESCROW_ERR_NOMEM;
 	if ((ret = text(r, n, buf, 4 * cap)) == 0 &&
-	    (ret = escrow_dnssec_i_unbase64(buf, strlen(buf), out, cap, len)) != 0)
+	    (ret = ksr_unbase64(buf, strlen(buf), out, cap, len)) != 0)
 		ksr_err(r->err, r->cap, "%s: <%s> is not base64 of at most %zu bytes",
 		    r->where, (const char *)n->name, cap);
 	free(buf);

@@ -8,7 +8,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
-#include "bytes.h"
+#include "escrow_bytes.h"
 #include "escrow_dnssec.h"
 #include "dnssec_int.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "bytes.h"
+#include "escrow_bytes.h"
 #include "escrow_dnssec.h"
 #include "dnssec_int.h"
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "envelope_int.h"
+#include "escrow_hazmat.h"
 #include "escrow_keywrap.h"
 
 static const char info_wrap[] = "escrow v1 wrap";

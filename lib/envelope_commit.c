@@ -14,8 +14,8 @@
 #include <sodium.h>
 
 #include "envelope_int.h"
-#include "slip39_ct.h"
-#include "wordlist.h"
+#include "ct.h"
+#include "slip39_wordlist.h"
 
 static const char commit_tag[] = "escrow v1 share commitment";
 

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
+#include "escrow_bytes.h"
 #include "escrow_envelope.h"
 
 #define ENV_MAGIC "ESCROWEV"

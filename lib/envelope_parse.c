@@ -13,7 +13,7 @@
 
 #include "envelope_int.h"
 #include "escrow_keywrap.h"
-#include "slip39_ct.h"
+#include "ct.h"
 
 /* A cursor over the input: every read is bounds-checked. */
 struct cur {

@@ -16,7 +16,7 @@
 #include <openssl/param_build.h>
 #include <openssl/sha.h>
 
-#include "bytes.h"
+#include "escrow_bytes.h"
 #include "thresh_int.h"
 
 #define PARAMS_HEADER "escrow threshold parameters v1"

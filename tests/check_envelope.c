@@ -15,6 +15,7 @@
 #include <openssl/x509.h>
 
 #include "escrow.h"
+#include "escrow_hazmat.h"
 #include "escrow_envelope.h"
 #include "escrow_keywrap.h"
 #include "testutil.h"

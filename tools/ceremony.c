@@ -14,6 +14,7 @@
 #include "records.h"
 #include "secrets.h"
 #include "tool.h"
+#include "version.h"
 
 void
 tool_describe_set(const struct escrow_shareset *set, struct tool_buf *b)
@@ -252,9 +253,9 @@ tool_ceremony_run(struct tool_ceremony *c)
 		goto out;
 
 	tool_time_iso(created, when);
-	tool_buf_printf(&transcript, "%s\nCreated: %s\nEnvelope id: %s\n"
-	    "Envelope fingerprint (SHA-256): %s\nFingerprint words: %s\n", c->title,
-	    when, rec.envelope_id, rec.fp_hex, rec.fp_words);
+	tool_buf_printf(&transcript, "%s\n%s\nCreated: %s\nEnvelope id: %s\n"
+	    "Envelope fingerprint (SHA-256): %s\nFingerprint words: %s\n",
+	    tool_version(), c->title, when, rec.envelope_id, rec.fp_hex, rec.fp_words);
 	if (c->note != NULL)
 		tool_buf_printf(&transcript, "%s", c->note);
 	tool_describe_set(&c->set, &transcript);

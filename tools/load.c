@@ -31,7 +31,7 @@ progress(size_t done, size_t total, void *ctx)
 }
 
 static void
-p11_fail(const char *what, int ret, const struct escrow_p11_error *e)
+load_fail(const char *what, int ret, const struct escrow_p11_error *e)
 {
 	if (e->function[0] != '\0')
 		tool_err("%s: %s returned %s: %s", what, e->function, e->rv_name,
@@ -102,7 +102,7 @@ write_rrsigs(struct escrow_p11 *p, const struct tool_records *r,
 		    r->keys[i].dnskey.algorithm, data, len, signature,
 		    sizeof signature, &siglen, &e);
 		if (rc != ESCROW_OK) {
-			p11_fail("signing the DNSKEY RRset in the token", rc, &e);
+			load_fail("signing the DNSKEY RRset in the token", rc, &e);
 			goto out;
 		}
 		rc = escrow_keys_verify_dnskey(r->keys[i].dnskey.algorithm,
@@ -204,7 +204,7 @@ tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
 	escrow_secret_free(pin);
 	pin = NULL;
 	if (rc != ESCROW_OK) {
-		p11_fail("opening the token", rc, &e);
+		load_fail("opening the token", rc, &e);
 		goto out;
 	}
 
@@ -227,7 +227,7 @@ tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
 		rc = escrow_p11_load(p, keys, n, &lo, loaded, &e);
 	}
 	if (rc != ESCROW_OK) {
-		p11_fail("loading the keys", rc, &e);
+		load_fail("loading the keys", rc, &e);
 		if (e.objects_left > 0)
 			tool_hint("%zu objects this run made are still in the token (named "
 			    "above): remove them before trying again", e.objects_left);

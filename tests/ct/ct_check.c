@@ -24,9 +24,9 @@
 #include "escrow_envelope.h"
 #include "escrow_keywrap.h"
 #include "escrow_slip39.h"
-#include "gf256.h"
-#include "shamir.h"
-#include "slip39_internal.h"
+#include "slip39_gf256.h"
+#include "slip39_shamir.h"
+#include "slip39_int.h"
 
 #define SECRET(p, n) VALGRIND_MAKE_MEM_UNDEFINED((p), (n))
 #define PUBLIC(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))

@@ -21,10 +21,10 @@
 #include <jpeglib.h>
 #include <poppler.h>
 
-#include "bytes.h"
+#include "escrow_bytes.h"
 #include "escrow.h"
 #include "escrow_paper.h"
-#include "scan_internal.h"
+#include "scan_int.h"
 
 static void
 wipe_free(void *p, size_t n)

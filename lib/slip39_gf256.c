@@ -1,12 +1,12 @@
 /*
- * gf256.c - GF(2^8) modulo 0x11B without tables, in constant time.
+ * slip39_gf256.c - GF(2^8) modulo 0x11B without tables, in constant time.
  *
  * All values may be SECRET.  The multiply walks the eight bits of b from
  * the top (Horner): r = r*x, reduced by xor-ing 0x1B under a mask made from
  * r's top bit, then r ^= a under a mask made from the bit of b.  Masks are
  * computed arithmetically, so there is nothing to branch on.
  */
-#include "gf256.h"
+#include "slip39_gf256.h"
 
 /* 0xFF if the low bit of v is 1, else 0 */
 static inline uint8_t

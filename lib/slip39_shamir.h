@@ -1,5 +1,5 @@
 /*
- * shamir.h - internal: Shamir's secret sharing over GF(2^8), byte by byte,
+ * slip39_shamir.h - internal: Shamir's secret sharing over GF(2^8), byte by byte,
  * as SLIP-0039 uses it (secret at x = 255, digest at x = 254).
  *
  * SECRET: the secret, every share value (ys), the digest share and the

@@ -1,5 +1,5 @@
 /*
- * wordlist.h - internal: the SLIP-0039 word list (public data).
+ * slip39_wordlist.h - internal: the SLIP-0039 word list (public data).
  */
 #ifndef ESCROW_WORDLIST_H
 #define ESCROW_WORDLIST_H

@@ -1,9 +1,9 @@
 /*
- * qrchunk_internal.h - helpers shared by the paper code inside libescrow
+ * chunk_int.h - helpers shared by the paper code inside printing/
  * (chunks, text form, scanning).  Not a public header.
  */
-#ifndef ESCROW_QRCHUNK_INTERNAL_H
-#define ESCROW_QRCHUNK_INTERNAL_H
+#ifndef ESCROW_CHUNK_INT_H
+#define ESCROW_CHUNK_INT_H
 
 #include <stddef.h>
 #include <stdint.h>

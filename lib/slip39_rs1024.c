@@ -1,5 +1,5 @@
 /*
- * rs1024.c - the RS1024 checksum of SLIP-0039 share mnemonics (a
+ * slip39_rs1024.c - the RS1024 checksum of SLIP-0039 share mnemonics (a
  * Reed-Solomon code over GF(1024)), its verification and the location of
  * a single wrong word.
  *
@@ -11,8 +11,8 @@
  */
 #include <string.h>
 
-#include "slip39_ct.h"
-#include "slip39_internal.h"
+#include "ct.h"
+#include "slip39_int.h"
 
 static const uint32_t gen[10] = {
 	0xe0e040, 0x1c1c080, 0x3838100, 0x7070200, 0xe0e0009,

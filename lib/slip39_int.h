@@ -1,19 +1,19 @@
 /*
- * slip39_internal.h - internal: pieces of the SLIP-0039 implementation
+ * slip39_int.h - internal: pieces of the SLIP-0039 implementation
  * shared by lib/slip39*.c and lib/rs1024.c, and the test hooks used by
  * tests/ct/ct_check.c and tests/check_slip39.c.
  *
  * SECRET: word indices of shares, master secrets, EMS, passphrases.
  * Public: the extendable flag, identifiers, counts and lengths.
  */
-#ifndef ESCROW_SLIP39_INTERNAL_H
-#define ESCROW_SLIP39_INTERNAL_H
+#ifndef ESCROW_SLIP39_INT_H
+#define ESCROW_SLIP39_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "escrow_slip39.h"
-#include "shamir.h"
+#include "slip39_shamir.h"
 
 #define ESCROW_SLIP39_RADIX_BITS 10
 #define ESCROW_SLIP39_CHECKSUM_WORDS 3

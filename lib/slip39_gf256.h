@@ -1,5 +1,5 @@
 /*
- * gf256.h - internal: arithmetic in GF(2^8) modulo x^8+x^4+x^3+x+1 (0x11B,
+ * slip39_gf256.h - internal: arithmetic in GF(2^8) modulo x^8+x^4+x^3+x+1 (0x11B,
  * the AES field), as SLIP-0039 and Shamir's scheme use it.
  *
  * Every operand may be SECRET: no table, no branch and no memory index

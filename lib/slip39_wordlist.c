@@ -1,5 +1,5 @@
 /*
- * wordlist.c - the SLIP-0039 word list: 1024 words, 4 to 8 letters,
+ * slip39_wordlist.c - the SLIP-0039 word list: 1024 words, 4 to 8 letters,
  * sorted, each unique in its first four letters.  Used for share
  * mnemonics and for the read-aloud form of fingerprints.
  *
@@ -12,7 +12,7 @@
  * Public data.  Looking up a word by a secret index must go through the
  * constant-time routines of slip39, not this table directly.
  */
-#include "wordlist.h"
+#include "slip39_wordlist.h"
 
 const char escrow_wordlist[ESCROW_WORDLIST_SIZE][ESCROW_WORDLIST_WORD_MAX + 1] = {
 	"academic",

@@ -1,5 +1,5 @@
 /*
- * qrchunk_base32.c - base32 (RFC 4648 alphabet, upper case, no padding)
+ * chunk_base32.c - base32 (RFC 4648 alphabet, upper case, no padding)
  * and CRC-32 (IEEE 802.3, as zlib and PNG), used by the QR chunks and the
  * text form.  Public data only: the envelope and its chunks are not
  * secret, so no effort is made to be constant time here.
@@ -8,7 +8,7 @@
 
 #include "escrow.h"
 #include "escrow_paper.h"
-#include "qrchunk_internal.h"
+#include "chunk_int.h"
 
 static const char b32_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 

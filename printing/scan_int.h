@@ -1,9 +1,9 @@
 /*
- * scan_internal.h - limits shared by the image readers and the scanner.
+ * scan_int.h - limits shared by the image readers and the scanner.
  * Not a public header.
  */
-#ifndef ESCROW_SCAN_INTERNAL_H
-#define ESCROW_SCAN_INTERNAL_H
+#ifndef ESCROW_SCAN_INT_H
+#define ESCROW_SCAN_INT_H
 
 /* A 600-dpi A3 page is 70 M pixels; nothing we read is larger. */
 #define ESCROW_SCAN_MAX_PIXELS (100u * 1000u * 1000u)

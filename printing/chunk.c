@@ -1,5 +1,5 @@
 /*
- * qrchunk.c - the envelope split into QR chunk payloads, and put back
+ * chunk.c - the envelope split into QR chunk payloads, and put back
  * together from scanned payloads in any order.  Format: see
  * docs/FORMAT.md ("QR chunks of the envelope").
  *
@@ -11,10 +11,10 @@
 
 #include <sodium.h>
 
-#include "bytes.h"
+#include "escrow_bytes.h"
 #include "escrow.h"
 #include "escrow_paper.h"
-#include "qrchunk_internal.h"
+#include "chunk_int.h"
 
 #define ID_LEN 8
 #define HDR_LEN (ID_LEN + 1 + 1 + 4)  /* id, number, count, envelope length */

@@ -2,6 +2,12 @@
  * escrow_paper.h - the envelope on paper and back: QR chunks, the
  * typeable text form, and scanning QR codes from image files.
  *
+ * printing/ (libescrow-print.a) is the library of the printed medium in
+ * both directions: this header (encoding for paper, and reading scans of
+ * the sheets back) and escrow_print.h (drawing the sheets, CUPS).  It is
+ * the only part of the suite that links cairo, poppler, zbar, libqrencode,
+ * libjpeg and libcups; it sits on libescrow's public API.
+ *
  * Formats are specified in docs/FORMAT.md ("Paper").
  *
  * Secret values: payloads returned by the scanner (a share QR holds a

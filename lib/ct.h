@@ -1,5 +1,5 @@
 /*
- * slip39_ct.h - internal: constant-time helpers for the SLIP-0039 code
+ * ct.h - internal: constant-time helpers for SLIP-0039, the envelope and key wrap
  * (gf256, shamir, rs1024, slip39_*), and the declassify hook.
  *
  * The masks below turn a comparison into 0 or all-ones without a branch,
@@ -9,8 +9,8 @@
  * valgrind where it tells memcheck, so tests/ct/ct_check.c accepts the
  * branches that follow it and still flags every other one.
  */
-#ifndef ESCROW_SLIP39_CT_H
-#define ESCROW_SLIP39_CT_H
+#ifndef ESCROW_CT_H
+#define ESCROW_CT_H
 
 #include <stddef.h>
 #include <stdint.h>

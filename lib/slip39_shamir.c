@@ -1,5 +1,5 @@
 /*
- * shamir.c - Shamir's secret sharing over GF(2^8) as SLIP-0039 defines it:
+ * slip39_shamir.c - Shamir's secret sharing over GF(2^8) as SLIP-0039 defines it:
  * SplitSecret and RecoverSecret, with the digest share at x = 254.
  *
  * SECRET: the secret, the share values, the digest share D (with its
@@ -12,9 +12,9 @@
 
 #include <sodium.h>
 
-#include "gf256.h"
-#include "shamir.h"
-#include "slip39_ct.h"
+#include "slip39_gf256.h"
+#include "slip39_shamir.h"
+#include "ct.h"
 
 void
 escrow_shamir_rng_default(void *ctx, uint8_t *buf, size_t len)

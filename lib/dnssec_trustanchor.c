@@ -1,5 +1,5 @@
 /*
- * trustanchor.c - RFC 9718 trust-anchor XML for a key set: KeyDigest
+ * dnssec_trustanchor.c - RFC 9718 trust-anchor XML for a key set: KeyDigest
  * elements (with the optional PublicKey and Flags), whole TrustAnchor
  * documents, and the check that a KeyDigest belongs to a DNSKEY.  The
  * parser is in trustanchor_parse.c.  Public data only.

@@ -12,7 +12,7 @@
 
 #include "escrow.h"
 #include "escrow_paper.h"
-#include "scan_internal.h"
+#include "scan_int.h"
 
 static void
 wipe_free(void *p, size_t n)

@@ -1,5 +1,5 @@
 /*
- * trustanchor_parse.c - a small strict reader for RFC 9718 trust-anchor
+ * dnssec_trustanchor_parse.c - a small strict reader for RFC 9718 trust-anchor
  * XML (the IANA root-anchors.xml format).  It accepts exactly the schema
  * of RFC 9718 section 2.1, plus an XML declaration, comments, whitespace
  * and the predefined entities; anything else (DOCTYPE, CDATA, processing

@@ -13,10 +13,10 @@
 
 #include <sodium.h>
 
-#include "bytes.h"
+#include "escrow_bytes.h"
 #include "escrow.h"
 #include "escrow_paper.h"
-#include "qrchunk_internal.h"
+#include "chunk_int.h"
 
 #define HEADER_WORD "ESCROW-ENVELOPE"
 #define FOOTER_WORD "SHA256"
@@ -395,6 +395,14 @@ escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
 			bad = (unsigned)next;
 			ret = (v > next && v <= lines) ? ESCROW_ERR_CHUNK_MISSING :
 			    ESCROW_ERR_FORMAT;
+			goto out;
+		}
+		if (next > lines) {
+			/* numbered past the header's LINES: there is no room
+			 * for it in buf (its check proves nothing: anyone can
+			 * compute one) */
+			bad = (unsigned)next;
+			ret = ESCROW_ERR_TRAILING;
 			goto out;
 		}
 		dlen = bytes - (next - 1) * ESCROW_TEXT_LINE_BYTES;

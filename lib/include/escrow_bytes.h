@@ -1,5 +1,5 @@
 /*
- * bytes.h - internal: big-endian (network order) integers in byte buffers,
+ * escrow_bytes.h - big-endian (network order) integers in byte buffers,
  * as every format of the suite writes them (envelope, RFC 5649 AIV, RRSIG
  * signed data, QR chunk headers, PNG chunk lengths).  No branch on the
  * value, so they serve secret lengths as well.

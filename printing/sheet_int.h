@@ -1,13 +1,13 @@
 /*
- * sheet_internal.h - the small layout engine the sheets share: pages of a
+ * sheet_int.h - the small layout engine the sheets share: pages of a
  * PDF in memory or PNG files, a y cursor, measured and wrapped text, QR
  * codes.  Not a public header.
  *
  * Secret: whatever a share sheet draws passes through here; the PDF
  * bytes go to escrow_secret_alloc() memory (struct escrow_doc).
  */
-#ifndef ESCROW_SHEET_INTERNAL_H
-#define ESCROW_SHEET_INTERNAL_H
+#ifndef ESCROW_SHEET_INT_H
+#define ESCROW_SHEET_INT_H
 
 #include <cairo.h>
 

@@ -18,27 +18,27 @@
 
 #include "escrow.h"
 #include "escrow_paper.h"
-#include "qrchunk_internal.h"
-#include "scan_internal.h"
-#include "wordlist.h"
+#include "chunk_int.h"
+#include "scan_int.h"
+#include "escrow_slip39.h"
 
 /* ---- classifier ---------------------------------------------------------- */
 
 static int
 known_word(const char *w, size_t n)
 {
-	char buf[ESCROW_WORDLIST_WORD_MAX + 1];
+	char buf[ESCROW_SLIP39_WORD_MAX + 1];
 	size_t i;
-	int lo = 0, hi = ESCROW_WORDLIST_SIZE - 1, mid, c;
+	int lo = 0, hi = 1023, mid, c;
 
-	if (n == 0 || n > ESCROW_WORDLIST_WORD_MAX)
+	if (n == 0 || n > ESCROW_SLIP39_WORD_MAX)
 		return 0;
 	for (i = 0; i < n; i++)
 		buf[i] = (char)((w[i] >= 'A' && w[i] <= 'Z') ? w[i] - 'A' + 'a' : w[i]);
 	buf[n] = '\0';
 	while (lo <= hi) {
 		mid = (lo + hi) / 2;
-		c = strcmp(buf, escrow_wordlist[mid]);
+		c = strcmp(buf, escrow_slip39_word((unsigned)mid));
 		if (c == 0)
 			return 1;
 		if (c < 0)
