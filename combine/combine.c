@@ -21,6 +21,7 @@
 
 #include "ceremony.h"
 #include "combine.h"
+#include "combine_thresh.h"
 #include "escrow.h"
 #include "escrow_dnssec.h"
 #include "escrow_keys.h"
@@ -68,6 +69,11 @@ usage(FILE *f)
 "       escrow-combine reshare [--envelope FILE] (-m M -N N | --group M/N ...) -o DIR\n"
 "                              [--pdf] [--print QUEUE] [INPUT ...]\n"
 "       escrow-combine inspect FILE|INPUT ...\n"
+"Threshold keys (escrow-keygen --threshold):\n"
+"       escrow-combine partial  --share SHEET|FILE --params PARAMS --request KSR.xml|ZONE\n"
+"                               -o PARTIAL [--pdf] [--yes]\n"
+"       escrow-combine assemble --params PARAMS --request KSR.xml|ZONE PARTIAL ... -o SKR.xml|ZONE\n"
+"       escrow-combine audit    --params PARAMS SHEET|FILE\n"
 "\n"
 "INPUT is any mix of scanned pages (PNG, PNM, JPEG, PDF) and text files holding\n"
 "shares or the envelope's text form, in any order.  With no share among the INPUTs\n"
@@ -182,7 +188,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->cmd = cmds[i];
 	if (o->cmd == NULL)
 		return tool_bad_usage("unknown command `%s' (verify, audit, load, export, "
-		    "reshare or inspect)", argv[1]);
+		    "reshare, inspect, partial or assemble)", argv[1]);
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "m:N:o:yh", longopts, NULL)) != -1) {
 		if (c == '?')
@@ -613,6 +619,8 @@ main(int argc, char **argv)
 	tool_name = "escrow-combine";
 	if (tool_version_option(argc, argv))
 		return TOOL_EXIT_OK;
+	if (cb_thresh_wanted(argc, argv))
+		return cb_thresh_main(argc, argv);
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;

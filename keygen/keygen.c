@@ -29,6 +29,7 @@
 #include "escrow_p11.h"
 #include "escrow_slip39.h"
 #include "ceremony.h"
+#include "keygen_thresh.h"
 #include "options.h"
 #include "tool.h"
 #include "version.h"
@@ -60,6 +61,8 @@ usage(FILE *f)
 "                     [--passphrase-file FILE] [--entropy] -o DIR [--shares-out DIR] [--yes]\n"
 "                     [--pdf] [--print QUEUE] [--paper a4|letter]\n"
 "                     [--module PATH|NAME --token URI [--pin-source FILE] [--strategy S]]\n"
+"       escrow-keygen --threshold [-a 8|10] [-b 2048|3072|4096] -n OWNER -m M -N N -o DIR\n"
+"                     (--pdf | --print QUEUE | --shares-out DIR) [--paper a4|letter] [--yes]\n"
 "\n"
 "Generate a DNSSEC signing key outside any HSM, encrypt it under a fresh master\n"
 "secret, split that secret into SLIP-0039 shares, and write the envelope and the\n"
@@ -97,6 +100,12 @@ usage(FILE *f)
 "  -y, --yes               do not ask for confirmations or wait between sheets\n"
 "  -h, --help              this help\n"
 "      --version           the suite's version (given alone)\n"
+"      --threshold         deal a threshold RSA key (Shoup) instead: N custodians\n"
+"                          each get a share of the private exponent, any M of them\n"
+"                          sign (escrow-combine partial/assemble); the key is never\n"
+"                          rebuilt.  Writes the public records, the public\n"
+"                          parameters (DIR/K...-threshold-params.txt, and a sheet)\n"
+"                          and one threshold share sheet per custodian\n"
 "\n"
 "Exit status: 0 success, 1 failure (nothing is left half-written), 2 usage.\n"
 "See escrow-keygen(1).\n");
@@ -308,6 +317,8 @@ main(int argc, char **argv)
 	tool_name = "escrow-keygen";
 	if (tool_version_option(argc, argv))
 		return TOOL_EXIT_OK;
+	if (kg_thresh_wanted(argc, argv))
+		return kg_thresh_main(argc, argv);
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;

@@ -65,8 +65,12 @@ escrow_chunks_free(struct escrow_chunks *c)
 	if (c == NULL)
 		return;
 	if (c->payload != NULL)
-		for (i = 0; i < c->count; i++)
+		for (i = 0; i < c->count; i++) {
+			/* wiped: a threshold share is split into chunks too */
+			if (c->payload[i] != NULL)
+				escrow_wipe(c->payload[i], strlen(c->payload[i]));
 			free(c->payload[i]);
+		}
 	free(c->payload);
 	c->payload = NULL;
 	c->count = 0;

@@ -61,7 +61,7 @@ chunk_grid(struct sheet *s, const struct escrow_chunks *ch)
 }
 
 static int
-text_lines(struct sheet *s, const char *text)
+text_lines(struct sheet *s, const char *text, const char *heading)
 {
 	cairo_font_extents_t fe;
 	char line[256];
@@ -72,7 +72,8 @@ text_lines(struct sheet *s, const char *text)
 	sheet_font(s, FONT_SANS, 1, 11);
 	ret = sheet_need(s, 60);
 	if (ret == ESCROW_OK)
-		ret = sheet_para(s, s->left, 0, 15, "Typeable copy of the envelope");
+		ret = sheet_para(s, s->left, 0, 15, heading != NULL ? heading :
+		    "Typeable copy of the envelope");
 	sheet_font(s, FONT_SANS, 0, 8.5);
 	if (ret == ESCROW_OK)
 		ret = sheet_para(s, s->left, 0, 11, "Only needed if no QR code "
@@ -125,15 +126,16 @@ layout(const struct escrow_envelope_sheet *e, enum sheet_mode mode,
 	s.header = header;
 	s.npages = npages;
 	s.auto_break = 1;
-	s.footer = "Encrypted envelope - useless without the shares; keep with the records";
+	s.footer = e->footer != NULL ? e->footer :
+	    "Encrypted envelope - useless without the shares; keep with the records";
 	sheet_font(&s, FONT_SANS, 1, 16);
 	ret = sheet_para(&s, s.left, 0, 21, e->title ? e->title :
 	    "Key escrow envelope");
 	sheet_font(&s, FONT_SANS, 0, 9);
 	if (ret == ESCROW_OK)
-		ret = sheet_para(&s, s.left, 0, 12, "The private key, encrypted "
-		    "under the master secret that the share sheets split. Scan the "
-		    "QR codes in any order.");
+		ret = sheet_para(&s, s.left, 0, 12, e->intro != NULL ? e->intro :
+		    "The private key, encrypted under the master secret that the "
+		    "share sheets split. Scan the QR codes in any order.");
 	sheet_font(&s, FONT_MONO, 0, 8);
 	if (ret == ESCROW_OK)
 		ret = sheet_para(&s, s.left, 0, 11, fp);
@@ -148,7 +150,7 @@ layout(const struct escrow_envelope_sheet *e, enum sheet_mode mode,
 		if (ret == ESCROW_OK)
 			ret = chunk_grid(&s, &ch);
 		if (ret == ESCROW_OK)
-			ret = text_lines(&s, text);
+			ret = text_lines(&s, text, e->text_heading);
 		if (ret != ESCROW_OK) {
 			sheet_abort(&s);
 			escrow_doc_free(doc);
@@ -161,6 +163,9 @@ layout(const struct escrow_envelope_sheet *e, enum sheet_mode mode,
 	}
 out:
 	escrow_chunks_free(&ch);
+	/* a threshold share is laid out here too: leave no copy behind */
+	if (text != NULL)
+		escrow_wipe(text, strlen(text));
 	free(text);
 	return ret;
 }
@@ -184,7 +189,7 @@ int
 escrow_sheet_envelope_pages(size_t env_len, enum escrow_paper_size paper,
     unsigned *pages)
 {
-	struct escrow_envelope_sheet e = { NULL, env_len, "", NULL };
+	struct escrow_envelope_sheet e = { NULL, env_len, "", NULL, NULL, NULL, NULL };
 	uint8_t *zero;
 	int ret;
 

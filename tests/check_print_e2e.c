@@ -113,7 +113,7 @@ print_all(void)
 	    "example.com. DS 12345 8 2 "
 	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" };
 	struct escrow_share_sheet sh;
-	struct escrow_envelope_sheet e = { env, ENV_LEN, fp_hex, NULL };
+	struct escrow_envelope_sheet e = { env, ENV_LEN, fp_hex, NULL, NULL, NULL, NULL };
 	struct escrow_public_sheet p;
 	struct escrow_doc d;
 	char name[32];

@@ -78,6 +78,14 @@ struct escrow_envelope_sheet {
 	size_t env_len;
 	const char *fingerprint_hex;   /* printed on every page */
 	const char *title;             /* NULL = "Key escrow envelope" */
+	/*
+	 * For other records laid out the same way (a threshold share, public
+	 * parameters, a partial signature): the line under the title, the
+	 * footer, the heading of the typed copy; NULL = the envelope's words.
+	 */
+	const char *intro;
+	const char *footer;
+	const char *text_heading;
 };
 
 /*
