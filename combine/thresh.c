@@ -19,7 +19,7 @@
 
 #include <openssl/sha.h>
 
-#include "combine_thresh.h"
+#include "cmd.h"
 #include "escrow_keys.h"
 #include "options.h"
 #include "threshold.h"
@@ -27,92 +27,39 @@
 
 #define MAX_PARTIALS ESCROW_THRESH_MAX_PLAYERS
 
-struct ct_opts {
-	const char *cmd, *share, *params, *request, *output;
-	int yes, pdf;
-	char **inputs;
-	int ninputs;
-};
-
+/* partial --share --params --request -o [--pdf] [--yes] */
 int
-cb_thresh_wanted(int argc, char **argv)
+cb_check_partial(struct cb_opts *o)
 {
-	int i;
-
-	if (argc < 2)
-		return 0;
-	if (strcmp(argv[1], "partial") == 0 || strcmp(argv[1], "assemble") == 0)
-		return 1;
-	if (strcmp(argv[1], "audit") == 0)
-		for (i = 2; i < argc; i++)
-			if (strcmp(argv[i], "--params") == 0 ||
-			    strncmp(argv[i], "--params=", 9) == 0)
-				return 1;
+	if (o->share == NULL || o->params == NULL || o->request == NULL ||
+	    o->output == NULL || o->ninputs > 0)
+		return tool_bad_usage("partial: --share SHEET|FILE --params PARAMS "
+		    "--request KSR.xml|ZONE -o PARTIAL");
 	return 0;
 }
 
-static int
-parse(int argc, char **argv, struct ct_opts *o)
+/* assemble --params --request PARTIAL... -o */
+int
+cb_check_assemble(struct cb_opts *o)
 {
-	enum { O_SHARE = 256, O_PARAMS, O_REQUEST, O_PDF };
-	static const struct option lo[] = {
-		{ "share", required_argument, NULL, O_SHARE },
-		{ "params", required_argument, NULL, O_PARAMS },
-		{ "request", required_argument, NULL, O_REQUEST },
-		{ "output", required_argument, NULL, 'o' },
-		{ "pdf", no_argument, NULL, O_PDF },
-		{ "yes", no_argument, NULL, 'y' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	memset(o, 0, sizeof *o);
-	o->cmd = argv[1];
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "o:y", lo, NULL)) != -1) {
-		switch (c) {
-		case O_SHARE: o->share = optarg; break;
-		case O_PARAMS: o->params = optarg; break;
-		case O_REQUEST: o->request = optarg; break;
-		case 'o': o->output = optarg; break;
-		case O_PDF: o->pdf = 1; break;
-		case 'y': o->yes = 1; break;
-		default: return tool_bad_usage("bad option for `%s'", o->cmd);
-		}
-	}
-	o->inputs = argv + optind;
-	o->ninputs = argc - optind;
-	if (o->params == NULL)
-		return tool_bad_usage("%s: --params PARAMS is required", o->cmd);
-	if (strcmp(o->cmd, "partial") == 0 && (o->share == NULL ||
-	    o->request == NULL || o->output == NULL || o->ninputs > 0))
-		return tool_bad_usage("partial: --share SHEET|FILE --params PARAMS "
-		    "--request KSR.xml|ZONE -o PARTIAL");
-	if (strcmp(o->cmd, "assemble") == 0 && (o->request == NULL ||
-	    o->output == NULL || o->ninputs == 0))
+	if (o->params == NULL || o->request == NULL || o->output == NULL ||
+	    o->ninputs == 0)
 		return tool_bad_usage("assemble: --params PARAMS --request "
 		    "KSR.xml|ZONE PARTIAL... -o SKR.xml|ZONE");
-	if (strcmp(o->cmd, "assemble") == 0 && o->ninputs > MAX_PARTIALS)
+	if (o->ninputs > MAX_PARTIALS)
 		return tool_bad_usage("assemble: at most %d partials", MAX_PARTIALS);
-	if (strcmp(o->cmd, "audit") == 0 && (o->ninputs + (o->share != NULL)) != 1)
-		return tool_bad_usage("audit --params PARAMS: one threshold share "
-		    "SHEET or FILE");
-	if (strcmp(o->cmd, "audit") == 0 && o->share == NULL)
-		o->share = o->inputs[0];
-	if (o->pdf && strcmp(o->cmd, "partial") != 0)
-		return tool_bad_usage("--pdf is for partial");
-	return -1;
+	return 0;
 }
 
 /* The share, checked against the parameters, or NULL (and said why). */
 static struct escrow_thresh_share *
-checked_share(const struct ct_opts *o, const struct escrow_thresh_params *p)
+checked_share(const char *path, const struct escrow_thresh_params *p)
 {
 	struct escrow_thresh_share *s = NULL;
 	char fpr[65], theirs[65];
 	int rc;
 
-	if (tt_share_read(o->share, &s) != 0)
+	if (tt_share_read(path, &s) != 0)
 		return NULL;
 	rc = escrow_thresh_share_check(p, s);
 	if (rc == ESCROW_OK)
@@ -123,12 +70,12 @@ checked_share(const struct ct_opts *o, const struct escrow_thresh_params *p)
 	if (rc == ESCROW_ERR_SET_MISMATCH) {
 		tool_err("share `%s' (custodian %u) belongs to another key: its "
 		    "parameters fingerprint is %.16s..., these are %.16s...",
-		    o->share, escrow_thresh_share_index(s), theirs, fpr);
+		    path, escrow_thresh_share_index(s), theirs, fpr);
 		tool_hint("give the parameters file of the key this sheet was "
 		    "dealt for");
 	} else {
 		tool_err("share `%s' (custodian %u) does not match its verification "
-		    "key v_%u: %s", o->share, escrow_thresh_share_index(s),
+		    "key v_%u: %s", path, escrow_thresh_share_index(s),
 		    escrow_thresh_share_index(s), escrow_strerror(rc));
 		tool_hint("the sheet is damaged or was not made by the dealer; "
 		    "report it; do not sign with it");
@@ -138,9 +85,9 @@ checked_share(const struct ct_opts *o, const struct escrow_thresh_params *p)
 }
 
 static int
-cmd_audit(const struct ct_opts *o, const struct escrow_thresh_params *p)
+thresh_audit(const struct cb_opts *o, const struct escrow_thresh_params *p)
 {
-	struct escrow_thresh_share *s = checked_share(o, p);
+	struct escrow_thresh_share *s = checked_share(o->inputs[0], p);
 	struct escrow_dnskey k;
 	char fpr[65];
 
@@ -161,7 +108,7 @@ cmd_audit(const struct ct_opts *o, const struct escrow_thresh_params *p)
 }
 
 static int
-cmd_partial(const struct ct_opts *o, const struct escrow_thresh_params *p)
+cmd_partial(const struct cb_opts *o, const struct escrow_thresh_params *p)
 {
 	struct escrow_thresh_share *s = NULL;
 	struct tt_request req;
@@ -172,7 +119,7 @@ cmd_partial(const struct ct_opts *o, const struct escrow_thresh_params *p)
 	int ret = TOOL_EXIT_FAIL, rc;
 
 	memset(&req, 0, sizeof req);
-	if ((s = checked_share(o, p)) == NULL || tt_params_dnskey(p, &k) != 0 ||
+	if ((s = checked_share(o->share, p)) == NULL || tt_params_dnskey(p, &k) != 0 ||
 	    tt_request_load(o->request, &req) != 0)
 		goto out;
 	if (strcasecmp(req.ksr->domain, escrow_thresh_params_owner(p)) != 0) {
@@ -227,7 +174,7 @@ cmd_partial(const struct ct_opts *o, const struct escrow_thresh_params *p)
 	}
 	if (tool_write_new(NULL, o->output, text.p, text.len, 0644) != 0)
 		goto out;
-	if (o->pdf) {
+	if (o->cer.paper.pdf) {
 		struct tt_sheet sh;
 		char fpr[65], title[128], name[4096];
 
@@ -262,7 +209,7 @@ out:
 
 /* Read and screen the partials: foreign, duplicate, wrong request, bad proof. */
 static size_t
-good_partials(const struct ct_opts *o, const struct escrow_thresh_params *p,
+good_partials(const struct cb_opts *o, const struct escrow_thresh_params *p,
     const struct tt_request *req, uint8_t *const *data, const size_t *dlen,
     struct tt_partial **parts, const char **names)
 {
@@ -367,7 +314,7 @@ out:
 }
 
 static int
-cmd_assemble(const struct ct_opts *o, const struct escrow_thresh_params *p)
+cmd_assemble(const struct cb_opts *o, const struct escrow_thresh_params *p)
 {
 	struct tt_request req;
 	struct tt_partial *parts[MAX_PARTIALS] = { NULL };
@@ -462,25 +409,35 @@ out:
 	return ret;
 }
 
-int
-cb_thresh_main(int argc, char **argv)
+/* Load the parameters, then run one of the three. */
+static int
+with_params(const struct cb_opts *o,
+    int (*fn)(const struct cb_opts *, const struct escrow_thresh_params *))
 {
-	struct ct_opts o;
 	struct escrow_thresh_params *p = NULL;
 	int rc;
 
-	if ((rc = parse(argc, argv, &o)) >= 0)
-		return rc;
-	if (tool_harden() != 0)
+	if (tt_params_load(o->params, &p) != 0)
 		return TOOL_EXIT_FAIL;
-	if (tt_params_load(o.params, &p) != 0)
-		return TOOL_EXIT_FAIL;
-	if (strcmp(o.cmd, "audit") == 0)
-		rc = cmd_audit(&o, p);
-	else if (strcmp(o.cmd, "partial") == 0)
-		rc = cmd_partial(&o, p);
-	else
-		rc = cmd_assemble(&o, p);
+	rc = fn(o, p);
 	escrow_thresh_params_free(p);
 	return rc;
+}
+
+int
+cb_cmd_partial(const struct cb_opts *o)
+{
+	return with_params(o, cmd_partial);
+}
+
+int
+cb_cmd_assemble(const struct cb_opts *o)
+{
+	return with_params(o, cmd_assemble);
+}
+
+int
+cb_cmd_thresh_audit(const struct cb_opts *o)
+{
+	return with_params(o, thresh_audit);
 }

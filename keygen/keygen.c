@@ -163,7 +163,7 @@ static int
 parse_args(int argc, char **argv, struct opts *o)
 {
 	unsigned long v;
-	int c, taken;
+	int c, li, taken;
 
 	memset(o, 0, sizeof *o);
 	o->alg = ESCROW_ALG_RSASHA256;
@@ -173,7 +173,11 @@ parse_args(int argc, char **argv, struct opts *o)
 	o->cer.paper.paper = ESCROW_PAPER_A4;
 	tool_layout_init(&o->layout);
 	tool_load_init(&o->load);
-	while ((c = getopt_long(argc, argv, "a:b:n:l:m:N:o:yh", longopts, NULL)) != -1) {
+	opterr = 0;
+	for (li = -1; (c = getopt_long(argc, argv, ":a:b:n:l:m:N:o:yh", longopts, &li)) != -1;
+	    li = -1) {
+		if (c == '?' || c == ':')
+			return tool_bad_option(longopts, argc, argv, li, c, "escrow-keygen --help");
 		taken = tool_shared_option(c, optarg, &o->layout, &o->cer, &o->load);
 		if (taken < 0)
 			return TOOL_EXIT_USAGE;
@@ -208,7 +212,8 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'o': o->cer.outdir = optarg; break;
 		case 'y': o->yes = 1; break;
 		case 'h': usage(stdout); return TOOL_EXIT_OK;
-		default: usage(stderr); return TOOL_EXIT_USAGE;
+		default:
+			return tool_bad_option(longopts, argc, argv, li, c, "escrow-keygen --help");
 		}
 	}
 	if (optind < argc)
