@@ -32,6 +32,6 @@ int tool_paper_parse(const char *s, enum escrow_paper_size *out);
 int tool_paper_output(const struct tool_records *r, const uint8_t *env,
     size_t env_len, const struct escrow_shareset *set,
     const struct tool_shares *sh, const struct tool_paper_opts *o,
-    struct tool_written *w, struct tool_buf *transcript);
+    struct tool_written *w, struct escrow_text *transcript);
 
 #endif
