@@ -475,13 +475,6 @@ check_envelope_suite(void)
 		test_envelope_ten_thousand_keys,
 		test_envelope_null_and_garbage,
 	};
-	Suite *s = suite_create("envelope");
-	TCase *tc = tcase_create("core");
-	size_t i;
 
-	tcase_set_timeout(tc, 600);
-	for (i = 0; i < sizeof tests / sizeof tests[0]; i++)
-		tcase_add_test(tc, tests[i]);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("envelope", tests, 600);
 }

@@ -291,13 +291,6 @@ check_envelope_commit_suite(void)
 		test_envelope_find_commitment,
 		test_envelope_fingerprint_forms,
 	};
-	Suite *s = suite_create("envelope_commit");
-	TCase *tc = tcase_create("core");
-	size_t i;
 
-	tcase_set_timeout(tc, 600);
-	for (i = 0; i < sizeof tests / sizeof tests[0]; i++)
-		tcase_add_test(tc, tests[i]);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("envelope_commit", tests, 600);
 }

@@ -228,13 +228,6 @@ check_envelope_parse_suite(void)
 		test_envelope_malformed_precise_errors,
 		test_envelope_wrong_secret_is_mac_error,
 	};
-	Suite *s = suite_create("envelope_parse");
-	TCase *tc = tcase_create("core");
-	size_t i;
 
-	tcase_set_timeout(tc, 600);
-	for (i = 0; i < sizeof tests / sizeof tests[0]; i++)
-		tcase_add_test(tc, tests[i]);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("envelope_parse", tests, 600);
 }
