@@ -18,7 +18,7 @@
 
 #include "escrow_envelope.h"
 #include "load.h"
-#include "paper.h"
+#include "sheets_out.h"
 
 struct tool_ceremony_key {
 	struct escrow_envelope_key pub; /* public fields (wrapped ignored) */

@@ -1,7 +1,8 @@
 /*
- * paper.c - render and print a ceremony's sheets (see paper.h).  Share
- * mnemonics and rendered share sheets are secret and live only in secret
- * memory; a share sheet reaches a file only with --pdf.
+ * sheets_out.c - render a ceremony's sheets and send them out, to CUPS or
+ * as PDF files (see sheets_out.h).  Share mnemonics and rendered share
+ * sheets are secret and live only in secret memory; a share sheet reaches
+ * a file only with --pdf.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 #include <strings.h>
 
 #include "escrow_slip39.h"
-#include "paper.h"
+#include "sheets_out.h"
 #include "tool.h"
 
 /* Lines naming what a share protects; long key sets are summarised. */
