@@ -100,7 +100,9 @@ KSR_OBJ     := $(KSR_SRC:%.c=$(B)/%.o) $(B)/ksr/ksr_rng.o
 KEYGEN_OBJ  := $(KEYGEN_SRC:%.c=$(B)/%.o)
 COMBINE_OBJ := $(COMBINE_SRC:%.c=$(B)/%.o)
 TOOL_OBJ    := $(TOOL_SRC:%.c=$(B)/%.o)
-TEST_OBJ    := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/main.o $(B)/tests/testutil.o
+# tests/fixture_*.c: test data and helpers that several suites share
+TEST_OBJ    := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/main.o $(B)/tests/testutil.o \
+	$(patsubst tests/%.c,$(B)/tests/%.o,$(sort $(wildcard tests/fixture_*.c)))
 
 LIBESCROW := $(B)/libescrow.a
 LIBPRINT  := $(B)/libescrow-print.a

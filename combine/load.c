@@ -20,7 +20,7 @@ cb_cmd_load(const struct cb_opts *o)
 {
 	struct cb_input in;
 	struct cb_restore r;
-	struct tool_buf transcript = { 0 };
+	struct escrow_text transcript = { 0 };
 	int ret = TOOL_EXIT_FAIL;
 
 	memset(&r, 0, sizeof r);
@@ -32,7 +32,7 @@ cb_cmd_load(const struct cb_opts *o)
 	fwrite(transcript.p, 1, transcript.len, stdout);
 	ret = TOOL_EXIT_OK;
 out:
-	tool_buf_free(&transcript);
+	escrow_text_free(&transcript);
 	cb_restore_free(&r);
 	cb_input_free(&in);
 	return ret;

@@ -65,7 +65,7 @@ checked_share(const char *path, const struct escrow_thresh_params *p)
 	if (rc == ESCROW_OK)
 		return s;
 	tt_params_fpr_hex(p, fpr);
-	tool_hex(escrow_thresh_share_params_fpr(s), ESCROW_THRESH_FPR_BYTES,
+	escrow_hex(escrow_thresh_share_params_fpr(s), ESCROW_THRESH_FPR_BYTES,
 	    theirs, 0);
 	if (rc == ESCROW_ERR_SET_MISMATCH) {
 		tool_err("share `%s' (custodian %u) belongs to another key: its "
@@ -114,7 +114,7 @@ cmd_partial(const struct cb_opts *o, const struct escrow_thresh_params *p)
 	struct tt_request req;
 	struct tt_partial *part = NULL;
 	struct escrow_dnskey k;
-	struct tool_buf text = { NULL, 0, 0 }, tr = { NULL, 0, 0 };
+	struct escrow_text text = { 0 }, tr = { 0 };
 	size_t i;
 	int ret = TOOL_EXIT_FAIL, rc;
 
@@ -202,8 +202,8 @@ out:
 	escrow_thresh_share_free(s);
 	tt_request_free(&req);
 	free(part);
-	tool_buf_free(&text);
-	tool_buf_free(&tr);
+	escrow_text_free(&text);
+	escrow_text_free(&tr);
 	return ret;
 }
 
@@ -290,7 +290,7 @@ write_zone(const char *path, const struct tt_request *req,
     const uint8_t *s, size_t slen)
 {
 	struct escrow_dnskey keys[ESCROW_KSR_KEYS_MAX + 1];
-	struct tool_buf out = { NULL, 0, 0 };
+	struct escrow_text out = { 0 };
 	char line[ESCROW_DNSSEC_TEXT_MAX];
 	size_t n, i;
 	int ret = -1;
@@ -300,16 +300,16 @@ write_zone(const char *path, const struct tt_request *req,
 	for (i = 0; i < n; i++) {
 		if (escrow_dnssec_dnskey_text(&keys[i], line, sizeof line) != 0)
 			goto out;
-		tool_buf_printf(&out, "%s\n", line);
+		tool_text_printf(&out, "%s\n", line);
 	}
 	if (escrow_dnssec_rrsig_text(sig, s, slen, line, sizeof line) != 0)
 		goto out;
-	tool_buf_printf(&out, "%s\n", line);
+	tool_text_printf(&out, "%s\n", line);
 	ret = tool_write_new(NULL, path, out.p, out.len, 0644);
 out:
 	if (ret != 0 && out.p == NULL)
 		tool_err("out of memory");
-	tool_buf_free(&out);
+	escrow_text_free(&out);
 	return ret;
 }
 

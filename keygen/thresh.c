@@ -19,7 +19,7 @@
 #include "escrow_paper.h"
 #include "keygen_thresh.h"
 #include "options.h"
-#include "paper.h"
+#include "sheets_out.h"
 #include "records.h"
 #include "threshold.h"
 #include "tool.h"
@@ -136,7 +136,7 @@ parse(int argc, char **argv, struct kt_opts *o)
 static int
 records(const struct kt_opts *o, const struct escrow_thresh_params *p,
     struct tool_records *r, struct tool_keyrec *k, const char *fpr,
-    struct tool_written *w, struct tool_buf *tr)
+    struct tool_written *w, struct escrow_text *tr)
 {
 	int rc;
 
@@ -173,7 +173,7 @@ records(const struct kt_opts *o, const struct escrow_thresh_params *p,
 static int
 share_out(const struct kt_opts *o, const struct escrow_thresh_params *p,
     struct escrow_thresh_share *s, uint16_t tag, const char *fpr,
-    struct tool_written *w, struct tool_buf *tr)
+    struct tool_written *w, struct escrow_text *tr)
 {
 	unsigned i = escrow_thresh_share_index(s);
 	size_t cap = escrow_thresh_share_record_len(s), len;
@@ -195,7 +195,7 @@ share_out(const struct kt_opts *o, const struct escrow_thresh_params *p,
 		snprintf(name, sizeof name, "thresh-share-%u.txt", i);
 		if (tool_write_tracked(w, o->shares_out, name, text, tlen, 0600) != 0)
 			goto out;
-		tool_buf_printf(tr, "  wrote %s/%s (threshold share %u, mode 0600, "
+		tool_text_printf(tr, "  wrote %s/%s (threshold share %u, mode 0600, "
 		    "asked for with --shares-out)\n", o->shares_out, name, i);
 	}
 	if (o->pdf || o->queue != NULL) {
@@ -239,7 +239,7 @@ kg_thresh_main(int argc, char **argv)
 	struct tool_records r;
 	struct tool_keyrec k;
 	struct tool_written w = { NULL, 0 };
-	struct tool_buf tr = { NULL, 0, 0 };
+	struct escrow_text tr = { 0 };
 	struct tt_sheet ps;
 	char fpr[65], name[ESCROW_DNSSEC_NAME_TEXT_MAX + 64], *ptext = NULL;
 	size_t plen = 0;
@@ -264,13 +264,13 @@ kg_thresh_main(int argc, char **argv)
 		goto out;
 	}
 	tt_params_fpr_hex(p, fpr);
-	tool_buf_printf(&tr, "escrow-keygen --threshold transcript\n"
+	tool_text_printf(&tr, "escrow-keygen --threshold transcript\n"
 	    "%lu of %lu custodians sign; RSA-%lu, algorithm %lu, owner %s\n"
 	    "public parameters fingerprint (SHA-256): %s\n", o.m, o.n, o.bits,
 	    o.alg, o.owner, fpr);
 	if (records(&o, p, &r, &k, fpr, &w, &tr) != 0)
 		goto out;
-	tool_buf_printf(&tr, "key tag %u\n%s\n", k.tag, k.dnskey_text);
+	tool_text_printf(&tr, "key tag %u\n%s\n", k.tag, k.dnskey_text);
 	if (escrow_thresh_params_text(p, &ptext, &plen) != ESCROW_OK) {
 		tool_err("out of memory");
 		goto out;
@@ -278,7 +278,7 @@ kg_thresh_main(int argc, char **argv)
 	snprintf(name, sizeof name, "%s-threshold-params.txt", r.base);
 	if (tool_write_tracked(&w, o.outdir, name, ptext, plen, 0644) != 0)
 		goto out;
-	tool_buf_printf(&tr, "  wrote %s/%s (public parameters)\n", o.outdir, name);
+	tool_text_printf(&tr, "  wrote %s/%s (public parameters)\n", o.outdir, name);
 	if (o.pdf || o.queue != NULL) {
 		memset(&ps, 0, sizeof ps);
 		ps.bytes = (const uint8_t *)ptext;
@@ -314,6 +314,6 @@ out:
 		escrow_thresh_share_free(sh[i]);
 	escrow_thresh_params_free(p);
 	free(ptext);
-	tool_buf_free(&tr);
+	escrow_text_free(&tr);
 	return status;
 }

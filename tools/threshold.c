@@ -68,7 +68,7 @@ tt_params_fpr_hex(const struct escrow_thresh_params *p, char out[65])
 	uint8_t f[ESCROW_THRESH_FPR_BYTES];
 
 	escrow_thresh_params_fingerprint(p, f);
-	tool_hex(f, sizeof f, out, 0);
+	escrow_hex(f, sizeof f, out, 0);
 }
 
 /* The whole file into secret memory (a share's text form). */
@@ -360,7 +360,7 @@ tt_bundle_data(const struct tt_request *r, size_t i,
 int
 tt_sheet_emit(const struct tt_sheet *s, const char *name,
     enum escrow_paper_size paper, int pdf, const char *dir, const char *queue,
-    struct tool_buf *transcript)
+    struct escrow_text *transcript)
 {
 	struct escrow_envelope_sheet es;
 	struct escrow_sheet_out out = { paper, NULL, 0 };
@@ -386,7 +386,7 @@ tt_sheet_emit(const struct tt_sheet *s, const char *name,
 			tool_err("cannot write `%s': %s", path, escrow_strerror(rc));
 			goto out;
 		}
-		tool_buf_printf(transcript, "  wrote %s (%u page%s)\n", path,
+		tool_text_printf(transcript, "  wrote %s (%u page%s)\n", path,
 		    doc.pages, doc.pages == 1 ? "" : "s");
 	}
 	if (queue != NULL) {
@@ -398,7 +398,7 @@ tt_sheet_emit(const struct tt_sheet *s, const char *name,
 			    detail[0] != '\0' ? detail : escrow_strerror(rc));
 			goto out;
 		}
-		tool_buf_printf(transcript, "  printed %s on %s; job purged\n", name,
+		tool_text_printf(transcript, "  printed %s on %s; job purged\n", name,
 		    queue);
 	}
 	ret = 0;

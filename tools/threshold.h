@@ -70,7 +70,7 @@ int tt_bundle_data(const struct tt_request *r, size_t i,
     size_t *len);
 
 /* The partial-signature file: text, docs/FORMAT.md "Partial signatures". */
-int tt_partial_text(const struct tt_partial *p, struct tool_buf *out);
+int tt_partial_text(const struct tt_partial *p, struct escrow_text *out);
 /* Parse; err names the line.  0, or -1. */
 int tt_partial_parse(const char *text, size_t len, struct tt_partial *p,
     char *err, size_t cap);
@@ -89,6 +89,6 @@ struct tt_sheet {
 };
 int tt_sheet_emit(const struct tt_sheet *s, const char *name,
     enum escrow_paper_size paper, int pdf, const char *dir, const char *queue,
-    struct tool_buf *transcript);
+    struct escrow_text *transcript);
 
 #endif

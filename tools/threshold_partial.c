@@ -11,36 +11,36 @@
 #include "threshold.h"
 
 static void
-put_hex(struct tool_buf *b, const char *key, const uint8_t *p, size_t n)
+put_hex(struct escrow_text *b, const char *key, const uint8_t *p, size_t n)
 {
 	char *h = malloc(2 * n + 1);
 
 	if (h == NULL) {
-		tool_buf_printf(b, "%s\n", key); /* fails the parse later */
+		tool_text_printf(b, "%s\n", key); /* fails the parse later */
 		return;
 	}
-	tool_hex(p, n, h, 0);
-	tool_buf_printf(b, "%s %s\n", key, h);
+	escrow_hex(p, n, h, 0);
+	tool_text_printf(b, "%s %s\n", key, h);
 	free(h);
 }
 
 int
-tt_partial_text(const struct tt_partial *p, struct tool_buf *out)
+tt_partial_text(const struct tt_partial *p, struct escrow_text *out)
 {
 	size_t i;
 
-	tool_buf_printf(out, TT_PARTIAL_HEADER "\n");
+	tool_text_printf(out, TT_PARTIAL_HEADER "\n");
 	put_hex(out, "params", p->params_fpr, sizeof p->params_fpr);
-	tool_buf_printf(out, "custodian %u\n", p->index);
+	tool_text_printf(out, "custodian %u\n", p->index);
 	put_hex(out, "request", p->request_sha, sizeof p->request_sha);
-	tool_buf_printf(out, "bundles %zu\n", p->n);
+	tool_text_printf(out, "bundles %zu\n", p->n);
 	for (i = 0; i < p->n; i++) {
 		const char *c;
 
 		for (c = p->b[i].id; *c; c++)
 			if ((unsigned char)*c < 0x20 || *c == 0x7f)
 				return -1;
-		tool_buf_printf(out, "bundle %s\n", p->b[i].id);
+		tool_text_printf(out, "bundle %s\n", p->b[i].id);
 		put_hex(out, "data", p->b[i].data_sha, 32);
 		put_hex(out, "xi", p->b[i].p.xi, p->b[i].p.xi_len);
 		put_hex(out, "c", p->b[i].p.c, sizeof p->b[i].p.c);
