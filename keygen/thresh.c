@@ -170,6 +170,66 @@ records(const struct kt_opts *o, const struct escrow_thresh_params *p,
 	return tool_records_write(r, o->outdir, (uint64_t)time(NULL), w, tr);
 }
 
+/* The public-record sheet: DNSKEY, DS, key tag, parameters fingerprint. */
+static int
+public_sheet(const struct kt_opts *o, const struct tool_keyrec *k,
+    const char *fpr, struct tool_written *w, struct escrow_text *tr)
+{
+	const char *dnskey[1] = { k->dnskey_text };
+	const char *ds[2] = { k->ds256_text, k->ds384_text };
+	char tagline[200], title[160];
+	const char *tags[1] = { tagline };
+	struct escrow_public_sheet ps;
+	struct escrow_sheet_out out = { o->paper, NULL, 0 };
+	struct escrow_doc doc = { 0 };
+	char path[4096], detail[512];
+	int rc, ret = -1;
+
+	snprintf(tagline, sizeof tagline, "%s KSK alg %lu tag %u (threshold "
+	    "key: %lu of %lu custodians sign)", o->owner, o->alg, k->tag, o->m,
+	    o->n);
+	snprintf(title, sizeof title, "Threshold key - public record");
+	memset(&ps, 0, sizeof ps);
+	ps.dnskey = dnskey;
+	ps.ndnskey = 1;
+	ps.ds = ds;
+	ps.nds = 2;
+	ps.keytags = tags;
+	ps.nkeytags = 1;
+	ps.fingerprint_hex = fpr;
+	ps.fingerprint_words = "(parameters fingerprint, SHA-256)";
+	ps.title = title;
+	if ((rc = escrow_sheet_public(&ps, &out, &doc)) != ESCROW_OK) {
+		tool_err("rendering the public-record sheet: %s", escrow_strerror(rc));
+		goto out;
+	}
+	if (o->pdf) {
+		snprintf(path, sizeof path, "%s/public.pdf", o->outdir);
+		if ((rc = escrow_doc_write(&doc, path)) != ESCROW_OK) {
+			tool_err("cannot write `%s': %s", path, escrow_strerror(rc));
+			goto out;
+		}
+		if (tool_written_add(w, o->outdir, "public.pdf") != 0)
+			goto out;
+		tool_text_printf(tr, "  wrote %s\n", path);
+	}
+	if (o->queue != NULL) {
+		detail[0] = '\0';
+		rc = escrow_print_pdf(o->queue, doc.data, doc.len, o->paper, 0, detail,
+		    sizeof detail);
+		if (rc != ESCROW_OK) {
+			tool_err("printing public.pdf on `%s': %s", o->queue,
+			    detail[0] != '\0' ? detail : escrow_strerror(rc));
+			goto out;
+		}
+		tool_text_printf(tr, "  printed public.pdf on %s\n", o->queue);
+	}
+	ret = 0;
+out:
+	escrow_doc_free(&doc);
+	return ret;
+}
+
 static int
 share_out(const struct kt_opts *o, const struct escrow_thresh_params *p,
     struct escrow_thresh_share *s, uint16_t tag, const char *fpr,
@@ -295,6 +355,8 @@ kg_thresh_main(int argc, char **argv)
 		if (o.pdf && tool_written_add(&w, o.outdir, "threshold-params.pdf") != 0)
 			goto out;
 	}
+	if ((o.pdf || o.queue != NULL) && public_sheet(&o, &k, fpr, &w, &tr) != 0)
+		goto out;
 	for (i = 0; i < o.n; i++)
 		if (share_out(&o, p, sh[i], k.tag, fpr, &w, &tr) != 0)
 			goto out;

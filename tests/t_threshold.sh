@@ -25,6 +25,7 @@ for i in 1 2 3; do
 	[ -s "$work/out/thresh-share-$i.pdf" ] && ok "share sheet $i written" || bad "no share sheet $i"
 done
 [ -s "$work/out/threshold-params.pdf" ] && ok "parameters sheet written" || bad "no parameters sheet"
+[ -s "$work/out/public.pdf" ] && ok "public-record sheet written" || bad "no public-record sheet"
 for f in "$keyfile" "$work"/out/K.+008+*.ds "$work"/out/K.+008+*-trust-anchor.xml "$work"/out/K.+008+*.pem; do
 	[ -s "$f" ] && ok "public record $(basename "$f")" || bad "missing public record $f"
 done
