@@ -6,7 +6,7 @@
 # keys_sign.c.)
 . "$(dirname "$0")/lib.sh"
 
-for dir in lib printing tools keygen combine; do
+for dir in lib printing ksr tools keygen combine; do
 	objs=$(ls "$bin/$dir"/*.o 2>/dev/null || true)
 	if [ -z "$objs" ]; then bad "$dir: no objects in $bin/$dir (build first)"; continue; fi
 	for o in $objs; do

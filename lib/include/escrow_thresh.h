@@ -9,7 +9,11 @@
  * exponent) and, during dealing, p, q, m = p'q', d and the polynomial.
  * They live in escrow_secret_alloc() memory or in BN_secure_new()
  * BIGNUMs that are cleared when freed; every exponentiation by a secret
- * exponent is constant time (BN_FLG_CONSTTIME).  Everything else here -
+ * exponent is constant time (BN_mod_exp_mont_consttime).  The other
+ * arithmetic on secrets (the polynomial over Z_m, 2 Delta s_i, s_i c + r,
+ * reading s_i into a BIGNUM) is OpenSSL's ordinary BIGNUM code, whose
+ * time depends on the operands' word lengths, not on their bits: it is
+ * not constant time in the strict sense.  Everything else here -
  * the public parameters, partial signatures, proofs - is public.
  */
 #ifndef ESCROW_THRESH_H
