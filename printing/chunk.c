@@ -197,6 +197,9 @@ escrow_chunk_asm_new(const uint8_t expect_sha256[32])
 void
 escrow_chunk_asm_free(struct escrow_chunk_asm *a)
 {
+	/* wiped: a threshold share's chunks are assembled here too */
+	if (a != NULL)
+		escrow_wipe(a, sizeof *a);
 	free(a);
 }
 
@@ -279,6 +282,7 @@ escrow_chunk_asm_finish(struct escrow_chunk_asm *a, uint8_t **env,
 	if (memcmp(hash, a->id, ID_LEN) != 0 ||
 	    (a->have_expect && memcmp(hash, a->expect_sha, 32) != 0)) {
 		ret = ESCROW_ERR_DIGEST_MISMATCH;
+		escrow_wipe(buf, a->env_len);
 		free(buf);
 		return ret;
 	}
