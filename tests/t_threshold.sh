@@ -45,6 +45,7 @@ expect_rc 0 "partial by custodian 1 from the scan of sheet 1" \
 	--request "$ksr" -o "$work/p1.txt" --yes
 expect_out "9 bundles" "partial shows the request's 9 bundles"
 expect_out "ZSK 14796 61045" "partial shows the ZSK key tags of a bundle"
+expect_out "Period: 2017-04-01T00:00:00\+00:00 .. 2017-07-11T00:00:00\+00:00" "partial shows the period"
 expect_rc 0 "partial by custodian 3 from the scan of sheet 3" \
 	"$combine" partial --share "$work"/scan-3-1.png --params "$params" \
 	--request "$ksr" -o "$work/p3.txt" --yes

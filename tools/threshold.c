@@ -315,6 +315,9 @@ tt_request_check(const struct tt_request *r, FILE *show)
 	} else {
 		fprintf(show, "KSR %s for `%s', serial %lu: %zu bundles.\n", k->id,
 		    k->domain, k->serial, k->nbundles);
+		escrow_ksr_format_datetime(k->bundles[0].inception, t1);
+		escrow_ksr_format_datetime(k->bundles[k->nbundles - 1].expiration, t2);
+		fprintf(show, "Period: %s .. %s\n", t1, t2);
 		escrow_ksr_format_duration(k->zsk.min_sig_validity, d);
 		fprintf(show, "ZSK policy: signature validity %s", d);
 		escrow_ksr_format_duration(k->zsk.max_sig_validity, d);
