@@ -168,6 +168,8 @@ usage_cmd(FILE *f, const struct cb_cmd *c)
 static int
 parse_args(int argc, char **argv, struct cb_opts *o)
 {
+	static const int repeatable[] = { CB_OPT_DS, TOOL_OPT_GROUP, TOOL_OPT_PDF, 'y', 0 };
+	unsigned char seen[TOOL_OPT_SEEN] = { 0 };
 	char name[64], see[64];
 	size_t i;
 	int c, li, taken;
@@ -213,6 +215,9 @@ parse_args(int argc, char **argv, struct cb_opts *o)
 			    tool_name, o->cmd->name);
 			return TOOL_EXIT_USAGE;
 		}
+		if ((taken = tool_option_once(longopts, argc, argv, li, c, repeatable,
+		    seen)) != 0)
+			return taken;
 		taken = tool_shared_option(c, optarg, &o->layout, &o->cer, &o->load);
 		if (taken < 0)
 			return TOOL_EXIT_USAGE;
@@ -314,5 +319,12 @@ main(int argc, char **argv)
 		return rc;
 	if (tool_harden() != 0)
 		return TOOL_EXIT_FAIL;
-	return o.cmd->run(&o);
+	tool_catch_signals();
+	rc = o.cmd->run(&o);
+	if (tool_interrupted()) {
+		tool_err("stopped by %s; what was typed is wiped from memory",
+		    tool_signal_name());
+		return 128 + tool_interrupted();
+	}
+	return rc;
 }

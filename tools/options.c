@@ -75,6 +75,22 @@ tool_bad_option(const struct option *longopts, int argc, char **argv, int li,
 	return TOOL_EXIT_USAGE;
 }
 
+int
+tool_option_once(const struct option *longopts, int argc, char **argv, int li,
+    int c, const int *repeatable, unsigned char seen[TOOL_OPT_SEEN])
+{
+	char name[80];
+	size_t i;
+
+	for (i = 0; repeatable[i] != 0; i++)
+		if (repeatable[i] == c)
+			return 0;
+	if (c < 0 || c >= TOOL_OPT_SEEN || !seen[c]++)
+		return 0;
+	tool_option_name(longopts, argc, argv, li, c, name, sizeof name);
+	return tool_bad_usage("%s given twice: give it once", name);
+}
+
 void
 tool_layout_init(struct tool_layout *l)
 {

@@ -67,6 +67,16 @@ int tool_bad_option(const struct option *longopts, int argc, char **argv, int li
     int c, const char *see);
 
 /*
+ * A single-value option given a second time is a usage error (the
+ * message is printed, 2 returned); repeatable lists the option values
+ * that may repeat (0-terminated); seen is zeroed by the caller.  0 when
+ * the option may be taken.
+ */
+#define TOOL_OPT_SEEN 1100
+int tool_option_once(const struct option *longopts, int argc, char **argv, int li,
+    int c, const int *repeatable, unsigned char seen[TOOL_OPT_SEEN]);
+
+/*
  * Take one option if it is one of these groups': 1 taken, 0 not one of
  * them, -1 bad value (the message is printed).
  */
