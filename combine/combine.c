@@ -17,6 +17,7 @@
 #include "escrow_paper.h"
 #include "options.h"
 #include "tool.h"
+#include "version.h"
 
 /* The options every restoring subcommand takes. */
 #define COMMON CB_OPT_ENVELOPE, CB_OPT_PASSFILE, 'y'
@@ -144,7 +145,8 @@ usage(FILE *f)
 	fprintf(f, "       escrow-combine SUBCOMMAND --help   (that subcommand's help)\n\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n%s\nCommon options:\n%s  -h, --help                  this help\n",
+	fprintf(f, "\n%s\nCommon options:\n%s  -h, --help                  this help\n"
+	    "      --version               the suite's version (given alone)\n",
 	    inputs_help, common_help);
 	for (i = 0; i < NCOMMANDS; i++)
 		if (commands[i].help[0] != '\0')
@@ -314,6 +316,8 @@ main(int argc, char **argv)
 	int rc;
 
 	tool_name = "escrow-combine";
+	if (tool_version_option(argc, argv))
+		return TOOL_EXIT_OK;
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;

@@ -18,6 +18,7 @@
 #include "restore.h"
 #include "shares.h"
 #include "tool.h"
+#include "version.h"
 
 void
 cb_print_records(const struct tool_records *r)
@@ -212,6 +213,7 @@ cb_cmd_inspect(const struct cb_opts *o)
 {
 	int i, ret = TOOL_EXIT_OK;
 
+	printf("read by %s\n", tool_version());
 	for (i = 0; i < o->ninputs; i++) {
 		struct cb_input in;
 		size_t k;
@@ -229,7 +231,7 @@ cb_cmd_inspect(const struct cb_opts *o)
 		if (in.env != NULL) {
 			struct escrow_envelope *env = NULL;
 			struct tool_records rec;
-			struct tool_buf b = { 0 };
+			struct escrow_text b = { 0 };
 			char when[32];
 
 			if (escrow_envelope_parse(in.env, in.env_len, &env) == ESCROW_OK &&
@@ -245,7 +247,7 @@ cb_cmd_inspect(const struct cb_opts *o)
 			} else {
 				ret = TOOL_EXIT_FAIL;
 			}
-			tool_buf_free(&b);
+			escrow_text_free(&b);
 			escrow_envelope_free(env);
 		}
 		for (k = 0; k < in.nshares; k++) {

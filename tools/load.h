@@ -84,6 +84,6 @@ int tool_token_check_records(struct tool_token *t, const struct tool_records *r)
  */
 int tool_load(struct tool_token *t, struct escrow_envelope *env,
     const uint8_t S[32], EVP_PKEY **privs, const struct tool_records *r,
-    struct tool_buf *transcript);
+    struct escrow_text *transcript);
 
 #endif
