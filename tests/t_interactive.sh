@@ -76,9 +76,12 @@ expect eof
 spawn $keygen -n . -a 13 -m 2 -N 3 -o $work/gen --shares-out $work/genshares --entropy
 expect "Continue?" { } timeout { exit 40 }
 send "\r"
+expect "dice rolls (d" { } timeout { exit 41 }
+send "\r"
 expect "entropy>" { } timeout { exit 36 }
 sleep 0.2
-send "3 1 4 1 5 6 2 6 5 3 5\r"
+send "3 1 4 1 5 9 2 6 5 3 5\r"
+expect "10 dice rolls so far" { } timeout { exit 42 }
 expect "entropy>" { } timeout { exit 37 }
 sleep 0.2
 send "\r"
@@ -88,6 +91,7 @@ send "same\r"
 expect "The same passphrase again" { } timeout { exit 35 }
 sleep 0.2
 send "same\r"
+expect "10 dice rolls (about 25 bits) of extra entropy mixed in" { } timeout { exit 43 }
 expect "Fingerprint:" { } timeout { exit 39 }
 expect eof
 catch wait result
