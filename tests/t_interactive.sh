@@ -85,13 +85,13 @@ expect "10 dice rolls so far" { } timeout { exit 42 }
 expect "entropy>" { } timeout { exit 37 }
 sleep 0.2
 send "\r"
+expect "10 dice rolls (about 25 bits) of extra entropy mixed in" { } timeout { exit 43 }
 expect "SLIP-0039 passphrase" { } timeout { exit 34 }
 sleep 0.2
 send "same\r"
 expect "The same passphrase again" { } timeout { exit 35 }
 sleep 0.2
 send "same\r"
-expect "10 dice rolls (about 25 bits) of extra entropy mixed in" { } timeout { exit 43 }
 expect "Fingerprint:" { } timeout { exit 39 }
 expect eof
 catch wait result
