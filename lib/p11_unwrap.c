@@ -293,7 +293,7 @@ escrow_p11_i_unwrapper_ready(struct escrow_p11_i_unwrapper *u, struct escrow_p11
 
 /* A throwaway key of the same type, wrapped under the known KEK. */
 static int
-probe_blob(const struct escrow_p11_i_alg *a, uint8_t *out, size_t cap, size_t *outlen)
+probe_blob(const struct keys_alginfo *a, uint8_t *out, size_t cap, size_t *outlen)
 {
 	EVP_PKEY *k = NULL;
 	PKCS8_PRIV_KEY_INFO *p8 = NULL;
@@ -303,15 +303,15 @@ probe_blob(const struct escrow_p11_i_alg *a, uint8_t *out, size_t cap, size_t *o
 	size_t rsalen = 0;
 
 	switch (a->kclass) {
-	case P11K_RSA: {
+	case KEYS_CLASS_RSA: {
 		const uint8_t *rsa = escrow_p11_i_probe_rsa_pkcs8(&rsalen);
 
 		k = d2i_AutoPrivateKey(NULL, &rsa, (long)rsalen);
 		break;
 	}
-	case P11K_P256: k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"); break;
-	case P11K_P384: k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384"); break;
-	case P11K_ED25519: k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"); break;
+	case KEYS_CLASS_P256: k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"); break;
+	case KEYS_CLASS_P384: k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384"); break;
+	case KEYS_CLASS_ED25519: k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"); break;
 	default: k = EVP_PKEY_Q_keygen(NULL, NULL, "ED448"); break;
 	}
 	if (k == NULL || (p8 = EVP_PKEY2PKCS8(k)) == NULL ||
@@ -335,7 +335,7 @@ out:
 }
 
 int
-escrow_p11_i_unwrapper_probe(struct escrow_p11_i_unwrapper *u, const struct escrow_p11_i_alg *a,
+escrow_p11_i_unwrapper_probe(struct escrow_p11_i_unwrapper *u, const struct keys_alginfo *a,
     struct escrow_p11_error *err)
 {
 	struct escrow_p11 *p = u->p;
