@@ -6,6 +6,7 @@
  *   export   restore and write the private keys to a file (loudly)
  *   reshare  restore and make a new master secret and share set
  *   inspect  say what a piece of paper or a file is, without secrets
+ *   probe    can the target token take these keys? (probe.c; no share)
  *
  * Secret: shares, passphrase, master secret, PIN, private keys; all are
  * handled by input.c, restore.c, export.c and tools/ in secret memory.
@@ -67,6 +68,8 @@ usage(FILE *f)
 "       escrow-combine reshare [--envelope FILE] (-m M -N N | --group M/N ...) -o DIR\n"
 "                              [--pdf] [--print QUEUE] [INPUT ...]\n"
 "       escrow-combine inspect FILE|INPUT ...\n"
+"       escrow-combine probe   --module PATH|NAME --token URI [--pin-source FILE]\n"
+"                              (--envelope FILE | -a ALG ...)   (see probe --help)\n"
 "\n"
 "INPUT is any mix of scanned pages (PNG, PNM, JPEG, PDF) and text files holding\n"
 "shares or the envelope's text form, in any order.  With no share among the INPUTs\n"
@@ -224,8 +227,8 @@ parse_args(int argc, char **argv, struct opts *o)
 	    (o->ninputs == 0 && !tool_have_tty())))
 		return tool_bad_usage("audit: give --envelope FILE and one share INPUT (or "
 		    "type the share at a terminal)");
-	if (strcmp(o->cmd, "load") == 0 && (o->load.module == NULL || o->load.token == NULL))
-		return tool_bad_usage("load: --module and --token are required");
+	if (strcmp(o->cmd, "load") == 0 && o->load.token == NULL)
+		return tool_bad_usage("load: --token URI (and --module, unless the URI names it) is required");
 	if (strcmp(o->cmd, "export") == 0) {
 		if (!o->i_understand)
 			return tool_bad_usage("export writes a private key in the clear: add "
@@ -577,7 +580,7 @@ cmd_reshare(const struct opts *o)
 	c.nkeys = n;
 	c.title = "escrow-combine reshare transcript";
 	c.note = note.p;
-	c.load = o->load.module != NULL ? &o->load : NULL;
+	c.load = o->load.token != NULL ? &o->load : NULL;
 	if (tool_ceremony_run(&c) == 0) {
 		printf("Replaces share set %s (envelope fingerprint %s).\n", r.rec.set_id,
 		    r.rec.fp_hex);
@@ -608,6 +611,8 @@ main(int argc, char **argv)
 	int rc;
 
 	tool_name = "escrow-combine";
+	if (argc >= 2 && strcmp(argv[1], "probe") == 0)
+		return cb_probe_main(argc - 1, argv + 1);
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;

@@ -10,6 +10,7 @@
 #define ESCROW_COMBINE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "escrow_envelope.h"
@@ -101,5 +102,10 @@ void cb_report_needed(const struct cb_input *in, const struct escrow_shareset *s
 /* Decode and check one share against env (may be NULL); prints problems. */
 int cb_check_share(struct cb_share *s, const struct escrow_envelope *env,
     int interactive);
+
+/* `escrow-combine probe' (probe.c): argv[0] is "probe".  Exit code. */
+int cb_probe_main(int argc, char **argv);
+/* Its usage text. */
+void cb_probe_usage(FILE *f);
 
 #endif

@@ -350,7 +350,7 @@ main(int argc, char **argv)
 	c.keys = ck;
 	c.nkeys = o.nkeys;
 	c.title = "escrow-keygen transcript";
-	c.load = o.load.module != NULL ? &o.load : NULL;
+	c.load = o.load.token != NULL ? &o.load : NULL;
 	if (tool_ceremony_run(&c) == 0)
 		status = TOOL_EXIT_OK;
 out:

@@ -12,6 +12,7 @@
 #include "escrow_keys.h"
 #include "escrow_p11.h"
 #include "load.h"
+#include "p11open.h"
 #include "secrets.h"
 
 static void
@@ -196,21 +197,14 @@ tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
 			keys[i].private_key = host[i];
 	}
 
-	pin = tool_pin(o->pin_source, o->token);
-	if (pin == NULL)
+	/* module, init args, URI, PIN (asked again when wrong) */
+	if (tool_p11_open(o, 0, &p) != 0)
 		goto out;
-	memset(&e, 0, sizeof e);
-	rc = escrow_p11_open(&p, o->module, o->token, pin, strlen(pin), &e);
-	escrow_secret_free(pin);
-	pin = NULL;
-	if (rc != ESCROW_OK) {
-		load_fail("opening the token", rc, &e);
-		goto out;
-	}
 
 	memset(&lo, 0, sizeof lo);
 	lo.strategy = (enum escrow_p11_strategy)o->strategy;
 	lo.replace = o->replace;
+	lo.accept_usages = o->accept_usages;
 	lo.progress = progress;
 	memset(&e, 0, sizeof e);
 	rc = escrow_p11_load(p, keys, n, &lo, loaded, &e);
@@ -243,14 +237,17 @@ tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
 		tool_hex(r->keys[i].id, r->keys[i].id_len, hexid, 0);
 		tool_buf_printf(transcript,
 		    "  key tag %u, label \"%s\", id %s: %s%s%s, test signature made in the "
-		    "token verified, CKA_SENSITIVE true, CKA_EXTRACTABLE false%s\n",
+		    "token verified (%s), CKA_SENSITIVE true, CKA_EXTRACTABLE false%s\n"
+		    "    token set: %s%s%s\n",
 		    r->keys[i].tag, r->keys[i].label, hexid,
 		    escrow_p11_strategy_name(loaded[i].strategy),
 		    loaded[i].mechanism != 0 ? " with mechanism " : "",
-		    loaded[i].mechanism != 0 ? (loaded[i].mechanism == 0x210aUL ?
-		    "CKM_AES_KEY_WRAP_PAD" : loaded[i].mechanism == 0x210bUL ?
-		    "CKM_AES_KEY_WRAP_KWP" : "vendor-defined") : "",
-		    loaded[i].replaced != 0 ? ", replaced the old objects" : "");
+		    loaded[i].mechanism != 0 ? escrow_p11_mech_name(loaded[i].mechanism) : "",
+		    escrow_p11_mech_name(loaded[i].sign_mechanism),
+		    loaded[i].replaced != 0 ? ", replaced the old objects" : "",
+		    loaded[i].attributes,
+		    loaded[i].extra_usages[0] != '\0' ? "; usages beyond SIGN accepted "
+		    "(--accept-token-usages): " : "", loaded[i].extra_usages);
 	}
 	if (o->rrsig_out != NULL && write_rrsigs(p, r, loaded, o, transcript) != 0)
 		goto out;
