@@ -293,7 +293,8 @@ escrow_p11_i_unwrapper_ready(struct escrow_p11_i_unwrapper *u, struct escrow_p11
 
 /* A throwaway key of the same type, wrapped under the known KEK. */
 static int
-probe_blob(const struct keys_alginfo *a, uint8_t *out, size_t cap, size_t *outlen)
+probe_blob(const struct keys_alginfo *a, uint8_t *out, size_t cap, size_t *outlen,
+    EVP_PKEY **key)
 {
 	EVP_PKEY *k = NULL;
 	PKCS8_PRIV_KEY_INFO *p8 = NULL;
@@ -324,6 +325,8 @@ probe_blob(const struct keys_alginfo *a, uint8_t *out, size_t cap, size_t *outle
 	    EVP_EncryptFinal_ex(c, out + l1, &l2) != 1)
 		goto out;
 	*outlen = (size_t)(l1 + l2);
+	*key = k; /* for vendor attributes (its public half) */
+	k = NULL;
 	ok = 1;
 out:
 	EVP_CIPHER_CTX_free(c);
@@ -342,6 +345,7 @@ escrow_p11_i_unwrapper_probe(struct escrow_p11_i_unwrapper *u, const struct keys
 	CK_MECHANISM m = { 0, NULL, 0 };
 	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
 	struct escrow_p11_i_tmpl t;
+	EVP_PKEY *pk = NULL;
 	uint8_t blob[4096];
 	size_t bloblen = 0;
 	int ret;
@@ -353,13 +357,18 @@ escrow_p11_i_unwrapper_probe(struct escrow_p11_i_unwrapper *u, const struct keys
 		return ESCROW_OK;
 	if (u->probe[a->kclass] == CAP_NO)
 		goto refused;
-	if (!probe_blob(a, blob, sizeof blob, &bloblen))
+	if (!probe_blob(a, blob, sizeof blob, &bloblen, &pk))
 		return escrow_p11_i_fail(err, ESCROW_ERR_CRYPTO, "cannot make a %s probe key",
 		    escrow_p11_i_kclass_name(a->kclass));
-	if ((ret = escrow_p11_i_tmpl_init(&t, 512)) != ESCROW_OK)
+	if ((ret = escrow_p11_i_tmpl_init(&t, 512)) != ESCROW_OK) {
+		EVP_PKEY_free(pk);
 		return ret;
+	}
 	ret = escrow_p11_i_tmpl_private_base(p, &t, a, "escrow probe", NULL, 0, 0,
 	    P11_OP_UNWRAP);
+	if (ret == ESCROW_OK)
+		ret = escrow_p11_i_vendor_private(p, &t, a, pk, P11_OP_UNWRAP);
+	EVP_PKEY_free(pk);
 	m.mechanism = u->mech;
 	if (ret == ESCROW_OK) {
 		rv = p->mod->C_UnwrapKey(p->sess, &m, u->kat_kek, blob, bloblen,

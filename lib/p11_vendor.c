@@ -30,10 +30,12 @@ struct vendor {
 
 static const struct vendor vendors[] = {
 	{ "Mozilla Foundation", NEED_NSS_DB_EC, 1u << P11_OP_UNWRAP,
-	  "NSS softoken 3.87, measured (../shared/notes/pkcs11-tokens.md): "
-	  "C_UnwrapKey of an EC private key into the database without "
-	  "CKA_NSS_DB gives CKR_TEMPLATE_INCOMPLETE; NSS's own importer "
-	  "(lib/pk11wrap/pk11pk12.c) sets CKA_NSS_DB to the public value" },
+	  "NSS softoken 3.87, measured (../shared/notes/pkcs11-tokens.md, and "
+	  "again with escrow-combine probe --strategy unwrap -a 13): "
+	  "C_UnwrapKey of an EC private key without CKA_NSS_DB gives "
+	  "CKR_TEMPLATE_INCOMPLETE, with it (the uncompressed point) it "
+	  "succeeds; NSS's own importer (lib/pk11wrap/pk11pk12.c) sets "
+	  "CKA_NSS_DB to the public value the same way" },
 };
 
 static const struct vendor *
