@@ -62,7 +62,7 @@ escrow_p11_i_sign_raw(struct escrow_p11 *p, CK_OBJECT_HANDLE key,
 	CK_RV rv;
 
 	if (a->family == KEYS_RSA && !escrow_p11_i_has_mech(p, a->ck_sign_mech,
-	    CKF_SIGN) && escrow_p11_i_has_mech(p, a->ck_raw_mech, CKF_SIGN)) {
+	    CKF_SIGN) && escrow_p11_i_has_mech(p, a->ck_raw_mech, 0)) {
 		/* DigestInfo || H(data), padded and signed by the token */
 		if (md == NULL || a->digestinfo_len + (size_t)EVP_MD_get_size(md) >
 		    sizeof in)
