@@ -9,16 +9,16 @@
  * line per key type.  Exit 0 when every key type loads, 1 when some
  * cannot, 2 for a usage error.
  *
- * Secret: only the PIN (tools/p11open.c keeps it in secret memory).  The
+ * Secret: only the PIN (tools/load.c keeps it in secret memory).  The
  * envelope is public and only its key list is read.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "combine.h"
+#include "cmd.h"
+#include "input.h"
 #include "escrow_envelope.h"
 #include "escrow_keys.h"
 #include "escrow_p11.h"
@@ -27,37 +27,7 @@
 #include "p11open.h"
 #include "tool.h"
 
-#define PROBE_MAX_ALGS 64
-
-static const char probe_usage_text[] =
-"usage: escrow-combine probe --module PATH|NAME --token URI [--pin-source FILE]\n"
-"                            [--module-init-args STRING] [--strategy S]\n"
-"                            [--accept-token-usages] (--envelope FILE | -a ALG ...)\n"
-"\n"
-"Tries, with a throwaway key of each type and no share, what `load' will do:\n"
-"lists the module's tokens, logs in, lists the mechanisms, loads the key with\n"
-"the strategy auto would choose, signs in the token, reads every attribute\n"
-"back and destroys it.  One verdict line per key type; exit 0 when every key\n"
-"type can be loaded, 1 when some cannot, 2 on a usage error.\n"
-"\n"
-"  -a, --algorithm ALG         a DNSSEC algorithm (8, RSASHA256, 13,\n"
-"                              ECDSAP256SHA256, ...); repeat for more\n"
-"      --envelope FILE         probe the key types of this envelope\n"
-"      --module PATH|NAME      the PKCS#11 module (omit if the URI has\n"
-"                              module-path= or module-name=)\n"
-"      --token URI             the token (RFC 7512; a space is %20)\n"
-"      --pin-source FILE       read the PIN from FILE (otherwise asked)\n"
-"      --module-init-args S    C_Initialize pReserved (NSS softoken, YubiHSM 2)\n"
-"      --strategy S            auto (default), unwrap, transport or create\n"
-"      --accept-token-usages   keep keys a token made with more usages than\n"
-"                              SIGN (recorded) instead of refusing them\n"
-"  -h, --help                  this help\n";
-
-void
-cb_probe_usage(FILE *f)
-{
-	fputs(probe_usage_text, f);
-}
+#define PROBE_MAX_ALGS CB_MAX_DS_ARGS
 
 static int
 parse_alg(const char *s)
@@ -127,66 +97,51 @@ list_mechanisms(struct escrow_p11 *p)
 }
 
 int
-cb_probe_main(int argc, char **argv)
+cb_check_probe(struct cb_opts *o)
 {
-	static const struct option longopts[] = {
-		TOOL_LOAD_LONGOPTS,
-		{ "algorithm", required_argument, NULL, 'a' },
-		{ "envelope", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tool_load_opts lo;
-	struct escrow_p11 *p = NULL;
-	const char *envelope = NULL;
-	int algs[PROBE_MAX_ALGS], c, a, rc;
-	size_t n = 0;
+	size_t i;
 
-	tool_load_init(&lo);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "a:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			if ((a = parse_alg(optarg)) < 0)
-				return tool_bad_usage("probe: -a `%s': not a supported "
-				    "DNSSEC algorithm (8, 10, 13, 14, 15, 16 or their "
-				    "names)", optarg);
-			if (n >= PROBE_MAX_ALGS)
-				return tool_bad_usage("probe: too many -a");
-			algs[n++] = a;
-			break;
-		case 'e':
-			envelope = optarg;
-			break;
-		case 'h':
-			cb_probe_usage(stdout);
-			return TOOL_EXIT_OK;
-		default:
-			rc = tool_load_option(c, optarg, &lo);
-			if (rc < 0)
-				return TOOL_EXIT_USAGE;
-			if (rc == 0)
-				return tool_bad_usage("probe: unknown option");
-		}
-	}
-	if (optind < argc)
-		return tool_bad_usage("probe: unexpected argument `%s'", argv[optind]);
-	if (lo.token == NULL)
+	for (i = 0; i < o->nalgs; i++)
+		if (parse_alg(o->algs[i]) < 0)
+			return tool_bad_usage("probe: -a `%s': not a supported DNSSEC "
+			    "algorithm (8, 10, 13, 14, 15, 16 or their names)",
+			    o->algs[i]);
+	if (o->ninputs > 0)
+		return tool_bad_usage("probe: unexpected argument `%s'", o->inputs[0]);
+	if (o->load.token == NULL)
 		return tool_bad_usage("probe: --token URI (and --module, unless the URI "
 		    "names it) is required");
-	if (tool_load_finish(&lo) != 0)
+	if (tool_load_finish(&o->load) != 0)
 		return TOOL_EXIT_USAGE;
-	if ((envelope != NULL) == (n > 0))
+	if ((o->envelope != NULL) == (o->nalgs > 0))
 		return tool_bad_usage("probe: give --envelope FILE or -a ALG (not both)");
-	if (tool_harden() != 0)
+	return 0;
+}
+
+int
+cb_cmd_probe(const struct cb_opts *o)
+{
+	struct tool_token tok;
+	int algs[PROBE_MAX_ALGS], rc;
+	size_t i, n = 0;
+
+	for (i = 0; i < o->nalgs; i++)
+		algs[n++] = parse_alg(o->algs[i]);
+	if (o->envelope != NULL && envelope_algs(o->envelope, algs, &n) != 0)
 		return TOOL_EXIT_FAIL;
-	if (envelope != NULL && envelope_algs(envelope, algs, &n) != 0)
+	if (tool_load_preflight(&o->load) != 0)
 		return TOOL_EXIT_FAIL;
-	if (tool_p11_open(&lo, 1, &p) != 0)
+	/* a wrong PIN typed at the terminal is asked again (three tries),
+	 * with the token's PIN state in each refusal */
+	if (tool_token_open(&tok, &o->load, tool_have_tty()) != 0)
 		return TOOL_EXIT_FAIL;
-	list_mechanisms(p);
-	rc = tool_p11_probe(p, algs, n, &lo, NULL);
-	escrow_p11_close(p);
+	tool_p11_describe(tok.p);
+	list_mechanisms(tok.p);
+	rc = tool_p11_probe(tok.p, algs, n, &o->load, NULL);
+	if (rc == 0)
+		printf("every key type can be loaded into token \"%s\"\n",
+		    escrow_p11_token_label(tok.p));
+	tool_token_close(&tok);
 	if (rc < 0)
 		return TOOL_EXIT_FAIL;
 	if (rc > 0) {
@@ -194,7 +149,5 @@ cb_probe_main(int argc, char **argv)
 		    "token (or choose another) before any share is asked for");
 		return TOOL_EXIT_FAIL;
 	}
-	printf("every key type can be loaded into token \"%s\"\n",
-	    lo.token);
 	return TOOL_EXIT_OK;
 }

@@ -36,7 +36,7 @@ expect_out "CKM_AES_KEY_WRAP_PAD" "mechanism names"
 [ "$(objects "$tok" t 1234)" = 0 ] && ok "the token holds nothing afterwards" || bad "objects left by the probe"
 
 echo "the key types of an envelope"
-"$keygen" -a 13 -m 2 -N 3 -o "$work/k13" --shares-out "$work/k13s" --yes >/dev/null
+"$keygen" -a 13 -n example.com. -m 2 -N 3 -o "$work/k13" --shares-out "$work/k13s" --yes >/dev/null
 probe 0 "probe --envelope" --module "$module" --token pkcs11:token=t --pin-source "$tok/pin" \
 	--envelope "$work/k13"/*.escrow
 expect_out "^verdict ECDSAP256SHA256: loads by unwrap" "the envelope's key type is probed"
@@ -59,16 +59,17 @@ printf '9999\n' >"$work/wrongpin"
 probe 1 "a wrong PIN from --pin-source fails at once" --module "$module" --token pkcs11:token=t \
 	--pin-source "$work/wrongpin" -a 13
 expect_out "C_Login returned CKR_PIN_INCORRECT" "CKR_PIN_INCORRECT said"
-expect_out "the PIN came from --pin-source $work/wrongpin" "the PIN source is named"
+expect_out "the PIN in --pin-source .$work/wrongpin. was refused" "the PIN source is named"
 cat >"$work/pin.exp" <<EXP
 set timeout 30
 log_user 1
 spawn $combine probe --module $module --token pkcs11:token=t -a 13
-expect "User PIN for token pkcs11:token=t:" { } timeout { exit 11 }
+expect "User PIN for token \"t\":" { } timeout { exit 11 }
 send "0000\r"
-expect "wrong PIN for token \"t\" (PIN state: " { } timeout { exit 12 }
+expect "C_Login returned CKR_PIN_INCORRECT: token" { } timeout { exit 16 }
+expect "refused the user PIN (PIN state now: " { } timeout { exit 12 }
 expect "try 2 of 3" { } timeout { exit 15 }
-expect "User PIN for token pkcs11:token=t:" { } timeout { exit 13 }
+expect "User PIN for token \"t\":" { } timeout { exit 13 }
 send "1234\r"
 expect "verdict ECDSAP256SHA256: loads" { } timeout { exit 14 }
 expect eof
@@ -81,7 +82,7 @@ set timeout 30
 log_user 1
 spawn $combine probe --module $module --token pkcs11:token=t -a 13
 for {set i 1} {\$i <= 3} {incr i} {
-	expect "User PIN for token pkcs11:token=t:" { } timeout { exit 20 }
+	expect "User PIN for token \"t\":" { } timeout { exit 20 }
 	send "0000\r"
 }
 expect "C_Login returned CKR_PIN_INCORRECT" { } timeout { exit 21 }

@@ -1,14 +1,13 @@
 /*
- * p11open.c - open and log in to the target token, and probe it (see
- * p11open.h).  The PIN is secret: it lives in secret memory from the
- * terminal or file until C_Login has it, and is wiped on every path.
+ * p11open.c - open the target token with its module's initialisation
+ * arguments, describe it, and probe it (see p11open.h).  The PIN is the
+ * caller's (secret memory, wiped there); nothing secret is kept here.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "escrow_keys.h"
 #include "p11open.h"
-#include "secrets.h"
 
 static void
 p11_fail(const char *what, int ret, const struct escrow_p11_error *e)
@@ -35,76 +34,35 @@ list_tokens(struct escrow_p11 *p)
 }
 
 int
-tool_p11_open(const struct tool_load_opts *o, int verbose,
-    struct escrow_p11 **out)
+tool_p11_open_pin(const struct tool_load_opts *o, const char *pin,
+    struct escrow_p11 **out, struct escrow_p11_error *e)
 {
 	struct escrow_p11_open_opts oo;
-	struct escrow_p11_error e;
 	struct escrow_p11 *p = NULL;
-	unsigned long flags;
-	char words[128];
-	char *pin = NULL;
-	int tries, rc;
+	int rc;
 
 	*out = NULL;
 	memset(&oo, 0, sizeof oo);
 	oo.init_args = o->init_args;
-	rc = escrow_p11_open_nologin(&p, o->module, o->token, &oo, &e);
-	if (rc != ESCROW_OK) {
-		p11_fail("opening the token", rc, &e);
-		return -1;
-	}
-	if (verbose)
-		list_tokens(p);
-	flags = escrow_p11_token_flags(p);
-	if (verbose)
-		printf("PIN state of token \"%s\": %s\n", escrow_p11_token_label(p),
-		    escrow_p11_pin_flags_text(flags, words, sizeof words));
-	if (flags & ESCROW_P11_TF_PIN_LOCKED) {
-		tool_err("token \"%s\": the user PIN is locked; the security "
-		    "officer must unlock it before anything can be loaded",
-		    escrow_p11_token_label(p));
-		goto fail;
-	}
-	if (!(flags & ESCROW_P11_TF_LOGIN_REQUIRED) && o->pin_source == NULL) {
-		*out = p;
-		return 0;
-	}
-	for (tries = 1;; tries++) {
-		if (o->pin_source == NULL &&
-		    (flags & ESCROW_P11_TF_PROTECTED_PATH)) {
-			fprintf(stderr, "%s: enter the PIN on the token's own "
-			    "keypad\n", tool_name);
-			rc = escrow_p11_login(p, NULL, 0, &e);
-		} else {
-			if ((pin = tool_pin(o->pin_source, o->token)) == NULL)
-				goto fail;
-			rc = escrow_p11_login(p, pin, strlen(pin), &e);
-			escrow_secret_free(pin);
-			pin = NULL;
-		}
-		if (rc == ESCROW_OK)
-			break;
-		if (rc != ESCROW_ERR_P11_PIN || strcmp(e.rv_name, "CKR_PIN_INCORRECT") != 0 ||
-		    o->pin_source != NULL || tries >= TOOL_PIN_TRIES) {
-			p11_fail("logging in", rc, &e);
-			if (o->pin_source != NULL && rc == ESCROW_ERR_P11_PIN)
-				tool_hint("the PIN came from --pin-source %s: correct "
-				    "that file", o->pin_source);
-			goto fail;
-		}
-		flags = escrow_p11_token_flags(p);
-		fprintf(stderr, "%s: wrong PIN for token \"%s\" (PIN state: %s); "
-		    "try %d of %d\n", tool_name, escrow_p11_token_label(p),
-		    escrow_p11_pin_flags_text(flags, words, sizeof words),
-		    tries + 1, TOOL_PIN_TRIES);
+	rc = escrow_p11_open_nologin(&p, o->module, o->token, &oo, e);
+	if (rc == ESCROW_OK && (rc = escrow_p11_login(p, pin, pin != NULL ?
+	    strlen(pin) : 0, e)) != ESCROW_OK) {
+		escrow_p11_close(p);
+		p = NULL;
 	}
 	*out = p;
-	return 0;
-fail:
-	escrow_secret_free(pin);
-	escrow_p11_close(p);
-	return -1;
+	return rc;
+}
+
+void
+tool_p11_describe(struct escrow_p11 *p)
+{
+	char words[128];
+
+	list_tokens(p);
+	printf("PIN state of token \"%s\": %s\n", escrow_p11_token_label(p),
+	    escrow_p11_pin_flags_text(escrow_p11_token_flags(p), words,
+	    sizeof words));
 }
 
 int

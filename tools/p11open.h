@@ -1,11 +1,11 @@
 /*
- * p11open.h - opening the PKCS#11 token both tools load into: the module
- * (with --module-init-args), the token URI, the PIN (asked again on
- * CKR_PIN_INCORRECT, up to three tries, with the token's PIN flags shown),
- * and the probe that predicts, before any share is asked for or key
- * generated, whether each key type can go in.
+ * p11open.h - the PKCS#11 pieces both tools share beyond loading: opening
+ * a module with its initialisation arguments (--module-init-args) and the
+ * token named by URI, and the probe that predicts, before any share is
+ * asked for or key generated, whether each key type can go in.
  *
- * Secret: the PIN (secret memory, wiped as soon as C_Login has it).
+ * Secret: the PIN passed to tool_p11_open_pin (the caller owns and wipes
+ * it).  Everything printed is public.
  */
 #ifndef ESCROW_TOOL_P11OPEN_H
 #define ESCROW_TOOL_P11OPEN_H
@@ -16,18 +16,17 @@
 #include "load.h"
 #include "tool.h"
 
-/* How many times a wrong PIN typed at the terminal is asked again. */
-#define TOOL_PIN_TRIES 3
-
 /*
- * Open o->module / o->token and log in.  With --pin-source a wrong PIN
- * fails at once (the message names the PIN source); at a terminal it is
- * asked again, up to TOOL_PIN_TRIES times, showing the token's PIN flags
- * (count low, final try, locked).  verbose: also print the tokens the
- * module has.  Prints what went wrong.  0 or -1.
+ * Open o->module (with o->init_args) and o->token and log in with pin
+ * (SECRET, may be NULL for a token without login).  Library codes; on
+ * failure *out is NULL and e says why (a refused PIN: ESCROW_ERR_P11_PIN,
+ * its detail naming the token's PIN state).
  */
-int tool_p11_open(const struct tool_load_opts *o, int verbose,
-    struct escrow_p11 **out);
+int tool_p11_open_pin(const struct tool_load_opts *o, const char *pin,
+    struct escrow_p11 **out, struct escrow_p11_error *e);
+
+/* The module's tokens (the chosen one marked) and the PIN state, on stdout. */
+void tool_p11_describe(struct escrow_p11 *p);
 
 /*
  * Probe every algorithm of algs (duplicates probed once) and print one
