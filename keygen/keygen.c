@@ -95,6 +95,9 @@ usage(FILE *f)
 "      --token URI         the token, as a PKCS#11 URI (pkcs11:token=...)\n"
 "      --pin-source FILE   the user PIN from FILE (otherwise asked without echo)\n"
 "      --strategy S        auto (default), unwrap, transport or create\n"
+"      --module-init-args S  C_Initialize arguments (pReserved): NSS softoken,\n"
+"                          YubiHSM 2\n"
+"      --accept-token-usages  keep keys a token made with more usages than SIGN\n"
 "  -y, --yes               do not ask for confirmations or wait between sheets\n"
 "  -h, --help              this help\n"
 "      --version           the suite's version (given alone)\n"
@@ -363,9 +366,9 @@ confirm_summary(const struct opts *o)
 		tool_text_printf(&b, "; shares as files in %s (tests and demos only)",
 		    o->cer.shares_out);
 	tool_text_printf(&b, "\n  HSM:      ");
-	if (o->load.module != NULL)
+	if (o->load.token != NULL)
 		tool_text_printf(&b, "load into token %s (module %s), strategy %s\n",
-		    o->load.token, o->load.module,
+		    o->load.token, o->load.module != NULL ? o->load.module : "named in the URI",
 		    escrow_p11_strategy_name((enum escrow_p11_strategy)o->load.strategy));
 	else
 		tool_text_printf(&b, "none (load later with escrow-combine load)\n");
@@ -441,7 +444,7 @@ main(int argc, char **argv)
 	if (interactive && confirm_summary(&o) != 0)
 		return tool_interrupted() ? stopped() : TOOL_EXIT_FAIL;
 	/* the token and the login, before anything is generated or printed */
-	if (o.load.module != NULL && tool_token_open(&tok, &o.load, !o.yes) != 0)
+	if (o.load.token != NULL && tool_token_open(&tok, &o.load, !o.yes) != 0)
 		goto out;
 	keys = calloc(o.nkeys, sizeof *keys);
 	ck = calloc(o.nkeys, sizeof *ck);

@@ -16,6 +16,7 @@
 #include "escrow_keys.h"
 #include "escrow_p11.h"
 #include "load.h"
+#include "p11open.h"
 #include "tool.h"
 #include "secrets.h"
 
@@ -251,8 +252,7 @@ tool_token_open(struct tool_token *t, const struct tool_load_opts *o,
 			goto fail;
 		}
 		memset(&e, 0, sizeof e);
-		rc = escrow_p11_open(&t->p, o->module, o->token, t->pin, strlen(t->pin),
-		    &e);
+		rc = tool_p11_open_pin(o, t->pin, &t->p, &e); /* with init args */
 		if (rc == ESCROW_OK) {
 			fprintf(stderr, "%s: token \"%s\" opened and logged in (module %s)\n",
 			    tool_name, escrow_p11_token_label(t->p),
@@ -263,7 +263,7 @@ tool_token_open(struct tool_token *t, const struct tool_load_opts *o,
 		escrow_secret_free(t->pin);
 		t->pin = NULL;
 		if (rc != ESCROW_ERR_P11_PIN || o->pin_source != NULL || !interactive ||
-		    e.rv != 0xa0UL /* CKR_PIN_INCORRECT */) {
+		    strcmp(e.rv_name, "CKR_PIN_INCORRECT") != 0) {
 			if (rc == ESCROW_ERR_P11_PIN && o->pin_source != NULL)
 				tool_hint("the PIN in --pin-source `%s' was refused; correct it "
 				    "(each wrong PIN counts against the token's limit)",
@@ -406,6 +406,7 @@ load_once(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32]
 	memset(&lo, 0, sizeof lo);
 	lo.strategy = (enum escrow_p11_strategy)o->strategy;
 	lo.replace = o->replace;
+	lo.accept_usages = o->accept_usages;
 	lo.progress = progress;
 	memset(&e, 0, sizeof e);
 	rc = escrow_p11_load(p, keys, n, &lo, loaded, &e);
@@ -440,14 +441,17 @@ load_once(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32]
 		escrow_hex(r->keys[i].id, r->keys[i].id_len, hexid, 0);
 		tool_text_printf(transcript,
 		    "  key tag %u, label \"%s\", id %s: %s%s%s, test signature made in the "
-		    "token verified, CKA_SENSITIVE true, CKA_EXTRACTABLE false%s\n",
+		    "token verified (%s), CKA_SENSITIVE true, CKA_EXTRACTABLE false%s\n"
+		    "    token set: %s%s%s\n",
 		    r->keys[i].tag, r->keys[i].label, hexid,
 		    escrow_p11_strategy_name(loaded[i].strategy),
 		    loaded[i].mechanism != 0 ? " with mechanism " : "",
-		    loaded[i].mechanism != 0 ? (loaded[i].mechanism == 0x210aUL ?
-		    "CKM_AES_KEY_WRAP_PAD" : loaded[i].mechanism == 0x210bUL ?
-		    "CKM_AES_KEY_WRAP_KWP" : "vendor-defined") : "",
-		    loaded[i].replaced != 0 ? ", replaced the old objects" : "");
+		    loaded[i].mechanism != 0 ? escrow_p11_mech_name(loaded[i].mechanism) : "",
+		    escrow_p11_mech_name(loaded[i].sign_mechanism),
+		    loaded[i].replaced != 0 ? ", replaced the old objects" : "",
+		    loaded[i].attributes,
+		    loaded[i].extra_usages[0] != '\0' ? "; usages beyond SIGN accepted "
+		    "(--accept-token-usages): " : "", loaded[i].extra_usages);
 	}
 	/* from here on the keys are in: a failure is not retried */
 	ret = 1;
@@ -496,8 +500,7 @@ tool_load(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32]
 		escrow_p11_close(t->p);
 		t->p = NULL;
 		memset(&e, 0, sizeof e);
-		rc = escrow_p11_open(&t->p, t->o->module, t->o->token, t->pin,
-		    t->pin != NULL ? strlen(t->pin) : 0, &e);
+		rc = tool_p11_open_pin(t->o, t->pin, &t->p, &e);
 		if (rc != ESCROW_OK) {
 			t->p = NULL;
 			load_fail("opening the token again", rc, &e);

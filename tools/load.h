@@ -23,6 +23,8 @@ struct tool_load_opts {
 	int strategy;           /* enum escrow_p11_strategy */
 	int replace;            /* --replace */
 	const char *rrsig_out;  /* write DNSKEY + RRSIG zone text here, or NULL */
+	const char *init_args;  /* --module-init-args: C_Initialize pReserved */
+	int accept_usages;      /* --accept-token-usages */
 };
 
 /*

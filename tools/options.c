@@ -253,6 +253,12 @@ tool_load_option(int opt, const char *arg, struct tool_load_opts *o)
 	case TOOL_OPT_RRSIG_OUT:
 		o->rrsig_out = arg;
 		return 1;
+	case TOOL_OPT_MODULE_INIT_ARGS:
+		o->init_args = arg;
+		return 1;
+	case TOOL_OPT_ACCEPT_USAGES:
+		o->accept_usages = 1;
+		return 1;
 	}
 	return 0;
 }
@@ -260,12 +266,22 @@ tool_load_option(int opt, const char *arg, struct tool_load_opts *o)
 int
 tool_load_finish(const struct tool_load_opts *o)
 {
-	if ((o->module != NULL) != (o->token != NULL)) {
-		tool_bad_usage("--module and --token go together");
+	int uri_module = o->token != NULL && (strstr(o->token, "module-path=") != NULL ||
+	    strstr(o->token, "module-name=") != NULL);
+
+	if (o->module != NULL && o->token == NULL) {
+		tool_bad_usage("--module goes with --token URI");
 		return -1;
 	}
-	if (o->pin_source != NULL && o->module == NULL) {
-		tool_bad_usage("--pin-source goes with --module and --token");
+	if (o->token != NULL && o->module == NULL && !uri_module) {
+		tool_bad_usage("--token needs --module PATH|NAME, or module-path= or "
+		    "module-name= in the URI");
+		return -1;
+	}
+	if ((o->pin_source != NULL || o->init_args != NULL ||
+	    o->accept_usages) && o->token == NULL) {
+		tool_bad_usage("--pin-source, --module-init-args and --accept-token-usages "
+		    "go with --module and --token");
 		return -1;
 	}
 	if (o->token != NULL && strncmp(o->token, "pkcs11:", 7) != 0) {
