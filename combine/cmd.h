@@ -39,6 +39,8 @@ struct cb_opts {
 	const char *share, *params, *request; /* threshold subcommands */
 	char **inputs;
 	int ninputs;
+	const char *algs[CB_MAX_DS_ARGS]; /* probe: -a ALG as given */
+	size_t nalgs;
 };
 
 /* One subcommand: one line of the table in combine.c. */
@@ -60,7 +62,7 @@ enum {
 	CB_OPT_PASSFILE, CB_OPT_NEWPASS, CB_OPT_SHARE, CB_OPT_PARAMS, CB_OPT_REQUEST,
 };
 
-/* The subcommands (verify.c, load.c, export.c, reshare.c). */
+/* The subcommands (verify.c, load.c, export.c, reshare.c, probe.c). */
 int cb_cmd_verify(const struct cb_opts *o);
 int cb_cmd_audit(const struct cb_opts *o);
 int cb_cmd_inspect(const struct cb_opts *o);
@@ -73,6 +75,9 @@ int cb_cmd_assemble(const struct cb_opts *o);
 int cb_cmd_thresh_audit(const struct cb_opts *o);
 int cb_check_partial(struct cb_opts *o);
 int cb_check_assemble(struct cb_opts *o);
+int cb_cmd_probe(const struct cb_opts *o);
+/* probe's own check of its command line (probe.c). */
+int cb_check_probe(struct cb_opts *o);
 
 /* An envelope's fingerprint, words and every key's records, on stdout. */
 void cb_print_records(const struct tool_records *r);

@@ -188,11 +188,12 @@ cb_cmd_export(const struct cb_opts *o)
 {
 	struct cb_input in;
 	struct cb_restore r;
+	struct cb_restore_opts ro = { o->passphrase_file, !o->yes, NULL, NULL, NULL };
 	int ret = TOOL_EXIT_FAIL;
 
 	memset(&r, 0, sizeof r);
 	if (cb_input_gather(&in, o->envelope, o->inputs, o->ninputs) == 0 &&
-	    cb_restore(&in, o->passphrase_file, !o->yes, &r) == 0 &&
+	    cb_restore(&in, &ro, &r) == 0 &&
 	    cb_export(&r, o->format, o->output) == 0)
 		ret = TOOL_EXIT_OK;
 	cb_restore_free(&r);

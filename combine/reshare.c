@@ -15,9 +15,23 @@
 #include "ceremony.h"
 #include "cmd.h"
 #include "input.h"
+#include "load.h"
 #include "restore.h"
 #include "secrets.h"
 #include "tool.h"
+
+/* Once the old envelope is read, before any share: the names the new
+ * envelope's files will take (its keys' files are named as the old ones). */
+static int
+names_ready(const struct cb_restore *r, void *ctx)
+{
+	const struct tool_ceremony *c = ctx;
+	struct tool_token *t = c->token;
+
+	if (t != NULL && tool_token_check_records(t, &r->rec) != 0)
+		return -1;
+	return tool_ceremony_check_names(c, &r->rec);
+}
 
 int
 cb_cmd_reshare(const struct cb_opts *o)
@@ -29,10 +43,37 @@ cb_cmd_reshare(const struct cb_opts *o)
 	struct escrow_text note = { 0 };
 	uint8_t **der = NULL;
 	size_t i, n = 0, len;
+	struct tool_token tok;
+	struct cb_restore_opts ro = { o->passphrase_file, !o->yes, "the OLD share set",
+	    names_ready, &c };
 	int ret = TOOL_EXIT_FAIL, rc;
 
 	memset(&r, 0, sizeof r);
-	if (cb_input_gather(&in, o->envelope, o->inputs, o->ninputs) != 0 || cb_restore(&in, o->passphrase_file, !o->yes, &r) != 0)
+	memset(&in, 0, sizeof in);
+	memset(&tok, 0, sizeof tok);
+	c = o->cer;
+	c.outdir = o->output;
+	c.paper.yes = o->yes;
+	c.paper.dir = o->output;
+	c.interactive = !o->yes;
+	c.set = o->layout.set;
+	c.title = "escrow-combine reshare transcript";
+	c.name_by_set = 1;
+	c.passphrase_role = "the NEW share set";
+	/* everything public first: outputs, PIN source, token and login */
+	if (tool_check_dir(o->output, "-o") != 0 ||
+	    (o->cer.shares_out != NULL && tool_check_dir(o->cer.shares_out,
+	    "--shares-out") != 0) ||
+	    (o->cer.passphrase_file != NULL && tool_check_secret_file(
+	    o->cer.passphrase_file, "--new-passphrase-file", "the new set's passphrase",
+	    0) != 0) ||
+	    tool_load_preflight(&o->load) != 0)
+		goto out;
+	if (o->load.token != NULL && tool_token_open(&tok, &o->load, !o->yes) != 0)
+		goto out;
+	c.token = tok.p != NULL ? &tok : NULL;
+	if (cb_input_gather(&in, o->envelope, o->inputs, o->ninputs) != 0 ||
+	    cb_restore(&in, &ro, &r) != 0)
 		goto out;
 	n = r.rec.nkeys;
 	ck = calloc(n, sizeof *ck);
@@ -56,17 +97,9 @@ cb_cmd_reshare(const struct cb_opts *o)
 	tool_text_printf(&note, "Replaces share set %s of envelope %s\n"
 	    "  (fingerprint %s): that set and envelope should now be destroyed.\n",
 	    r.rec.set_id, r.rec.envelope_id, r.rec.fp_hex);
-	c = o->cer;
-	c.outdir = o->output;
-	c.paper.yes = o->yes;
-	c.paper.dir = o->output;
-	c.interactive = !o->yes;
-	c.set = o->layout.set;
 	c.keys = ck;
 	c.nkeys = n;
-	c.title = "escrow-combine reshare transcript";
 	c.note = note.p;
-	c.load = o->load.module != NULL ? &o->load : NULL;
 	if (tool_ceremony_run(&c) == 0) {
 		printf("Replaces share set %s (envelope fingerprint %s).\n", r.rec.set_id,
 		    r.rec.fp_hex);
@@ -82,6 +115,7 @@ out:
 		if (der != NULL)
 			escrow_secret_free(der[i]);
 	}
+	tool_token_close(&tok);
 	free(ck);
 	free(der);
 	escrow_text_free(&note);

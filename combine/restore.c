@@ -17,6 +17,8 @@
 #include "secrets.h"
 #include "tool.h"
 
+#define PASSPHRASE_TRIES 10
+
 /*
  * Pick a qualifying subset: the first group_threshold complete groups,
  * the first threshold members of each, skipping share `skip` (-1: none).
@@ -83,13 +85,15 @@ combine_check(const struct cb_input *in, struct cb_restore *r,
 }
 
 int
-cb_restore(struct cb_input *in, const char *passphrase_file, int interactive,
+cb_restore(struct cb_input *in, const struct cb_restore_opts *ro,
     struct cb_restore *r)
 {
+	const char *passphrase_file = ro->passphrase_file;
+	int interactive = ro->interactive;
 	const struct escrow_shareset *set;
 	struct escrow_slip39_share *chosen = NULL;
 	size_t i, index[ESCROW_SLIP39_MAX_SHARES];
-	int rc, combined, bad = 0;
+	int rc, combined, bad = 0, try;
 
 	memset(r, 0, sizeof *r);
 	if (cb_input_finish_envelope(in) != 0)
@@ -110,6 +114,9 @@ cb_restore(struct cb_input *in, const char *passphrase_file, int interactive,
 	r->have_rec = 1;
 	fprintf(stderr, "%s: envelope from %s\n  fingerprint %s\n  words: %s\n", tool_name,
 	    in->env_source, r->rec.fp_hex, r->rec.fp_words);
+	/* the caller's checks that need the envelope, before any share */
+	if (ro->ready != NULL && ro->ready(r, ro->ctx) != 0)
+		return -1;
 
 	for (i = 0; i < in->nshares; i++)
 		if (cb_check_share(&in->shares[i], r->env, interactive) != 0)
@@ -122,38 +129,68 @@ cb_restore(struct cb_input *in, const char *passphrase_file, int interactive,
 	}
 	if (!cb_shares_enough(in, set)) {
 		cb_report_needed(in, set);
-		tool_err("not enough good shares to restore%s",
-		    bad ? " (the bad ones are named above)" : "");
-		tool_hint("bring more custodians' sheets");
+		if (in->nshares == 0 && in->problems == 0 && (!interactive || !tool_have_tty())) {
+			tool_err("no share among the inputs, and %s", interactive ?
+			    "no terminal to type them on" : "--yes asks for none at the "
+			    "terminal");
+			tool_hint("name the shares' scans or text files as INPUTs, or run at a "
+			    "terminal without --yes to type them");
+		} else {
+			tool_err("not enough good shares to restore%s",
+			    bad || in->problems ? " (the bad ones are named above)" : "");
+			tool_hint("bring more custodians' sheets");
+		}
 		return -1;
 	}
 
-	r->passphrase = tool_passphrase(passphrase_file, interactive, 0);
 	r->S = escrow_secret_alloc(32);
 	chosen = escrow_secret_alloc(ESCROW_SLIP39_MAX_SHARES * sizeof *chosen);
-	if (r->passphrase == NULL || r->S == NULL || chosen == NULL) {
+	if (r->S == NULL || chosen == NULL) {
+		tool_err("out of secure memory (raise `ulimit -l')");
 		escrow_secret_free(chosen);
 		return -1;
 	}
-	rc = combine_check(in, r, set, -1, chosen, index, &combined);
-	if (rc == ESCROW_ERR_MAC || (rc != ESCROW_OK && combined == 0)) {
-		/* more shares than needed: is one of them the culprit? */
-		for (i = 0; i < in->nshares && rc != ESCROW_OK; i++) {
-			int rc2 = combine_check(in, r, set, (long)i, chosen, index, &combined);
+	for (try = 1;; try++) {
+		r->passphrase = tool_passphrase_for(passphrase_file, interactive, 0, ro->role);
+		if (r->passphrase == NULL) {
+			escrow_secret_free(chosen);
+			return -1;
+		}
+		rc = combine_check(in, r, set, -1, chosen, index, &combined);
+		if (rc == ESCROW_ERR_MAC || (rc != ESCROW_OK && combined == 0)) {
+			/* more shares than needed: is one of them the culprit? */
+			for (i = 0; i < in->nshares && rc != ESCROW_OK; i++) {
+				int rc2 = combine_check(in, r, set, (long)i, chosen, index,
+				    &combined);
 
-			if (rc2 == ESCROW_OK) {
-				tool_err("share from %s is bad: the others restore the envelope "
-				    "without it", in->shares[i].source);
-				rc = ESCROW_OK;
+				if (rc2 == ESCROW_OK) {
+					tool_err("share from %s is bad: the others restore the "
+					    "envelope without it", in->shares[i].source);
+					rc = ESCROW_OK;
+				}
 			}
 		}
+		if (rc != ESCROW_ERR_MAC || passphrase_file != NULL || !interactive ||
+		    !tool_have_tty() || tool_interrupted() || try == PASSPHRASE_TRIES)
+			break;
+		tool_err("the envelope's MAC does not match: the passphrase is wrong "
+		    "(every share matches its commitment)");
+		fprintf(stderr, "The shares are still in memory: type the passphrase again "
+		    "(try %d of %d; Enter alone for none).\n", try + 1, PASSPHRASE_TRIES);
+		escrow_secret_free(r->passphrase);
+		r->passphrase = NULL;
 	}
 	escrow_secret_free(chosen);
 	if (rc == ESCROW_ERR_MAC) {
 		tool_err("the envelope's MAC does not match, although every share matches "
 		    "the envelope's commitments");
-		tool_hint("the passphrase is wrong (or the envelope was altered: compare "
-		    "its fingerprint with the one on the share sheets)");
+		if (passphrase_file != NULL)
+			tool_hint("the passphrase is wrong: the one in --passphrase-file `%s' "
+			    "(or the envelope was altered: compare its fingerprint with the one "
+			    "on the share sheets)", passphrase_file);
+		else
+			tool_hint("the passphrase is wrong (or the envelope was altered: compare "
+			    "its fingerprint with the one on the share sheets)");
 		return -1;
 	}
 	if (rc != ESCROW_OK) {

@@ -28,9 +28,20 @@ struct cb_restore {
  * matches a commitment; ask for more shares on the terminal when needed
  * and possible; combine; check the MAC (a wrong passphrase is named as
  * such); find a bad share by trying subsets when more than needed were
- * given.  On success r->S, r->env and r->rec are set.  0 or -1.
+ * given.  A wrong passphrase typed at the terminal is asked again while
+ * the shares stay in memory.  ready (may be NULL) is called once the
+ * envelope is read and before any share is checked or asked for: the
+ * caller's checks that need the envelope (the token's CKA_IDs); nonzero
+ * stops.  On success r->S, r->env and r->rec are set.  0 or -1.
  */
-int cb_restore(struct cb_input *in, const char *passphrase_file, int interactive,
+struct cb_restore_opts {
+	const char *passphrase_file; /* or NULL: asked at the terminal */
+	int interactive;             /* may ask (shares, corrections, passphrase) */
+	const char *role;            /* "the OLD share set" in the prompt, or NULL */
+	int (*ready)(const struct cb_restore *r, void *ctx); /* or NULL */
+	void *ctx;
+};
+int cb_restore(struct cb_input *in, const struct cb_restore_opts *ro,
     struct cb_restore *r);
 void cb_restore_free(struct cb_restore *r);
 
