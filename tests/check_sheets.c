@@ -225,6 +225,7 @@ START_TEST(test_sheets_envelope_pages_and_scan_back)
 		uint8_t *env = malloc(sizes[s]);
 
 		escrow_random(env, sizes[s]);
+		memset(&e, 0, sizeof e); /* the fields not set here stay NULL */
 		e.env = env;
 		e.env_len = sizes[s];
 		e.fingerprint_hex = fp_hex;
@@ -324,6 +325,7 @@ START_TEST(test_sheets_envelope_page_limit)
 	}
 	ck_assert_uint_gt(big, 3000);
 	env = calloc(1, big);
+	memset(&e, 0, sizeof e);
 	e.env = env;
 	e.env_len = big;
 	e.fingerprint_hex = fp_hex;
