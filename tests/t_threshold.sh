@@ -12,12 +12,17 @@
 for t in pdftoppm ldns-verify-zone xmllint; do
 	command -v $t >/dev/null 2>&1 || { echo "t_threshold: $t missing (make deps)" >&2; exit 1; }
 done
+# Dealing safe primes under valgrind takes the better part of an hour: with
+# ESCROW_WRAP set, escrow-keygen runs unwrapped here (check_thresh deals
+# under valgrind with small keys); every escrow-combine step stays wrapped.
+deal=$keygen
+[ -z "${ESCROW_WRAP:-}" ] || deal=$bin/escrow-keygen
 ksr=$top/tests/vectors/kskm/ksr-root-2017-q2-0.xml
 rng=$top/ksr/ksr.rng
 mkdir -m 700 "$work/out" "$work/shares" "$work/other"
 
 expect_rc 0 "keygen --threshold deals 2 of 3, RSA-2048, with PDF sheets" \
-	"$keygen" --threshold -a 8 -b 2048 -m 2 -N 3 -n . -o "$work/out" --pdf \
+	"$deal" --threshold -a 8 -b 2048 -m 2 -N 3 -n . -o "$work/out" --pdf \
 	--shares-out "$work/shares" --yes
 params=$(ls "$work"/out/K.+008+*-threshold-params.txt)
 keyfile=$(ls "$work"/out/K.+008+*.key)
@@ -74,7 +79,7 @@ expect_out "duplicate: custodian 1" "the duplicate is named"
 
 # a partial for another key
 expect_rc 0 "a second key dealt (the foreign one)" \
-	"$keygen" --threshold -b 2048 -m 2 -N 3 -n . -o "$work/other" --shares-out "$work/other/s" --yes
+	"$deal" --threshold -b 2048 -m 2 -N 3 -n . -o "$work/other" --shares-out "$work/other/s" --yes
 oparams=$(ls "$work"/other/K.+008+*-threshold-params.txt)
 expect_rc 0 "partial with the other key's share" \
 	"$combine" partial --share "$work/other/s/thresh-share-2.txt" --params "$oparams" \
