@@ -46,7 +46,7 @@ DEB_PACKAGES := gcc make pkg-config libsodium-dev libssl-dev libqrencode-dev \
 LIB_PKGS   := libsodium libcrypto p11-kit-1
 PRINT_PKGS := libqrencode zbar cairo poppler-glib libjpeg
 PKGS       := $(LIB_PKGS) $(PRINT_PKGS)
-TEST_PKGS  := check json-c
+TEST_PKGS  := check json-c zlib
 
 # Lazily evaluated: only after `deps` has run.
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS)) $(shell cups-config --cflags 2>/dev/null)

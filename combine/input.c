@@ -4,6 +4,7 @@
  * Share words are secret: they go straight into the secret share array.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,6 +261,15 @@ read_text(struct cb_input *in, const char *path, const char *text, size_t len)
 	return 0;
 }
 
+/* Long PDF scans say where they are (every page from the 10th on). */
+static void
+scan_progress(void *arg, unsigned page, unsigned pages)
+{
+	if (pages >= 10)
+		fprintf(stderr, "%s: scanning `%s': page %u of %u\r%s", tool_name,
+		    (const char *)arg, page, pages, page == pages ? "\n" : "");
+}
+
 static int
 read_scan(struct cb_input *in, const char *path)
 {
@@ -269,9 +279,21 @@ read_scan(struct cb_input *in, const char *path)
 	int rc, ret = 0;
 
 	memset(&res, 0, sizeof res);
-	rc = escrow_scan_file(path, NULL, &res);
+	rc = escrow_scan_file_progress(path, NULL, scan_progress,
+	    (void *)(uintptr_t)path, &res);
+	if (rc == ESCROW_ERR_TOO_LARGE && res.file_pages > 1) {
+		tool_err("`%s': a PDF of %u pages; at most %u pages are scanned from "
+		    "one file", path, res.file_pages, ESCROW_SCAN_PDF_MAX_PAGES);
+		tool_hint("give the share sheets and the envelope pages as separate, "
+		    "smaller files");
+		escrow_scan_result_free(&res);
+		in->problems++;
+		return -1;
+	}
 	if (rc != ESCROW_OK) {
 		tool_err("`%s': %s", path, escrow_strerror(rc));
+		if (rc == ESCROW_ERR_TOO_LARGE)
+			tool_hint("the image is over 40 M pixels: scan at 300 dpi");
 		if (rc == ESCROW_ERR_NO_SYMBOL)
 			tool_hint("rescan the page at 300 dpi, flat, with all of the code "
 			    "visible (a typed-text page of the envelope sheets has no code: "

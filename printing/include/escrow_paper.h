@@ -179,13 +179,24 @@ struct escrow_scan_result {
 	struct escrow_scan_page *pages;
 	size_t npages;
 	unsigned first_failed_page; /* 0 = every page gave what was expected */
+	unsigned file_pages;        /* pages in the file (also when refused) */
 };
+
+/* A PDF of more pages is refused (ESCROW_ERR_TOO_LARGE, file_pages set)
+ * before its first page is rendered: a whole ceremony (16 share sheets,
+ * 20 envelope pages, the public record) is under 60 pages, and a page
+ * takes about 0.7 s at 300 dpi. */
+#define ESCROW_SCAN_PDF_MAX_PAGES 200
 
 struct escrow_scan_opts {
 	unsigned expect_per_page; /* 0 = at least one symbol per page */
 	unsigned pdf_dpi;         /* 0 = 300 */
 	int no_cleanup;           /* 1 = skip the clean-up retries */
 };
+
+/* Called before each page of a PDF is scanned (page from 1, of pages;
+ * retries of a page are not reported).  The library prints nothing. */
+typedef void escrow_scan_progress_fn(void *arg, unsigned page, unsigned pages);
 
 /*
  * Scan every QR code in an image file: PNG, PNM (P5/P6), JPEG, or a
@@ -194,10 +205,17 @@ struct escrow_scan_opts {
  * return value.  Returns ESCROW_OK when at least one payload was found
  * (pages that gave fewer than expected are listed in pages[] and
  * first_failed_page), ESCROW_ERR_NO_SYMBOL when none was,
- * ESCROW_ERR_IMAGE / ESCROW_ERR_IO when the file cannot be read.
+ * ESCROW_ERR_IMAGE / ESCROW_ERR_IO when the file cannot be read,
+ * ESCROW_ERR_TOO_LARGE for a PNG whose header declares more than 40 M
+ * pixels (refused before it is decoded) or a PDF of more than
+ * ESCROW_SCAN_PDF_MAX_PAGES pages.
  */
 int escrow_scan_file(const char *path, const struct escrow_scan_opts *opts,
     struct escrow_scan_result *res) ESCROW_WUR;
+/* The same, reporting progress to fn (may be NULL). */
+int escrow_scan_file_progress(const char *path,
+    const struct escrow_scan_opts *opts, escrow_scan_progress_fn *fn,
+    void *arg, struct escrow_scan_result *res) ESCROW_WUR;
 
 /*
  * Scan an 8-bit grey image in memory (row stride in bytes) as page `page`
