@@ -39,12 +39,12 @@ DEB_PACKAGES := gcc make pkg-config libsodium-dev libssl-dev libqrencode-dev \
 	libzbar-dev libcups2-dev libcairo2-dev libpoppler-glib-dev libp11-kit-dev \
 	libjson-c-dev check valgrind softhsm2 opensc cups cups-client \
 	poppler-utils ldnsutils imagemagick fonts-dejavu-core expect man-db \
-	libjpeg-dev zbar-tools clang libclang-rt-14-dev strace
+	libjpeg-dev zbar-tools clang libclang-rt-14-dev strace libisal-dev
 
 # lib/ (libescrow.a) links only these; printing/ (libescrow-print.a) is the
 # only part that links the paper libraries and CUPS.
 LIB_PKGS   := libsodium libcrypto p11-kit-1
-PRINT_PKGS := libqrencode zbar cairo poppler-glib libjpeg
+PRINT_PKGS := libqrencode zbar cairo poppler-glib libjpeg libisal
 PKGS       := $(LIB_PKGS) $(PRINT_PKGS)
 TEST_PKGS  := check json-c zlib
 

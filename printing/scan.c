@@ -77,7 +77,8 @@ escrow_payload_classify(const uint8_t *p, size_t len)
 
 	if (p == NULL || len == 0)
 		return ESCROW_PAYLOAD_UNKNOWN;
-	if (len > tl && memcmp(p, ESCROW_CHUNK_TAG, tl) == 0)
+	if (len > tl && (memcmp(p, ESCROW_CHUNK_TAG, tl) == 0 ||
+	    memcmp(p, ESCROW_PARITY_TAG, tl) == 0))
 		return ESCROW_PAYLOAD_CHUNK;
 	/* SLIP-0039 mnemonics have 20 or more words */
 	if (len <= 33 * 9 * 2 && escrow_paper_is_wordlist_text(p, len)) {

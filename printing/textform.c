@@ -307,11 +307,18 @@ parse_data(const char *s, size_t n, unsigned lineno, size_t dlen, uint8_t *out)
 	return ESCROW_OK;
 }
 
+/*
+ * The parser of both forms.  Whole (partial = 0): every data line in
+ * order and the SHA256 line.  Partial: the header, then any data lines in
+ * increasing order (the typed lines of a few missing QR chunks), the
+ * SHA256 line optional; have[] (lines bytes) marks the lines given.
+ */
 int
-escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
-    size_t *env_len, unsigned *bad_line)
+escrow_textform_i_parse(const char *text, size_t text_len, int partial,
+    uint8_t **env, size_t *env_len, uint8_t **have, uint8_t hash_out[32],
+    int *have_hash, unsigned *bad_line)
 {
-	uint8_t *buf = NULL, hash[32], want[32];
+	uint8_t *buf = NULL, *got = NULL, hash[32], want[32];
 	size_t pos = 0, bytes = 0, lines = 0, next = 1, rest, i, n, v, dlen;
 	int have_header = 0, have_footer = 0, ret = ESCROW_OK;
 	unsigned bad = 0;
@@ -322,6 +329,10 @@ escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
 		return ESCROW_ERR_INVALID_ARG;
 	*env = NULL;
 	*env_len = 0;
+	if (have != NULL)
+		*have = NULL;
+	if (have_hash != NULL)
+		*have_hash = 0;
 	while (pos < text_len) {
 		const char *s = text + pos;
 		const char *t;
@@ -353,8 +364,9 @@ escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
 				ret = ESCROW_ERR_FORMAT;
 				goto out;
 			}
-			buf = malloc(bytes);
-			if (buf == NULL) {
+			buf = calloc(1, bytes);
+			got = calloc(1, lines);
+			if (buf == NULL || got == NULL) {
 				ret = ESCROW_ERR_NOMEM;
 				goto out;
 			}
@@ -362,7 +374,7 @@ escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
 			continue;
 		}
 		if (starts_word(s, n, FOOTER_WORD, &rest)) {
-			if (next <= lines) {
+			if (next <= lines && !partial) {
 				bad = (unsigned)next;
 				ret = ESCROW_ERR_CHUNK_MISSING;
 				goto out;
@@ -390,6 +402,8 @@ escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
 			ret = ESCROW_ERR_FORMAT;
 			goto out;
 		}
+		if (partial && v > next && v <= lines)
+			next = v; /* lines left out on purpose */
 		if (v != next) {
 			/* a skipped line is missing; a repeated one is out of order */
 			bad = (unsigned)next;
@@ -414,10 +428,25 @@ escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
 			bad = (unsigned)next;
 			goto out;
 		}
+		got[next - 1] = 1;
 		next++;
 	}
 	if (!have_header) {
 		ret = ESCROW_ERR_TRUNCATED;
+		goto out;
+	}
+	if (partial) {
+		if (have_footer && hash_out != NULL)
+			memcpy(hash_out, want, 32);
+		if (have_hash != NULL)
+			*have_hash = have_footer;
+		*env = buf;
+		*env_len = bytes;
+		if (have != NULL) {
+			*have = got;
+			got = NULL;
+		}
+		buf = NULL;
 		goto out;
 	}
 	if (next <= lines) {
@@ -441,7 +470,16 @@ escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
 	buf = NULL;
 out:
 	free(buf);
+	free(got);
 	if (bad_line != NULL)
 		*bad_line = bad;
 	return ret;
+}
+
+int
+escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
+    size_t *env_len, unsigned *bad_line)
+{
+	return escrow_textform_i_parse(text, text_len, 0, env, env_len, NULL,
+	    NULL, NULL, bad_line);
 }

@@ -84,8 +84,9 @@ struct escrow_chunk_asm *escrow_chunk_asm_new(const uint8_t expect_sha256[32])
 int escrow_chunk_asm_add(struct escrow_chunk_asm *a, const uint8_t *payload,
     size_t len) ESCROW_WUR;
 /*
- * Put the envelope together.  On ESCROW_ERR_CHUNK_MISSING, missing[] gets
- * the missing chunk numbers (up to missing_cap of them) and *nmissing how
+ * Put the envelope together, rebuilding missing data chunks from parity
+ * chunks when enough are there.  On ESCROW_ERR_CHUNK_MISSING, missing[] gets
+ * the missing (data) chunk numbers (up to missing_cap of them) and *nmissing how
  * many there are in all.  ESCROW_ERR_NO_SYMBOL if nothing was added;
  * ESCROW_ERR_DIGEST_MISMATCH if the whole does not hash to its id.  On
  * success *env is malloc'd (free() it) and *env_len set.
@@ -94,11 +95,58 @@ int escrow_chunk_asm_finish(struct escrow_chunk_asm *a, uint8_t **env,
     size_t *env_len, unsigned *missing, size_t missing_cap,
     size_t *nmissing) ESCROW_WUR;
 void escrow_chunk_asm_free(struct escrow_chunk_asm *a);
+/*
+ * Typed lines for the chunks that could not be scanned: text is the
+ * envelope's text form, whole or only the header and some data lines (in
+ * increasing order; the SHA256 line optional).  Each line's bytes count
+ * towards the chunks they belong to.  ESCROW_ERR_CHUNK_CONFLICT if BYTES
+ * or a line disagrees with chunks already added; the text-form errors
+ * (with *bad_line) otherwise.
+ */
+int escrow_chunk_asm_add_text(struct escrow_chunk_asm *a, const char *text,
+    size_t len, unsigned *bad_line) ESCROW_WUR;
+/* Parity chunks seen and the number the envelope has (0, 0 before any). */
+void escrow_chunk_asm_parity(const struct escrow_chunk_asm *a,
+    unsigned *have, unsigned *total);
 
 /* One-shot: every payload added, then finished (same errors as above). */
 int escrow_chunk_assemble(const uint8_t *const *payloads, const size_t *lens,
     size_t n, uint8_t **env, size_t *env_len, unsigned *missing,
     size_t missing_cap, size_t *nmissing) ESCROW_WUR;
+
+/* ---- parity chunks ------------------------------------------------------ */
+
+/*
+ * Reed-Solomon erasure parity across the chunks (docs/FORMAT.md, "Parity
+ * chunks"): P = min(k, 12) parity payloads for k data chunks, so that any
+ * P chunks, or any one envelope page, can be lost.  Their tag differs
+ * from the data chunks', so a reader without parity support sees a QR
+ * code that is not a chunk and ignores it; the data chunks are unchanged.
+ */
+#define ESCROW_PARITY_TAG "ESCROW-P1:"
+/* The envelope sheets hold at most this many chunk QR codes a page: data
+ * chunk n is on page (n - 1) / 12 + 1, the parity chunks on the page
+ * after the last data chunk. */
+#define ESCROW_CHUNKS_PER_PAGE 12
+
+/* P for an envelope of env_len bytes (0 if it does not fit in chunks). */
+unsigned escrow_chunk_parity_count(size_t env_len);
+/* The parity payloads (NUL-terminated), released with escrow_chunks_free. */
+int escrow_chunk_parity_split(const uint8_t *env, size_t env_len,
+    struct escrow_chunks *out) ESCROW_WUR;
+/* Decode one parity payload; outputs optional.  Errors as
+ * escrow_chunk_parse. */
+int escrow_chunk_parity_parse(const uint8_t *payload, size_t len,
+    uint8_t id[8], unsigned *index, unsigned *nparity, unsigned *count,
+    size_t *env_len, uint8_t data[ESCROW_CHUNK_DATA_BYTES]) ESCROW_WUR;
+
+/* The typed-text lines (1-based, inclusive) holding data chunk `number`'s
+ * bytes: lines overlap chunk boundaries, so a line may serve two chunks. */
+void escrow_chunk_lines(size_t env_len, unsigned number, unsigned *first,
+    unsigned *last);
+/* The envelope-sheet page of data chunk `number` (1..k), or with number 0
+ * the page of the parity chunks. */
+unsigned escrow_chunk_page(size_t env_len, unsigned number);
 
 /* ---- base32 (RFC 4648 alphabet, upper case, no padding) ----------------- */
 
@@ -149,7 +197,8 @@ int escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
 enum escrow_payload_kind {
 	ESCROW_PAYLOAD_UNKNOWN = 0,
 	ESCROW_PAYLOAD_SHARE = 1, /* SLIP-0039 words, upper case, spaces */
-	ESCROW_PAYLOAD_CHUNK = 2, /* starts with ESCROW_CHUNK_TAG */
+	ESCROW_PAYLOAD_CHUNK = 2, /* starts with ESCROW_CHUNK_TAG or
+				     ESCROW_PARITY_TAG (parity chunk) */
 };
 
 /* Which kind a payload is (by shape only: a share is not checksummed). */
