@@ -205,6 +205,12 @@ escrow_chunk_asm_free(struct escrow_chunk_asm *a)
 	free(a);
 }
 
+size_t
+escrow_chunk_asm_env_len(const struct escrow_chunk_asm *a)
+{
+	return a != NULL && a->have_shape ? a->env_len : 0;
+}
+
 void
 escrow_chunk_asm_parity(const struct escrow_chunk_asm *a, unsigned *have,
     unsigned *total)

@@ -334,6 +334,65 @@ START_TEST(test_paper_classify_payloads)
 }
 END_TEST
 
+/* A share QR (module 8 px, as at 300 dpi) with a crease across its lower
+ * finder patterns, light and dark, 2 to 6 px: the plain scan fails, the
+ * crease clean-up reads it. */
+START_TEST(test_scan_crease_cleanup_reads_creased_symbol)
+{
+	static const struct {
+		uint8_t shade;  /* 255 light crease, 0 dark */
+		int px;         /* its width */
+	} creases[] = { { 255, 2 }, { 255, 3 }, { 255, 6 }, { 0, 2 }, { 0, 3 },
+	    { 0, 6 } };
+	const char *dir = tu_mkdtemp();
+	char png[4200], mn[400];
+	cairo_surface_t *s;
+	struct escrow_scan_result r;
+	struct escrow_scan_opts plain = { 0, 0, 1 };
+	uint8_t *g;
+	int w, h, st, x, y, plain_failed = 0;
+	size_t c;
+
+	snprintf(png, sizeof png, "%s/q.png", dir);
+	fake_mnemonic(mn, sizeof mn, 5, 1);
+	ck_assert_int_eq(escrow_sheet_qr_png((const uint8_t *)mn, strlen(mn), 'Q',
+	    8, png), ESCROW_OK);
+	s = cairo_image_surface_create_from_png(png);
+	w = cairo_image_surface_get_width(s);
+	h = cairo_image_surface_get_height(s);
+	st = cairo_image_surface_get_stride(s);
+	g = malloc((size_t)w * (size_t)h);
+	ck_assert_ptr_nonnull(g);
+	for (c = 0; c < sizeof creases / sizeof creases[0]; c++) {
+		/* through the middle of the lower finder patterns */
+		int y0 = h - (4 + 4) * 8 + 3;
+
+		for (y = 0; y < h; y++)
+			for (x = 0; x < w; x++)
+				g[y * w + x] = cairo_image_surface_get_data(s)[y * st + 4 * x];
+		for (y = y0; y < y0 + creases[c].px; y++)
+			memset(g + (size_t)y * (size_t)w, creases[c].shade, (size_t)w);
+		memset(&r, 0, sizeof r);
+		ck_assert_int_eq(escrow_scan_gray(g, (unsigned)w, (unsigned)h,
+		    (size_t)w, 1, &plain, &r), ESCROW_OK);
+		plain_failed += r.count == 0;
+		escrow_scan_result_free(&r);
+		ck_assert_int_eq(escrow_scan_gray(g, (unsigned)w, (unsigned)h,
+		    (size_t)w, 1, NULL, &r), ESCROW_OK);
+		ck_assert_msg(r.count == 1 && r.items[0].len == strlen(mn) &&
+		    memcmp(r.items[0].data, mn, strlen(mn)) == 0,
+		    "a %s crease of %d px was not read through",
+		    creases[c].shade ? "light" : "dark", creases[c].px);
+		escrow_scan_result_free(&r);
+	}
+	/* the damage must matter, or this test proves nothing */
+	ck_assert_int_gt(plain_failed, 0);
+	cairo_surface_destroy(s);
+	free(g);
+	tu_rmrf(dir);
+}
+END_TEST
+
 /* ---- limits on image files ------------------------------------------------ */
 
 static void
@@ -525,6 +584,7 @@ static const TTest *const *const tests[] = {
 	&test_paper_qr_png_scan_exact,
 	&test_paper_scan_cleanup_rescues_noise,
 	&test_paper_classify_payloads,
+	&test_scan_crease_cleanup_reads_creased_symbol,
 	&test_scan_png_bomb_refused_before_decoding,
 	&test_scan_pdf_page_limit_and_progress,
 };

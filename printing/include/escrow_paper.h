@@ -105,6 +105,8 @@ void escrow_chunk_asm_free(struct escrow_chunk_asm *a);
  */
 int escrow_chunk_asm_add_text(struct escrow_chunk_asm *a, const char *text,
     size_t len, unsigned *bad_line) ESCROW_WUR;
+/* The envelope's length as far as known (0 before any chunk or text). */
+size_t escrow_chunk_asm_env_len(const struct escrow_chunk_asm *a);
 /* Parity chunks seen and the number the envelope has (0, 0 before any). */
 void escrow_chunk_asm_parity(const struct escrow_chunk_asm *a,
     unsigned *have, unsigned *total);
@@ -221,6 +223,8 @@ struct escrow_scan_page {
 #define ESCROW_SCAN_CLEAN_MEDIAN 1
 #define ESCROW_SCAN_CLEAN_DOWNSCALE 2
 #define ESCROW_SCAN_CLEAN_THRESHOLD 3
+#define ESCROW_SCAN_CLEAN_CREASE_H 4 /* opening + closing along columns */
+#define ESCROW_SCAN_CLEAN_CREASE_V 5 /* the same along rows */
 
 struct escrow_scan_result {
 	struct escrow_scan_payload *items;
