@@ -429,6 +429,244 @@ START_TEST(test_paper_known_answers_match_reference)
 }
 END_TEST
 
+/* ---- parity chunks ---------------------------------------------------------- */
+
+START_TEST(test_chunk_parity_matches_reference)
+{
+	struct json_object *j = tu_load_json(tu_vector_path("paper/parity_kat.json"));
+	struct json_object *cases, *c, *v;
+	size_t i, k;
+
+	ck_assert(json_object_object_get_ex(j, "cases", &cases));
+	ck_assert_uint_ge(json_object_array_length(cases), 3);
+	for (i = 0; i < json_object_array_length(cases); i++) {
+		struct escrow_chunks par;
+		uint8_t env[2048];
+		long len;
+
+		c = json_object_array_get_idx(cases, i);
+		ck_assert(json_object_object_get_ex(c, "envelope_hex", &v));
+		len = tu_unhex(json_object_get_string(v), env, sizeof env);
+		ck_assert_int_gt(len, 0);
+		ck_assert_int_eq(escrow_chunk_parity_split(env, (size_t)len, &par),
+		    ESCROW_OK);
+		ck_assert(json_object_object_get_ex(c, "parity", &v));
+		ck_assert_uint_eq(par.count, json_object_array_length(v));
+		ck_assert_uint_eq(par.count, escrow_chunk_parity_count((size_t)len));
+		for (k = 0; k < par.count; k++)
+			ck_assert_str_eq(par.payload[k],
+			    json_object_get_string(json_object_array_get_idx(v, k)));
+		escrow_chunks_free(&par);
+	}
+	json_object_put(j);
+}
+END_TEST
+
+/* Add data chunks except those in drop[] (by index), then parity chunks
+ * except those in pdrop[]; finish. */
+static int
+asm_without(const struct escrow_chunks *d, const struct escrow_chunks *p,
+    const uint8_t *drop, const uint8_t *pdrop, uint8_t **out, size_t *len,
+    size_t *nm)
+{
+	struct escrow_chunk_asm *a = escrow_chunk_asm_new(NULL);
+	unsigned missing[256];
+	size_t i;
+	int rc;
+
+	ck_assert_ptr_nonnull(a);
+	/* parity first: the order does not matter */
+	for (i = 0; i < p->count; i++)
+		if (!pdrop[i])
+			ck_assert_int_eq(escrow_chunk_asm_add(a, (const uint8_t *)
+			    p->payload[i], strlen(p->payload[i])), ESCROW_OK);
+	for (i = 0; i < d->count; i++)
+		if (!drop[i])
+			ck_assert_int_eq(escrow_chunk_asm_add(a, (const uint8_t *)
+			    d->payload[i], strlen(d->payload[i])), ESCROW_OK);
+	rc = escrow_chunk_asm_finish(a, out, len, missing, 256, nm);
+	escrow_chunk_asm_free(a);
+	return rc;
+}
+
+START_TEST(test_chunk_parity_any_p_lost)
+{
+	static const size_t sizes[] = { 1, 112, 113, 400, 1300, 2700, 6000 };
+	size_t si;
+
+	for (si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+		size_t n = sizes[si], len = 0, nm = 0, i, t, k;
+		uint8_t *env = random_env(n), *out = NULL, drop[256], pdrop[256];
+		struct escrow_chunks d, p;
+		unsigned P;
+
+		ck_assert_int_eq(escrow_chunk_split(env, n, &d), ESCROW_OK);
+		ck_assert_int_eq(escrow_chunk_parity_split(env, n, &p), ESCROW_OK);
+		P = escrow_chunk_parity_count(n);
+		ck_assert_uint_eq(p.count, P);
+		/* the data chunks alone, no parity: as ever */
+		memset(drop, 0, sizeof drop);
+		memset(pdrop, 1, sizeof pdrop);
+		ck_assert_int_eq(asm_without(&d, &p, drop, pdrop, &out, &len, &nm),
+		    ESCROW_OK);
+		ck_assert(len == n && memcmp(out, env, n) == 0);
+		free(out);
+		/* 20 random patterns: P of the n + P chunks lost, any kind */
+		for (t = 0; t < 20; t++) {
+			memset(drop, 0, sizeof drop);
+			memset(pdrop, 0, sizeof pdrop);
+			for (k = 0; k < P;) {
+				uint32_t r = randombytes_uniform((uint32_t)(d.count + P));
+				uint8_t *slot = r < d.count ? &drop[r] : &pdrop[r - d.count];
+
+				if (!*slot) {
+					*slot = 1;
+					k++;
+				}
+			}
+			ck_assert_int_eq(asm_without(&d, &p, drop, pdrop, &out, &len,
+			    &nm), ESCROW_OK);
+			ck_assert_msg(len == n && memcmp(out, env, n) == 0,
+			    "%zu bytes: rebuilt envelope differs", n);
+			free(out);
+		}
+		/* the first P data chunks lost, and one more parity: too many */
+		memset(drop, 0, sizeof drop);
+		memset(pdrop, 0, sizeof pdrop);
+		for (i = 0; i < P && i < d.count; i++)
+			drop[i] = 1;
+		pdrop[0] = 1;
+		if (d.count == 1) {
+			/* nothing at all is left */
+			ck_assert_int_eq(asm_without(&d, &p, drop, pdrop, &out, &len,
+			    &nm), ESCROW_ERR_NO_SYMBOL);
+		} else {
+			ck_assert_int_eq(asm_without(&d, &p, drop, pdrop, &out, &len,
+			    &nm), ESCROW_ERR_CHUNK_MISSING);
+			ck_assert_uint_eq(nm, P < d.count ? P : d.count);
+		}
+		ck_assert_ptr_null(out);
+		/* a reader without parity: the parity payload is not a chunk */
+		ck_assert_int_eq(escrow_chunk_parse((const uint8_t *)p.payload[0],
+		    strlen(p.payload[0]), NULL, NULL, NULL, NULL), ESCROW_ERR_FORMAT);
+		ck_assert_int_eq(escrow_payload_classify((const uint8_t *)
+		    p.payload[0], strlen(p.payload[0])), ESCROW_PAYLOAD_CHUNK);
+		escrow_chunks_free(&d);
+		escrow_chunks_free(&p);
+		free(env);
+	}
+}
+END_TEST
+
+/* Typed lines for the missing chunks only: the header and those lines,
+ * with or without the SHA256 line, together with the scanned chunks. */
+START_TEST(test_chunk_typed_lines_fill_missing_chunks)
+{
+	static const struct {
+		unsigned drop;     /* data chunk left out, 1-based */
+		int with_sha;      /* the SHA256 line typed too */
+		int short_by_one;  /* its last line left out */
+		int rc;
+	} cases[] = {
+		{ 1, 0, 0, ESCROW_OK }, { 5, 1, 0, ESCROW_OK }, { 12, 0, 0, ESCROW_OK },
+		{ 5, 0, 1, ESCROW_ERR_CHUNK_MISSING },
+	};
+	uint8_t *env = random_env(1300), *out = NULL;
+	struct escrow_chunks d;
+	char *text = NULL;
+	size_t tl, ci;
+
+	ck_assert_int_eq(escrow_chunk_split(env, 1300, &d), ESCROW_OK);
+	ck_assert_int_eq(escrow_textform_encode(env, 1300, &text, &tl), ESCROW_OK);
+	for (ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
+		struct escrow_chunk_asm *a = escrow_chunk_asm_new(NULL);
+		char typed[4096], *line, *save = NULL, *copy = strdup(text);
+		unsigned lo, hi, missing[16], bad = 99, first = 1;
+		size_t i, o = 0, len = 0, nm = 0;
+
+		ck_assert(a != NULL && copy != NULL);
+		escrow_chunk_lines(1300, cases[ci].drop, &lo, &hi);
+		if (cases[ci].short_by_one)
+			hi--;
+		for (line = strtok_r(copy, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save)) {
+			unsigned num = (unsigned)atoi(line);
+			int keep = first || (num >= lo && num <= hi) ||
+			    (cases[ci].with_sha && strncmp(line, "SHA256", 6) == 0);
+
+			first = 0;
+			if (keep)
+				o += (size_t)snprintf(typed + o, sizeof typed - o, "%s\n", line);
+		}
+		free(copy);
+		for (i = 0; i < d.count; i++)
+			if (i + 1 != cases[ci].drop)
+				ck_assert_int_eq(escrow_chunk_asm_add(a, (const uint8_t *)
+				    d.payload[i], strlen(d.payload[i])), ESCROW_OK);
+		ck_assert_int_eq(escrow_chunk_asm_add_text(a, typed, o, &bad),
+		    ESCROW_OK);
+		ck_assert_int_eq(escrow_chunk_asm_finish(a, &out, &len, missing, 16,
+		    &nm), cases[ci].rc);
+		if (cases[ci].rc == ESCROW_OK) {
+			ck_assert(len == 1300 && memcmp(out, env, 1300) == 0);
+			free(out);
+			out = NULL;
+		} else {
+			ck_assert_uint_eq(nm, 1);
+			ck_assert_uint_eq(missing[0], cases[ci].drop);
+		}
+		escrow_chunk_asm_free(a);
+	}
+	/* a typo in a typed line is named; a BYTES of another envelope is a
+	 * conflict */
+	{
+		struct escrow_chunk_asm *a = escrow_chunk_asm_new(NULL);
+		const char *t1 = "ESCROW-ENVELOPE V1 BYTES 1300 LINES 65\n"
+		    "001 AAAA AAAA AAAA AAAA AAAA AAAA AAAA AAAA  AAAA\n";
+		const char *t2 = "ESCROW-ENVELOPE V1 BYTES 1000 LINES 50\n";
+		unsigned bad = 0;
+
+		ck_assert_int_eq(escrow_chunk_asm_add(a, (const uint8_t *)
+		    d.payload[0], strlen(d.payload[0])), ESCROW_OK);
+		ck_assert_int_eq(escrow_chunk_asm_add_text(a, t1, strlen(t1), &bad),
+		    ESCROW_ERR_LINE_CHECKSUM);
+		ck_assert_uint_eq(bad, 1);
+		ck_assert_int_eq(escrow_chunk_asm_add_text(a, t2, strlen(t2), &bad),
+		    ESCROW_ERR_CHUNK_CONFLICT);
+		escrow_chunk_asm_free(a);
+	}
+	escrow_chunks_free(&d);
+	free(text);
+	free(env);
+}
+END_TEST
+
+START_TEST(test_chunk_lines_and_pages)
+{
+	static const struct {
+		size_t env_len;
+		unsigned number, first, last, page;
+	} cases[] = {
+		{ 1300, 1, 1, 6, 1 }, { 1300, 2, 6, 12, 1 }, { 1300, 12, 62, 65, 1 },
+		{ 1300, 0, 0, 0, 2 }, { 2700, 13, 68, 73, 2 }, { 2700, 0, 0, 0, 4 }, { 2700, 25, 135, 135, 3 },
+		{ 20, 1, 1, 1, 1 }, { 30, 1, 1, 2, 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		unsigned lo = 0, hi = 0;
+
+		if (cases[i].number > 0) {
+			escrow_chunk_lines(cases[i].env_len, cases[i].number, &lo, &hi);
+			ck_assert_uint_eq(lo, cases[i].first);
+			ck_assert_uint_eq(hi, cases[i].last);
+		}
+		ck_assert_uint_eq(escrow_chunk_page(cases[i].env_len, cases[i].number),
+		    cases[i].page);
+	}
+}
+END_TEST
+
 /* Every test of this file, in the order they run. */
 static const TTest *const *const tests[] = {
 	&test_paper_base32_rfc4648_vectors,
@@ -439,6 +677,10 @@ static const TTest *const *const tests[] = {
 	&test_paper_chunk_conflict_and_corruption,
 	&test_paper_chunk_hostile_payloads,
 	&test_paper_known_answers_match_reference,
+	&test_chunk_parity_matches_reference,
+	&test_chunk_parity_any_p_lost,
+	&test_chunk_typed_lines_fill_missing_chunks,
+	&test_chunk_lines_and_pages,
 };
 
 Suite *
