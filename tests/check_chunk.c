@@ -667,32 +667,23 @@ START_TEST(test_chunk_lines_and_pages)
 }
 END_TEST
 
-/* Every test of this file, in the order they run. */
-static const TTest *const *const tests[] = {
-	&test_paper_base32_rfc4648_vectors,
-	&test_paper_crc32_check_value,
-	&test_paper_chunk_every_order,
-	&test_paper_chunk_missing_listed,
-	&test_paper_chunk_foreign_rejected,
-	&test_paper_chunk_conflict_and_corruption,
-	&test_paper_chunk_hostile_payloads,
-	&test_paper_known_answers_match_reference,
-	&test_chunk_parity_matches_reference,
-	&test_chunk_parity_any_p_lost,
-	&test_chunk_typed_lines_fill_missing_chunks,
-	&test_chunk_lines_and_pages,
-};
-
 Suite *
 check_chunk_suite(void)
 {
-	Suite *s = suite_create("chunk");
-	TCase *tc = tcase_create("chunk");
-	size_t i;
+	const TTest *tests[] = {
+		test_paper_base32_rfc4648_vectors,
+		test_paper_crc32_check_value,
+		test_paper_chunk_every_order,
+		test_paper_chunk_missing_listed,
+		test_paper_chunk_foreign_rejected,
+		test_paper_chunk_conflict_and_corruption,
+		test_paper_chunk_hostile_payloads,
+		test_paper_known_answers_match_reference,
+		test_chunk_parity_matches_reference,
+		test_chunk_parity_any_p_lost,
+		test_chunk_typed_lines_fill_missing_chunks,
+		test_chunk_lines_and_pages,
+	};
 
-	tcase_set_timeout(tc, 300);
-	for (i = 0; i < sizeof tests / sizeof tests[0]; i++)
-		tcase_add_test(tc, *tests[i]);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("chunk", tests, 300);
 }

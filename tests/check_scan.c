@@ -578,27 +578,18 @@ START_TEST(test_scan_pdf_page_limit_and_progress)
 }
 END_TEST
 
-/* Every test of this file, in the order they run. */
-static const TTest *const *const tests[] = {
-	&test_paper_pnm_must_fail,
-	&test_paper_qr_png_scan_exact,
-	&test_paper_scan_cleanup_rescues_noise,
-	&test_paper_classify_payloads,
-	&test_scan_crease_cleanup_reads_creased_symbol,
-	&test_scan_png_bomb_refused_before_decoding,
-	&test_scan_pdf_page_limit_and_progress,
-};
-
 Suite *
 check_scan_suite(void)
 {
-	Suite *s = suite_create("scan");
-	TCase *tc = tcase_create("scan");
-	size_t i;
+	const TTest *tests[] = {
+		test_paper_pnm_must_fail,
+		test_paper_qr_png_scan_exact,
+		test_paper_scan_cleanup_rescues_noise,
+		test_paper_classify_payloads,
+		test_scan_crease_cleanup_reads_creased_symbol,
+		test_scan_png_bomb_refused_before_decoding,
+		test_scan_pdf_page_limit_and_progress,
+	};
 
-	tcase_set_timeout(tc, 300);
-	for (i = 0; i < sizeof tests / sizeof tests[0]; i++)
-		tcase_add_test(tc, *tests[i]);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("scan", tests, 300);
 }

@@ -319,24 +319,15 @@ START_TEST(test_paper_text_hostile_input)
 }
 END_TEST
 
-/* Every test of this file, in the order they run. */
-static const TTest *const *const tests[] = {
-	&test_paper_text_round_trip,
-	&test_paper_text_tolerant_of_case_and_spacing,
-	&test_paper_text_typing_error_located,
-	&test_paper_text_hostile_input,
-};
-
 Suite *
 check_textform_suite(void)
 {
-	Suite *s = suite_create("textform");
-	TCase *tc = tcase_create("textform");
-	size_t i;
+	const TTest *tests[] = {
+		test_paper_text_round_trip,
+		test_paper_text_tolerant_of_case_and_spacing,
+		test_paper_text_typing_error_located,
+		test_paper_text_hostile_input,
+	};
 
-	tcase_set_timeout(tc, 300);
-	for (i = 0; i < sizeof tests / sizeof tests[0]; i++)
-		tcase_add_test(tc, *tests[i]);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("textform", tests, 300);
 }
