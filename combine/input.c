@@ -118,6 +118,9 @@ out:
 	return ret;
 }
 
+static int text_error(const char *path, const char *text, size_t len, int rc,
+    unsigned bad);
+
 static int
 need_asm(struct cb_input *in, const char *source)
 {
@@ -173,17 +176,54 @@ add_typed_lines(struct cb_input *in, const char *path, const char *text,
 	if (need_asm(in, source) != 0)
 		return -1;
 	rc = escrow_chunk_asm_add_text(in->chunks, text, len, &bad);
-	if (rc != ESCROW_OK) {
-		if (bad > 0)
-			tool_err("`%s': envelope text, line %u: %s", path, bad,
-			    escrow_strerror(rc));
-		else
-			tool_err("`%s': envelope text: %s", path, escrow_strerror(rc));
-		tool_hint("compare that line with the envelope sheet and correct it");
-		return -1;
-	}
+	if (rc != ESCROW_OK)
+		return text_error(path, text, len, rc, bad);
 	in->typed_partial = 1;
 	return 0;
+}
+
+/* A typed envelope text that does not decode: name the right line for
+ * each kind of fault, and every line that fails its check. */
+static int
+text_error(const char *path, const char *text, size_t len, int rc,
+    unsigned bad)
+{
+	unsigned lines[16];
+	size_t n = 0, i;
+
+	if (rc == ESCROW_ERR_LINE_CHECKSUM &&
+	    escrow_textform_bad_lines(text, len, lines, 16, &n) == ESCROW_OK &&
+	    n > 0) {
+		fprintf(stderr, "%s: `%s': typing error%s on envelope text line%s",
+		    tool_name, path, n == 1 ? "" : "s", n == 1 ? "" : "s");
+		for (i = 0; i < n && i < 16; i++)
+			fprintf(stderr, "%s %u", i ? "," : "", lines[i]);
+		fprintf(stderr, "%s\n", n > 16 ? ", ..." : "");
+		tool_hint("compare each of these lines, character by character, with "
+		    "the envelope sheet (0/O, 1/I, 8/B are not in the alphabet)");
+		return -1;
+	}
+	if (rc == ESCROW_ERR_DIGEST_MISMATCH) {
+		tool_err("`%s': envelope text, the SHA256 line (line %u): it does not "
+		    "match the data lines above it", path, bad);
+		tool_hint("check the SHA256 line against the sheet; if it is right, "
+		    "a data line holds an error its check did not catch: retype them");
+		return -1;
+	}
+	if (bad == 0 && (rc == ESCROW_ERR_FORMAT || rc == ESCROW_ERR_TRUNCATED)) {
+		tool_err("`%s': envelope text, the header line (the first): it must "
+		    "read ESCROW-ENVELOPE V1 BYTES <n> LINES <m>, m = n / 20 rounded up",
+		    path);
+		tool_hint("copy the first line of the typed copy exactly");
+		return -1;
+	}
+	if (bad > 0)
+		tool_err("`%s': envelope text, line %u: %s", path, bad,
+		    escrow_strerror(rc));
+	else
+		tool_err("`%s': envelope text: %s", path, escrow_strerror(rc));
+	tool_hint("compare that line with the envelope sheet and correct it");
+	return -1;
 }
 
 /* A text file: the envelope's text form, chunk payloads, or shares. */
@@ -205,15 +245,8 @@ read_text(struct cb_input *in, const char *path, const char *text, size_t len)
 		if (rc == ESCROW_ERR_CHUNK_MISSING ||
 		    (rc == ESCROW_ERR_TRUNCATED && bad > 0))
 			return add_typed_lines(in, path, text, len);
-		if (rc != ESCROW_OK) {
-			if (bad > 0)
-				tool_err("`%s': envelope text, line %u: %s", path, bad,
-				    escrow_strerror(rc));
-			else
-				tool_err("`%s': envelope text: %s", path, escrow_strerror(rc));
-			tool_hint("compare that line with the envelope sheet and correct it");
-			return -1;
-		}
+		if (rc != ESCROW_OK)
+			return text_error(path, text, len, rc, bad);
 		snprintf(source, sizeof source, "`%s' (typed envelope)", path);
 		return set_envelope(in, env, env_len, source);
 	}

@@ -483,3 +483,61 @@ escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
 	return escrow_textform_i_parse(text, text_len, 0, env, env_len, NULL,
 	    NULL, NULL, bad_line);
 }
+
+/* Every data line whose check fails, by its printed number (the typist's
+ * view: one message per line to correct, not only the first). */
+int
+escrow_textform_bad_lines(const char *text, size_t text_len, unsigned *bad,
+    size_t cap, size_t *nbad)
+{
+	uint8_t buf[ESCROW_TEXT_LINE_BYTES];
+	size_t pos = 0, bytes = 0, lines = 0, n, i, rest, v, dlen, found = 0;
+	int have_header = 0;
+
+	if (nbad == NULL || (text == NULL && text_len > 0) ||
+	    (bad == NULL && cap > 0))
+		return ESCROW_ERR_INVALID_ARG;
+	*nbad = 0;
+	while (pos < text_len) {
+		const char *s = text + pos, *t;
+		size_t tl;
+
+		n = 0;
+		while (pos + n < text_len && text[pos + n] != '\n')
+			n++;
+		pos += n + (pos + n < text_len);
+		i = 0;
+		while (i < n && is_space((unsigned char)s[i]))
+			i++;
+		if (i == n || n - i > MAX_LINE)
+			continue;
+		s += i;
+		n -= i;
+		if (!have_header) {
+			if (!parse_header(s, n, &bytes, &lines))
+				return ESCROW_ERR_FORMAT;
+			have_header = 1;
+			continue;
+		}
+		if (starts_word(s, n, FOOTER_WORD, &rest))
+			break;
+		i = 0;
+		if (!token(s, n, &i, &t, &tl))
+			continue;
+		rest = 0;
+		while (rest < tl && t[rest] >= '0' && t[rest] <= '9')
+			rest++;
+		if (!number(t, rest, &v) || v == 0 || v > lines)
+			continue; /* not a data line: the parser names it */
+		dlen = bytes - (v - 1) * ESCROW_TEXT_LINE_BYTES;
+		if (dlen > ESCROW_TEXT_LINE_BYTES)
+			dlen = ESCROW_TEXT_LINE_BYTES;
+		if (parse_data(s + i, n - i, (unsigned)v, dlen, buf) != ESCROW_OK) {
+			if (found < cap)
+				bad[found] = (unsigned)v;
+			found++;
+		}
+	}
+	*nbad = found;
+	return have_header ? ESCROW_OK : ESCROW_ERR_TRUNCATED;
+}

@@ -319,6 +319,48 @@ START_TEST(test_paper_text_hostile_input)
 }
 END_TEST
 
+/* Every line with a typing error is listed, not only the first. */
+START_TEST(test_textform_every_bad_line_listed)
+{
+	static const struct {
+		unsigned lines[4]; /* lines given a typo (0 ends) */
+		size_t n;
+	} cases[] = { { { 0 }, 0 }, { { 1, 0 }, 1 }, { { 2, 9, 0 }, 2 },
+	    { { 1, 5, 10, 0 }, 3 } };
+	uint8_t *env = random_env(200);
+	char *text = NULL;
+	size_t tl, ci;
+
+	ck_assert_int_eq(escrow_textform_encode(env, 200, &text, &tl), ESCROW_OK);
+	for (ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
+		char *t = strdup(text), *p;
+		unsigned bad[8];
+		size_t nb = 99, k;
+
+		ck_assert_ptr_nonnull(t);
+		for (k = 0; cases[ci].lines[k] != 0; k++) {
+			char num[16];
+
+			snprintf(num, sizeof num, "\n%03u ", cases[ci].lines[k]);
+			p = strstr(t, num);
+			ck_assert_ptr_nonnull(p);
+			/* the first data character: a letter that is not there */
+			p[6] = p[6] == 'A' ? 'B' : 'A';
+		}
+		ck_assert_int_eq(escrow_textform_bad_lines(t, tl, bad, 8, &nb),
+		    ESCROW_OK);
+		ck_assert_uint_eq(nb, cases[ci].n);
+		for (k = 0; k < nb; k++)
+			ck_assert_uint_eq(bad[k], cases[ci].lines[k]);
+		free(t);
+	}
+	ck_assert_int_eq(escrow_textform_bad_lines("ESCROW-ENVELOPE V1 BYTES 9",
+	    26, NULL, 0, &tl), ESCROW_ERR_FORMAT);
+	free(text);
+	free(env);
+}
+END_TEST
+
 Suite *
 check_textform_suite(void)
 {
@@ -327,6 +369,7 @@ check_textform_suite(void)
 		test_paper_text_tolerant_of_case_and_spacing,
 		test_paper_text_typing_error_located,
 		test_paper_text_hostile_input,
+		test_textform_every_bad_line_listed,
 	};
 
 	return TU_SUITE("textform", tests, 300);

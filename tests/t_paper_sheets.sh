@@ -106,6 +106,24 @@ for paper in a4 letter; do
 		bad "$paper: no restore summary"
 done
 
+# typing errors in the typed copy: each kind names the right line
+t=$work/a4/envelope.txt
+grep -E '^ *(ESCROW-ENVELOPE |[0-9]{3} |SHA256 )' "$t" >"$work/full.txt"
+last=$(grep -cE '^ *[0-9]{3} ' "$work/full.txt")
+# two typos: a letter changed on lines 3 and 7
+awk '/^ *003 / || /^ *007 / { sub(/ [A-Z2-7]/, " 9") } { print }' "$work/full.txt" >"$work/typo2.txt"
+expect_rc 1 "two typing errors" "$combine" verify --yes "$work/typo2.txt" "$work/a4/r-share-1-1-1.pgm" "$work/a4/r-share-1-2-1.pgm"
+expect_out "typing errors on envelope text lines 3, 7" "both bad lines are named"
+sed 's/^\( *SHA256 \)./\10/; s/^\( *SHA256 \)00/\101/' "$work/full.txt" >"$work/typosha.txt"
+expect_rc 1 "a typo in the SHA256 line" "$combine" verify --yes "$work/typosha.txt" "$work/a4/r-share-1-1-1.pgm" "$work/a4/r-share-1-2-1.pgm"
+expect_out "the SHA256 line \(line $((last + 1))\)" "the SHA256 line is named, not a DS digest"
+sed '1s/LINES [0-9]*/LINES 7/' "$work/full.txt" >"$work/typohdr.txt"
+expect_rc 1 "a typo in the header's LINES" "$combine" verify --yes "$work/typohdr.txt" "$work/a4/r-share-1-1-1.pgm" "$work/a4/r-share-1-2-1.pgm"
+expect_out "the header line" "the header line is named"
+head -n 20 "$work/full.txt" >"$work/partial.txt"
+expect_rc 1 "a partial typed text alone" "$combine" verify --yes "$work/partial.txt" "$work/a4/r-share-1-1-1.pgm" "$work/a4/r-share-1-2-1.pgm"
+expect_out "chunk 4: envelope page 1, typed lines 17-23" "a partial text says which chunks and lines are missing"
+
 # a page of the Letter envelope among the A4 set: reported once
 expect_rc 0 "a page of another envelope among the scans: ignored" "$combine" verify --yes \
 	$(ls "$work/a4"/r-envelope-*.pgm | head -n 2) "$work/letter/r-envelope-1.pgm" \

@@ -194,6 +194,15 @@ int escrow_textform_encode(const uint8_t *env, size_t env_len, char **text,
 int escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
     size_t *env_len, unsigned *bad_line) ESCROW_WUR;
 
+/*
+ * Every data line of a typed text whose check fails (typing errors), by
+ * line number, up to cap of them; *nbad gets how many in all.  A header
+ * that cannot be read is ESCROW_ERR_FORMAT; lines that are not data lines
+ * are left to escrow_textform_decode to name.
+ */
+int escrow_textform_bad_lines(const char *text, size_t text_len,
+    unsigned *bad, size_t cap, size_t *nbad) ESCROW_WUR;
+
 /* ---- scanning ------------------------------------------------------------ */
 
 enum escrow_payload_kind {
