@@ -191,6 +191,12 @@ text_error(const char *path, const char *text, size_t len, int rc,
 	unsigned lines[16];
 	size_t n = 0, i;
 
+	if (rc == ESCROW_ERR_LINE_CHECKSUM && bad == 0) {
+		tool_err("`%s': envelope text, the header line (the first): a typing "
+		    "error in BYTES, LINES or its check", path);
+		tool_hint("copy the first line of the typed copy exactly");
+		return -1;
+	}
 	if (rc == ESCROW_ERR_LINE_CHECKSUM &&
 	    escrow_textform_bad_lines(text, len, lines, 16, &n) == ESCROW_OK &&
 	    n > 0) {

@@ -46,6 +46,9 @@ line_check(unsigned number, const uint8_t *p, size_t len, char out[CHECK_CHARS +
 	out[CHECK_CHARS] = '\0';
 }
 
+static void header_check(size_t bytes, size_t lines,
+    char out[CHECK_CHARS + 1]);
+
 static unsigned
 digits(unsigned n)
 {
@@ -82,8 +85,9 @@ escrow_textform_encode(const uint8_t *env, size_t env_len, char **text,
 	buf = malloc(cap);
 	if (buf == NULL)
 		return ESCROW_ERR_NOMEM;
-	w = snprintf(buf, cap, "%s V1 BYTES %zu LINES %zu\n", HEADER_WORD,
-	    env_len, lines);
+	header_check(env_len, lines, chk);
+	w = snprintf(buf, cap, "%s V1 BYTES %zu LINES %zu  %s\n", HEADER_WORD,
+	    env_len, lines, chk);
 	if (w < 0 || (size_t)w >= cap) {
 		ret = ESCROW_ERR_BUFFER_TOO_SMALL;
 		goto out;
@@ -225,24 +229,54 @@ token_is(const char *t, size_t n, const char *word)
 	return 1;
 }
 
+/* The header's own check: line_check's hash over the header's canonical
+ * text ("ESCROW-ENVELOPE V1 BYTES <n> LINES <m>") in place of a line's
+ * number and bytes. */
+static void
+header_check(size_t bytes, size_t lines, char out[CHECK_CHARS + 1])
+{
+	uint8_t h[32];
+	char hdr[96], b32[8];
+	int w = snprintf(hdr, sizeof hdr, "%s V1 BYTES %zu LINES %zu", HEADER_WORD,
+	    bytes, lines);
+
+	crypto_hash_sha256(h, (const uint8_t *)hdr, w > 0 ? (size_t)w : 0);
+	if (escrow_base32_encode(h, 3, b32, sizeof b32) != ESCROW_OK)
+		b32[0] = '\0';
+	memcpy(out, b32, CHECK_CHARS);
+	out[CHECK_CHARS] = '\0';
+}
+
+/* 1 = a header, 0 = not one, 2 = a header whose check fails (a typo in
+ * BYTES, LINES or the check).  The check is optional: texts printed before
+ * it existed have none. */
 static int
 parse_header(const char *s, size_t n, size_t *bytes, size_t *lines)
 {
+	char want[CHECK_CHARS + 1];
 	const char *t;
-	size_t tl, i = 0;
+	size_t tl, i = 0, k;
 
 	if (!token(s, n, &i, &t, &tl) || !token_is(t, tl, HEADER_WORD) ||
 	    !token(s, n, &i, &t, &tl) || !token_is(t, tl, "V1") ||
 	    !token(s, n, &i, &t, &tl) || !token_is(t, tl, "BYTES") ||
 	    !token(s, n, &i, &t, &tl) || !number(t, tl, bytes) ||
 	    !token(s, n, &i, &t, &tl) || !token_is(t, tl, "LINES") ||
-	    !token(s, n, &i, &t, &tl) || !number(t, tl, lines) ||
-	    token(s, n, &i, &t, &tl))
+	    !token(s, n, &i, &t, &tl) || !number(t, tl, lines))
 		return 0;
-	if (*bytes == 0 || *bytes > MAX_TEXT_ENVELOPE ||
-	    *lines != (*bytes + ESCROW_TEXT_LINE_BYTES - 1) / ESCROW_TEXT_LINE_BYTES)
+	if (*bytes == 0 || *bytes > MAX_TEXT_ENVELOPE)
 		return 0;
-	return 1;
+	if (*lines != (*bytes + ESCROW_TEXT_LINE_BYTES - 1) / ESCROW_TEXT_LINE_BYTES)
+		return 2;
+	if (!token(s, n, &i, &t, &tl))
+		return 1;
+	header_check(*bytes, *lines, want);
+	if (tl != CHECK_CHARS)
+		return 2;
+	for (k = 0; k < CHECK_CHARS; k++)
+		if (upper((unsigned char)t[k]) != want[k])
+			return 2;
+	return token(s, n, &i, &t, &tl) ? 2 : 1;
 }
 
 static int
@@ -360,8 +394,11 @@ escrow_textform_i_parse(const char *text, size_t text_len, int partial,
 			goto out;
 		}
 		if (!have_header) {
-			if (!parse_header(s, n, &bytes, &lines)) {
-				ret = ESCROW_ERR_FORMAT;
+			int h = parse_header(s, n, &bytes, &lines);
+
+			if (h != 1) {
+				/* bad stays 0: the header line */
+				ret = h == 2 ? ESCROW_ERR_LINE_CHECKSUM : ESCROW_ERR_FORMAT;
 				goto out;
 			}
 			buf = calloc(1, bytes);
@@ -514,7 +551,7 @@ escrow_textform_bad_lines(const char *text, size_t text_len, unsigned *bad,
 		s += i;
 		n -= i;
 		if (!have_header) {
-			if (!parse_header(s, n, &bytes, &lines))
+			if (parse_header(s, n, &bytes, &lines) != 1)
 				return ESCROW_ERR_FORMAT;
 			have_header = 1;
 			continue;

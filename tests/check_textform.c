@@ -257,13 +257,42 @@ START_TEST(test_paper_text_typing_error_located)
 		free(bt);
 		free(big);
 	}
-	/* a header that lies about the size */
-	t = strdup(text);
-	p = strstr(t, "BYTES 1300");
-	memcpy(p, "BYTES 1200", 10);
-	ck_assert_int_eq(escrow_textform_decode(t, strlen(t), &out, &len, &bad),
-	    ESCROW_ERR_FORMAT);
-	free(t);
+	/* typos in the header: BYTES that disagrees with LINES, BYTES that
+	 * agrees with LINES (it blamed the last data line before the header
+	 * had a check), LINES, the check itself: all name the header (0) */
+	{
+		static const struct {
+			const char *from, *to;
+		} typos[] = { { "BYTES 1300", "BYTES 1200" },
+		    { "BYTES 1300", "BYTES 1290" }, { "LINES 65", "LINES 66" } };
+		size_t k;
+
+		for (k = 0; k < sizeof typos / sizeof typos[0]; k++) {
+			t = strdup(text);
+			p = strstr(t, typos[k].from);
+			ck_assert_ptr_nonnull(p);
+			memcpy(p, typos[k].to, strlen(typos[k].to));
+			bad = 99;
+			ck_assert_int_eq(escrow_textform_decode(t, strlen(t), &out, &len,
+			    &bad), ESCROW_ERR_LINE_CHECKSUM);
+			ck_assert_uint_eq(bad, 0);
+			free(t);
+		}
+		/* the check mistyped */
+		t = strdup(text);
+		p = strchr(t, '\n');
+		p[-1] = p[-1] == 'A' ? 'B' : 'A';
+		ck_assert_int_eq(escrow_textform_decode(t, strlen(t), &out, &len,
+		    &bad), ESCROW_ERR_LINE_CHECKSUM);
+		ck_assert_uint_eq(bad, 0);
+		/* a header without a check (printed before it existed) reads */
+		memmove(p - 6, p, strlen(p) + 1);
+		ck_assert_int_eq(escrow_textform_decode(t, strlen(t), &out, &len,
+		    &bad), ESCROW_OK);
+		ck_assert(len == 1300 && memcmp(out, env, 1300) == 0);
+		free(out);
+		free(t);
+	}
 	free(text);
 	free(env);
 }
@@ -312,7 +341,7 @@ START_TEST(test_paper_text_hostile_input)
 	}
 	r = escrow_textform_decode("ESCROW-ENVELOPE V1 BYTES 9999999 LINES 500000\n",
 	    46, &out, &len, &bad);
-	ck_assert_int_eq(r, ESCROW_ERR_FORMAT);
+	ck_assert_int_eq(r, ESCROW_ERR_FORMAT); /* over 1 MiB */
 	free(t);
 	free(text);
 	free(env);

@@ -183,7 +183,8 @@ int escrow_textform_encode(const uint8_t *env, size_t env_len, char **text,
  * a ':' or '.' after a line number; strict on content.  On failure
  * *bad_line (optional) gets the line of the form at fault: data lines are
  * numbered from 1, the SHA256 line is (number of data lines + 1), 0 is the
- * header or the text as a whole.  Errors: ESCROW_ERR_LINE_CHECKSUM (a
+ * header or the text as a whole (ESCROW_ERR_LINE_CHECKSUM with 0: a typo
+ * in the header, caught by its check).  Errors: ESCROW_ERR_LINE_CHECKSUM (a
  * typing error on *bad_line: a wrong, missing, extra or foreign
  * character), ESCROW_ERR_CHUNK_MISSING (data line *bad_line left out),
  * ESCROW_ERR_FORMAT (a header or line that cannot be read, lines out of
