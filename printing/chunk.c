@@ -43,38 +43,12 @@ struct escrow_chunk_asm {
 	struct slot pslots[ESCROW_CHUNK_MAX_COUNT]; /* parity 1..P */
 };
 
-size_t
-escrow_chunk_count(size_t env_len)
-{
-	size_t n;
-
-	if (env_len == 0 || env_len > ESCROW_CHUNK_MAX_ENVELOPE)
-		return 0;
-	n = (env_len + ESCROW_CHUNK_DATA_BYTES - 1) / ESCROW_CHUNK_DATA_BYTES;
-	return n;
-}
-
 static size_t
 chunk_data_len(size_t env_len, unsigned number, unsigned count)
 {
 	if (number < count)
 		return ESCROW_CHUNK_DATA_BYTES;
 	return env_len - (size_t)(count - 1) * ESCROW_CHUNK_DATA_BYTES;
-}
-
-void
-escrow_chunks_free(struct escrow_chunks *c)
-{
-	size_t i;
-
-	if (c == NULL)
-		return;
-	if (c->payload != NULL)
-		for (i = 0; i < c->count; i++)
-			free(c->payload[i]);
-	free(c->payload);
-	c->payload = NULL;
-	c->count = 0;
 }
 
 int
