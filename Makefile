@@ -164,15 +164,16 @@ $(HELPER): $(B)/tests/helpers/testhelper.o $(LIBS_ALL)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_ALL) $(PKG_LIBS)
 
-# Test-only PKCS#11 module that forwards to SoftHSM and fails chosen calls
-# (tests/fi/fi.c).  Built without sanitizers: it is loaded into the tools.
+# Test-only PKCS#11 module that forwards to SoftHSM, fails chosen calls
+# (tests/fi/fi.c) and can behave like a vendor's HSM (tests/fi/fi_profile.c).
+# Built without sanitizers: it is loaded into the tools.
 FI_MOD := $(B)/tests/fi/libescrow-fi.so
-$(FI_MOD): tests/fi/fi.c tests/fi/fi_calls.h
+$(FI_MOD): tests/fi/fi.c tests/fi/fi_profile.c tests/fi/fi_calls.h tests/fi/fi_profile.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(if $(WERROR),-Werror) -O2 -g \
-		-fPIC -shared -fvisibility=hidden $(shell pkg-config --cflags p11-kit-1) \
-		-o $@ $< -ldl
+		-fPIC -shared -fvisibility=hidden -pthread $(shell pkg-config --cflags p11-kit-1) \
+		-o $@ $(filter %.c,$^) -ldl
 
 # PKCS#11 benchmark program, built on demand by tests/bench_p11.sh.
 $(B)/tests/bench/bench_p11: $(B)/tests/bench/bench_p11.o $(LIBS_ALL)

@@ -14,7 +14,14 @@
  *   ESCROW_FI_LOG=FILE          append "C_Name N" for every call (N: that
  *                               function's call number), "C_Name N FAILED"
  *                               for the failed one
+ *   ESCROW_FI_PROFILE=P,...     behave like a vendor's HSM (fi_profile.c:
+ *                               unwrap-only, no-plain-aes, luna-kwp, v240,
+ *                               merge-id, network)
+ *   ESCROW_FI_DELAY_US=N        every call takes N microseconds longer
+ *                               (profile network: 2000)
  *
+ * Thread-safe (counters are atomic; the delay is slept outside any lock),
+ * so that parallel sessions can be measured through it.
  * The failed call is not passed on: the real module never sees it.
  * Secrets: the arguments pass through untouched and are never logged
  * (only function names and counts are).
@@ -24,9 +31,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <p11-kit/pkcs11.h>
+
+#include "fi_profile.h"
 
 __attribute__((visibility("default")))
 CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list);
@@ -128,7 +138,7 @@ static int
 fi_fail(int f, CK_RV *rv)
 {
 	const char *func = getenv("ESCROW_FI_FUNC"), *cs = getenv("ESCROW_FI_COUNT");
-	unsigned long n = ++calls[f], want = 1;
+	unsigned long n = __atomic_add_fetch(&calls[f], 1, __ATOMIC_RELAXED), want = 1;
 	int fail;
 
 	if (cs != NULL && *cs != '\0')
@@ -141,12 +151,28 @@ fi_fail(int f, CK_RV *rv)
 	return fail;
 }
 
+/* profile network: the round trip of every call */
+static void
+fi_delay(void)
+{
+	unsigned long us = fi_profile_delay_us();
+	struct timespec ts;
+
+	if (us == 0)
+		return;
+	ts.tv_sec = (time_t)(us / 1000000);
+	ts.tv_nsec = (long)(us % 1000000) * 1000;
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
 #define FI_CALL(name, params, args)                                     \
 	static CK_RV fi_##name params                                   \
 	{                                                               \
 		CK_RV rv;                                               \
 		if (fi_fail(FI_##name, &rv))                            \
 			return rv;                                      \
+		fi_delay();                                             \
 		return real->name args;                                 \
 	}
 #include "fi_calls.h"
@@ -178,6 +204,7 @@ C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)
 #include "fi_calls.h"
 #undef FI_CALL
 		wrapped.C_GetFunctionList = C_GetFunctionList;
+		fi_profile_install(&wrapped, real);
 	}
 	*list = &wrapped;
 	return CKR_OK;
