@@ -12,7 +12,9 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "combine.h"
+#include "cmd.h"
+#include "input.h"
+#include "restore.h"
 #include "escrow_keys.h"
 #include "secrets.h"
 #include "tool.h"
@@ -155,9 +157,8 @@ pem_key(struct sbuf *b, EVP_PKEY *k)
 	return ret;
 }
 
-int cb_export(struct cb_restore *r, const char *format, const char *path);
-
-int
+/* Write every key of the restored envelope to path, in format. */
+static int
 cb_export(struct cb_restore *r, const char *format, const char *path)
 {
 	struct sbuf out = { 0 };
@@ -202,5 +203,23 @@ fail:
 	tool_err("key %zu: %s", i + 1, escrow_strerror(rc));
 out:
 	escrow_secret_free(out.p);
+	return ret;
+}
+
+int
+cb_cmd_export(const struct cb_opts *o)
+{
+	struct cb_input in;
+	struct cb_restore r;
+	struct cb_restore_opts ro = { o->passphrase_file, !o->yes, NULL, NULL, NULL };
+	int ret = TOOL_EXIT_FAIL;
+
+	memset(&r, 0, sizeof r);
+	if (cb_input_gather(&in, o->envelope, o->inputs, o->ninputs) == 0 &&
+	    cb_restore(&in, &ro, &r) == 0 &&
+	    cb_export(&r, o->format, o->output) == 0)
+		ret = TOOL_EXIT_OK;
+	cb_restore_free(&r);
+	cb_input_free(&in);
 	return ret;
 }

@@ -80,7 +80,7 @@ out:
 static int
 seal(const struct tool_ceremony *c, const uint8_t *S, const char *pass,
     const struct tool_shares *sh, uint64_t created, uint8_t **bytes,
-    size_t *len, struct escrow_envelope **parsed)
+    size_t *len, struct escrow_envelope **parsed, int readback)
 {
 	struct escrow_envelope *env = NULL;
 	uint16_t *words;
@@ -113,6 +113,8 @@ seal(const struct tool_ceremony *c, const uint8_t *S, const char *pass,
 	if ((rc = escrow_envelope_parse(*bytes, *len, parsed)) != ESCROW_OK ||
 	    (rc = escrow_envelope_verify(*parsed, S)) != ESCROW_OK)
 		goto fail;
+	if (!readback)
+		goto done;
 	/* every key unwraps with S and matches its public key */
 	for (i = 0; i < c->nkeys; i++)
 		if ((rc = tool_unwrap_key(*parsed, S, i, NULL, NULL, NULL)) != ESCROW_OK)
@@ -120,6 +122,7 @@ seal(const struct tool_ceremony *c, const uint8_t *S, const char *pass,
 	step = "recombining the shares";
 	if ((rc = recombine(S, pass, &c->set, sh)) != ESCROW_OK)
 		goto fail;
+done:
 	escrow_envelope_free(env);
 	escrow_secret_free(words);
 	return 0;
@@ -170,14 +173,23 @@ out:
 	return ret;
 }
 
-/* Refuse before anything is written when a file we would write exists. */
-static int
-preflight(const struct tool_ceremony *c, const struct tool_records *r,
-    const struct tool_shares *sh)
+/* Reshare: the new envelope's files are named after the new share set. */
+static void
+name_records(const struct tool_ceremony *c, struct tool_records *r)
+{
+	size_t n = strlen(r->base);
+
+	if (c->name_by_set)
+		snprintf(r->base + n, sizeof r->base - n, "-set%s", r->set_id);
+}
+
+int
+tool_ceremony_check_names(const struct tool_ceremony *c, const struct tool_records *r)
 {
 	static const char *sheets[] = { "envelope.pdf", "public.pdf" };
 	char name[ESCROW_DNSSEC_NAME_TEXT_MAX + 64];
 	size_t i;
+	unsigned g, m;
 	int bad = 0;
 
 	snprintf(name, sizeof name, "%s.escrow", r->base);
@@ -196,22 +208,62 @@ preflight(const struct tool_ceremony *c, const struct tool_records *r,
 	}
 	for (i = 0; c->paper.pdf && i < 2; i++)
 		bad |= tool_exists(c->outdir, sheets[i]);
-	for (i = 0; i < sh->n; i++) {
-		unsigned g = sh->s[i].group_index + 1u, m = sh->s[i].member_index + 1u;
-
-		if (c->paper.pdf) {
-			snprintf(name, sizeof name, "share-%u-%u.pdf", g, m);
-			bad |= tool_exists(c->outdir, name);
-		}
-		if (c->shares_out != NULL) {
-			snprintf(name, sizeof name, "share-%u-%u.txt", g, m);
-			bad |= tool_exists(c->shares_out, name);
+	for (g = 1; g <= c->set.group_count; g++) {
+		for (m = 1; m <= c->set.groups[g - 1].count; m++) {
+			if (c->paper.pdf) {
+				snprintf(name, sizeof name, "share-%u-%u.pdf", g, m);
+				bad |= tool_exists(c->outdir, name);
+			}
+			if (c->shares_out != NULL) {
+				snprintf(name, sizeof name, "share-%u-%u.txt", g, m);
+				bad |= tool_exists(c->shares_out, name);
+			}
 		}
 	}
 	if (bad)
 		tool_hint("nothing was written: choose another output directory, or move "
 		    "the old files away");
 	return bad ? -1 : 0;
+}
+
+/*
+ * Before any human step (entropy, passphrase, paper): seal a throwaway
+ * envelope of the same keys with a throwaway secret, so that the names
+ * this run will write are known and checked now (the real ones are
+ * checked again once sealed).
+ */
+static int
+dry_run(const struct tool_ceremony *c)
+{
+	struct tool_shares sh = { 0 };
+	struct tool_records rec;
+	struct escrow_envelope *env = NULL;
+	uint8_t *S, *bytes = NULL;
+	size_t len;
+	int ret = -1;
+
+	S = escrow_secret_alloc(32);
+	if (S == NULL) {
+		tool_err("out of secure memory (raise `ulimit -l')");
+		return -1;
+	}
+	escrow_random(S, 32);
+	{
+		struct escrow_shareset set = c->set;
+
+		if (tool_split(S, "", &set, &sh) == 0 &&
+		    seal(c, S, "", &sh, (uint64_t)time(NULL), &bytes, &len, &env, 0) == 0 &&
+		    tool_records_build(env, &rec) == 0) {
+			name_records(c, &rec);
+			ret = tool_ceremony_check_names(c, &rec);
+			tool_records_free(&rec);
+		}
+	}
+	escrow_envelope_free(env);
+	free(bytes);
+	tool_shares_free(&sh);
+	escrow_secret_free(S);
+	return ret;
 }
 
 int
@@ -229,26 +281,28 @@ tool_ceremony_run(struct tool_ceremony *c)
 	uint64_t created;
 	int ret = -1, have_records = 0, paper_started = 0, complete = 0, load_failed = 0;
 
-	if (tool_prepare_dir(c->outdir) != 0)
-		return -1;
-	pass = tool_passphrase(c->passphrase_file, c->interactive, 1);
-	if (pass == NULL)
+	if (tool_prepare_dir(c->outdir) != 0 || dry_run(c) != 0)
 		goto out;
 	S = escrow_secret_alloc(32);
 	if (S == NULL) {
 		tool_err("out of secure memory (raise `ulimit -l')");
 		goto out;
 	}
-	if (tool_master_secret(S, c->entropy) != 0 ||
-	    tool_split(S, pass, &c->set, &sh) != 0)
+	/* entropy first, then the passphrase, as the ceremony script says */
+	if (tool_master_secret(S, c->entropy) != 0)
+		goto out;
+	pass = tool_passphrase_for(c->passphrase_file, c->interactive, 1,
+	    c->passphrase_role);
+	if (pass == NULL || tool_interrupted() || tool_split(S, pass, &c->set, &sh) != 0)
 		goto out;
 	created = (uint64_t)time(NULL);
-	if (seal(c, S, pass, &sh, created, &bytes, &len, &env) != 0)
+	if (seal(c, S, pass, &sh, created, &bytes, &len, &env, 1) != 0)
 		goto out;
 	if (tool_records_build(env, &rec) != 0)
 		goto out;
 	have_records = 1;
-	if (preflight(c, &rec, &sh) != 0)
+	name_records(c, &rec);
+	if (tool_ceremony_check_names(c, &rec) != 0)
 		goto out;
 
 	tool_time_iso(created, when);
@@ -258,6 +312,9 @@ tool_ceremony_run(struct tool_ceremony *c)
 	if (c->note != NULL)
 		tool_buf_printf(&transcript, "%s", c->note);
 	tool_describe_set(&c->set, &transcript);
+	tool_buf_printf(&transcript, "Passphrase: %s\n", pass[0] != '\0' ?
+	    "yes: the shares need the SLIP-0039 passphrase too (it is not recorded "
+	    "anywhere)" : "none");
 	tool_buf_printf(&transcript, "Keys (%zu):\n", rec.nkeys);
 	for (i = 0; i < rec.nkeys; i++) {
 		char line[1400];
@@ -279,8 +336,11 @@ tool_ceremony_run(struct tool_ceremony *c)
 	if (c->shares_out != NULL &&
 	    write_shares_out(c->shares_out, &sh, &written, &transcript) != 0)
 		goto out;
+	if (tool_interrupted())
+		goto out;
 	if (c->paper.pdf || c->paper.queue != NULL) {
 		paper_started = c->paper.queue != NULL;
+		c->paper.passphrase = pass[0] != '\0';
 		tool_buf_printf(&transcript, "Paper:\n");
 		if (tool_paper_output(&rec, bytes, len, &c->set, &sh, &c->paper,
 		    &written, &transcript) != 0)
@@ -291,9 +351,11 @@ tool_ceremony_run(struct tool_ceremony *c)
 	 * leaves it intact (load later with escrow-combine load), and the
 	 * token as it was.
 	 */
+	if (tool_interrupted())
+		goto out;
 	complete = 1;
 	tool_shares_free(&sh);
-	if (c->load != NULL) {
+	if (c->token != NULL) {
 		privs = calloc(c->nkeys, sizeof *privs);
 		if (privs == NULL) {
 			tool_err("out of memory");
@@ -301,7 +363,7 @@ tool_ceremony_run(struct tool_ceremony *c)
 		}
 		for (i = 0; i < c->nkeys; i++)
 			privs[i] = c->keys[i].pkey;
-		if (tool_load(env, S, privs, &rec, c->load, &transcript) != 0) {
+		if (tool_load(c->token, env, S, privs, &rec, &transcript) != 0) {
 			load_failed = 1;
 			tool_buf_printf(&transcript, "Loading into the HSM FAILED; the token "
 			    "was left as it was.  The escrow is complete: load the key later "
@@ -325,14 +387,25 @@ tool_ceremony_run(struct tool_ceremony *c)
 	if (rec.nkeys > 10)
 		tool_buf_printf(&summary, "... %zu keys in all: see %s/%s.ds\n", rec.nkeys,
 		    c->outdir, rec.base);
+	tool_buf_printf(&summary, "Files written:\n");
+	for (i = 0; i < written.n; i++)
+		tool_buf_printf(&summary, "  %s\n", written.paths[i]);
 	fwrite(summary.p, 1, summary.len, stdout);
 	ret = load_failed ? -1 : 0;
 out:
 	if (ret != 0 && !complete) {
+		size_t nwritten = written.n;
+
 		if (paper_started)
 			tool_hint("sheets may already have been printed: destroy them, they "
 			    "belong to a ceremony that did not finish");
 		tool_written_rollback(&written);
+		tool_remove_made_dirs();
+		if (tool_interrupted())
+			tool_err("stopped by %s: %s; nothing of this run is left in `%s'",
+			    tool_signal_name(), nwritten > 0 ? "every file it wrote was "
+			    "removed (named above)" : "nothing had been written yet",
+			    c->outdir);
 	}
 	tool_written_free(&written);
 	if (have_records)

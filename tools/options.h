@@ -9,6 +9,7 @@
 #define ESCROW_TOOL_OPTIONS_H
 
 #include <getopt.h>
+#include <stddef.h>
 
 #include "ceremony.h"
 #include "load.h"
@@ -18,7 +19,8 @@ enum {
 	TOOL_OPT_GROUP = 1000, TOOL_OPT_GROUP_THRESHOLD, TOOL_OPT_ITER,
 	TOOL_OPT_SHARES_OUT, TOOL_OPT_PDF, TOOL_OPT_PRINT, TOOL_OPT_PAPER,
 	TOOL_OPT_MODULE, TOOL_OPT_TOKEN, TOOL_OPT_PIN_SOURCE, TOOL_OPT_STRATEGY,
-	TOOL_OPT_REPLACE, TOOL_OPT_RRSIG_OUT,
+	TOOL_OPT_REPLACE, TOOL_OPT_RRSIG_OUT, TOOL_OPT_MODULE_INIT_ARGS,
+	TOOL_OPT_ACCEPT_USAGES,
 };
 
 /* The struct option lines for them, to put in a tool's table. */
@@ -35,7 +37,9 @@ enum {
 	{ "module", required_argument, NULL, TOOL_OPT_MODULE }, \
 	{ "token", required_argument, NULL, TOOL_OPT_TOKEN }, \
 	{ "pin-source", required_argument, NULL, TOOL_OPT_PIN_SOURCE }, \
-	{ "strategy", required_argument, NULL, TOOL_OPT_STRATEGY }
+	{ "strategy", required_argument, NULL, TOOL_OPT_STRATEGY }, \
+	{ "module-init-args", required_argument, NULL, TOOL_OPT_MODULE_INIT_ARGS }, \
+	{ "accept-token-usages", no_argument, NULL, TOOL_OPT_ACCEPT_USAGES }
 /* escrow-combine load only */
 #define TOOL_LOAD_EXTRA_LONGOPTS \
 	{ "replace", no_argument, NULL, TOOL_OPT_REPLACE }, \
@@ -49,6 +53,31 @@ struct tool_layout {
 
 /* "tool: message" and "Try `tool --help'." on stderr; returns exit code 2. */
 int tool_bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * The option getopt_long() just returned (c, with li its long index or
+ * -1), as the user wrote it: "--name" or "-c", into buf.
+ */
+const char *tool_option_name(const struct option *longopts, int argc, char **argv,
+    int li, int c, char *buf, size_t cap);
+
+/*
+ * For getopt_long()'s '?' or ':' (the option string starts with ':' and
+ * opterr is 0): "tool: unknown option '--x'; see SEE" (or "option '--x'
+ * needs a value"); returns exit code 2.
+ */
+int tool_bad_option(const struct option *longopts, int argc, char **argv, int li,
+    int c, const char *see);
+
+/*
+ * A single-value option given a second time is a usage error (the
+ * message is printed, 2 returned); repeatable lists the option values
+ * that may repeat (0-terminated); seen is zeroed by the caller.  0 when
+ * the option may be taken.
+ */
+#define TOOL_OPT_SEEN 1100
+int tool_option_once(const struct option *longopts, int argc, char **argv, int li,
+    int c, const int *repeatable, unsigned char seen[TOOL_OPT_SEEN]);
 
 /*
  * Take one option if it is one of these groups': 1 taken, 0 not one of
@@ -76,7 +105,8 @@ int tool_layout_finish(struct tool_layout *l, int required);
 /* At least one of --print, --pdf, --shares-out.  0 or -1. */
 int tool_output_finish(const struct tool_ceremony *c);
 
-/* --module and --token go together; --pin-source needs them.  0 or -1. */
+/* --token needs --module unless the URI names it (module-path=,
+ * module-name=); --pin-source and --module-init-args need a token.  0 or -1. */
 int tool_load_finish(const struct tool_load_opts *o);
 
 #endif

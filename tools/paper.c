@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "escrow_slip39.h"
 #include "paper.h"
@@ -27,12 +28,38 @@ tool_paper_parse(const char *s, enum escrow_paper_size *out)
 	return 0;
 }
 
+/* Print a rendered document on the queue, saying so. */
+static int
+print_doc(const struct escrow_doc *doc, const char *name,
+    const struct tool_paper_opts *o, struct tool_buf *transcript)
+{
+	char detail[512];
+	int rc;
+
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "%s: printing %s (%u page%s) on `%s' ...\n", tool_name,
+		    name, doc->pages, doc->pages == 1 ? "" : "s", o->queue);
+	detail[0] = '\0';
+	rc = escrow_print_pdf(o->queue, doc->data, doc->len, o->paper, 0,
+	    detail, sizeof detail);
+	if (rc != ESCROW_OK) {
+		tool_err("printing %s on `%s': %s", name, o->queue,
+		    detail[0] != '\0' ? detail : escrow_strerror(rc));
+		tool_hint("fix the printer and run the ceremony again; "
+		    "destroy any sheet already printed");
+		return -1;
+	}
+	tool_buf_printf(transcript, "  printed %s on %s; job purged from the spool\n",
+	    name, o->queue);
+	return 0;
+}
+
 /* Write a rendered document as DIR/NAME (tracked) and/or print it. */
 static int
 emit(struct escrow_doc *doc, const char *name, const struct tool_paper_opts *o,
     struct tool_written *w, struct tool_buf *transcript)
 {
-	char path[4096], detail[512];
+	char path[4096];
 	int rc;
 
 	if (o->pdf) {
@@ -47,20 +74,10 @@ emit(struct escrow_doc *doc, const char *name, const struct tool_paper_opts *o,
 		tool_buf_printf(transcript, "  wrote %s (%u page%s)\n", path,
 		    doc->pages, doc->pages == 1 ? "" : "s");
 	}
-	if (o->queue != NULL) {
-		detail[0] = '\0';
-		rc = escrow_print_pdf(o->queue, doc->data, doc->len, o->paper, 0,
-		    detail, sizeof detail);
-		if (rc != ESCROW_OK) {
-			tool_err("printing %s on `%s': %s", name, o->queue,
-			    detail[0] != '\0' ? detail : escrow_strerror(rc));
-			tool_hint("fix the printer and run the ceremony again; "
-			    "destroy any sheet already printed");
-			return -1;
-		}
-		tool_buf_printf(transcript, "  printed %s on %s; job purged from the spool\n",
-		    name, o->queue);
-	}
+	if (o->queue != NULL && print_doc(doc, name, o, transcript) != 0)
+		return -1;
+	if (tool_interrupted())
+		return -1;
 	return 0;
 }
 
@@ -69,8 +86,8 @@ share_sheets(const struct tool_records *r, const struct escrow_shareset *set,
     const struct tool_shares *sh, const struct tool_paper_opts *o,
     struct tool_written *w, struct tool_buf *transcript)
 {
-	const char *lines[PROTECT_LINES + 1];
-	char *text = NULL, name[64], question[256];
+	const char *lines[PROTECT_LINES + 2];
+	char *text = NULL, name[64], question[400];
 	char (*buf)[160] = NULL;
 	struct escrow_share_sheet s;
 	struct escrow_doc doc = { 0 };
@@ -78,7 +95,7 @@ share_sheets(const struct tool_records *r, const struct escrow_shareset *set,
 	int ret = -1, rc;
 
 	text = escrow_secret_alloc(ESCROW_SLIP39_MNEMONIC_MAX);
-	buf = calloc(PROTECT_LINES + 1, sizeof *buf);
+	buf = calloc(PROTECT_LINES + 2, sizeof *buf);
 	if (text == NULL || buf == NULL) {
 		tool_err("out of memory");
 		goto out;
@@ -98,6 +115,12 @@ share_sheets(const struct tool_records *r, const struct escrow_shareset *set,
 		lines[nl] = buf[nl];
 		nl++;
 	}
+	/* whether a passphrase is needed too (never the passphrase itself) */
+	snprintf(buf[nl], sizeof buf[nl], "%s", o->passphrase ?
+	    "Passphrase: YES - this share set needs its SLIP-0039 passphrase too" :
+	    "Passphrase: none - the shares alone open the envelope");
+	lines[nl] = buf[nl];
+	nl++;
 	for (i = 0; i < sh->n; i++) {
 		const struct escrow_slip39_share *x = &sh->s[i];
 
@@ -131,17 +154,32 @@ share_sheets(const struct tool_records *r, const struct escrow_shareset *set,
 		snprintf(name, sizeof name, "share-%u-%u.pdf", s.group, s.member);
 		if (emit(&doc, name, o, w, transcript) != 0)
 			goto out;
-		escrow_doc_free(&doc);
-		if (o->queue != NULL && !o->yes && tool_have_tty()) {
+		while (o->queue != NULL && !o->yes && tool_have_tty()) {
+			int a;
+
 			snprintf(question, sizeof question,
-			    "Share sheet group %u member %u printed. Has its custodian "
-			    "taken it and sealed it? Continue", s.group, s.member);
-			if (!tool_confirm(question)) {
-				tool_err("stopped by the operator after share %u-%u", s.group,
-				    s.member);
+			    "Share sheet group %u member %u printed (%zu of %zu). Has its "
+			    "custodian taken it and sealed it? (Enter: yes, go on; r: print it "
+			    "again; q: stop the ceremony)", s.group, s.member, i + 1, sh->n);
+			a = tool_choose(question, "yrq", 'y');
+			if (a == 'r') {
+				if (print_doc(&doc, name, o, transcript) != 0)
+					goto out;
+				continue;
+			}
+			if (a == 'q' && !tool_confirm("Stop? The ceremony is then undone: every "
+			    "sheet printed so far must be destroyed"))
+				continue;
+			if (a != 'y') {
+				tool_err("stopped %s after share %u-%u", tool_interrupted() ?
+				    "by a signal" : "by the operator", s.group, s.member);
 				goto out;
 			}
+			break;
 		}
+		escrow_doc_free(&doc);
+		if (tool_interrupted())
+			goto out;
 	}
 	ret = 0;
 out:

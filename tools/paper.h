@@ -19,6 +19,8 @@ struct tool_paper_opts {
 	int yes;                 /* do not wait for the operator between sheets */
 	enum escrow_paper_size paper;
 	const char *dir;         /* where --pdf writes */
+	int passphrase;          /* the share set has a passphrase: say so on
+	                          * each share sheet (never the passphrase) */
 };
 
 /* Parse "a4" / "letter".  0 or -1. */
