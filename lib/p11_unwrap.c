@@ -251,7 +251,7 @@ escrow_p11_i_unwrapper_ready(struct escrow_p11_i_unwrapper *u, struct escrow_p11
 	const char *fn = "";
 	char tried[256] = "";
 	size_t i, used;
-	int ret;
+	int ret, listed;
 	CK_RV rv;
 
 	if (u->mech_state == CAP_YES)
@@ -259,6 +259,19 @@ escrow_p11_i_unwrapper_ready(struct escrow_p11_i_unwrapper *u, struct escrow_p11
 	if (u->mech_state == CAP_NO)
 		return ESCROW_ERR_P11_MECHANISM; /* err was filled before */
 	u->mech_state = CAP_NO;
+	/* no AES key goes into a token that has no RFC 5649 unwrap at all */
+	for (i = 0, listed = 0; i < sizeof candidates / sizeof candidates[0]; i++)
+		listed += escrow_p11_i_has_mech(p, candidates[i], CKF_UNWRAP);
+	if (listed == 0 && p->hard_fn != NULL)
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, p->hard_fn, p->hard_rv,
+		    "cannot tell which unwrap mechanisms token `%s' has",
+		    p->label);
+	if (listed == 0)
+		return escrow_p11_i_fail(err, ESCROW_ERR_P11_MECHANISM, "token `%s' "
+		    "lists no RFC 5649 unwrap mechanism (CKM_AES_KEY_WRAP_KWP 0x210B, "
+		    "Luna's 0x%lx, CKM_AES_KEY_WRAP_PAD 0x210A, each with "
+		    "CKF_UNWRAP); no wrapping key was put into it", p->label,
+		    (unsigned long)ESCROW_CKM_LUNA_AES_KWP);
 	ret = import_kek(u, kat_kek, sizeof kat_kek, &u->kat_kek, err);
 	if (ret != ESCROW_OK)
 		return ret;

@@ -7,7 +7,8 @@
  * URIs with a space, C_Initialize arguments and the CKR_ARGUMENTS_BAD
  * hint, the DigestInfo fallback when the token does not list
  * CKM_SHA256_RSA_PKCS for signing (through the fault-injection module),
- * and extra usages (NSS) refused, retried by auto, or accepted.
+ * no wrapping key put into a token without an unwrap mechanism, and
+ * extra usages (NSS) refused, retried by auto, or accepted.
  *
  * Test data only: PINs and keys here protect nothing.
  */
@@ -254,6 +255,55 @@ START_TEST(test_p11_rsa_digestinfo_when_sha_rsa_not_listed_for_sign)
 }
 END_TEST
 
+START_TEST(test_p11_no_wrapping_key_without_unwrap_mechanism)
+{
+	struct escrow_p11_probe_opts o = { .strategy = ESCROW_P11_UNWRAP };
+	int alg = ESCROW_ALG_ECDSAP256SHA256;
+	struct escrow_p11_verdict v;
+	struct escrow_p11_error e;
+	struct escrow_p11 *p = NULL;
+	struct p11t_token t;
+	char log[300], *text = NULL;
+	FILE *f;
+	long len;
+
+	p11t_token(&t, "nokwp");
+	snprintf(log, sizeof log, "%s/fi.log", t.dir);
+	/* the token answers every C_GetMechanismInfo with "no such
+	 * mechanism": it has no unwrap mechanism with CKF_UNWRAP */
+	setenv("ESCROW_FI_FUNC", "C_GetMechanismInfo", 1);
+	setenv("ESCROW_FI_ALSO", "C_GetMechanismInfo:1+", 1);
+	setenv("ESCROW_FI_RV", "CKR_MECHANISM_INVALID", 1);
+	setenv("ESCROW_FI_LOG", log, 1);
+	ck_assert_int_eq(escrow_p11_open(&p, fi_module(), t.uri, P11T_PIN, 4,
+	    &e), ESCROW_OK);
+	ck_assert_int_eq(escrow_p11_probe(p, &alg, 1, &o, &v, &e),
+	    ESCROW_ERR_P11_MECHANISM);
+	ck_assert_int_eq(v.ok, 0);
+	ck_assert_msg(strstr(v.why.detail, "no wrapping key was put into it") !=
+	    NULL, "%s", v.why.detail);
+	escrow_p11_close(p);
+	unsetenv("ESCROW_FI_FUNC");
+	unsetenv("ESCROW_FI_ALSO");
+	unsetenv("ESCROW_FI_RV");
+	unsetenv("ESCROW_FI_LOG");
+	f = fopen(log, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	rewind(f);
+	text = calloc(1, (size_t)len + 1);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(fread(text, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(text, "C_GetMechanismInfo 1 FAILED"));
+	ck_assert_msg(strstr(text, "C_CreateObject") == NULL, "an object was "
+	    "created in a token without an unwrap mechanism:\n%s", text);
+	free(text);
+	p11t_token_done(&t);
+}
+END_TEST
+
 /* ---- NSS softoken: extra usages ---------------------------------------- */
 
 #define NSS_MODULE "/usr/lib/x86_64-linux-gnu/libsoftokn3.so"
@@ -352,6 +402,7 @@ check_p11_probe_suite(void)
 	tcase_add_test(tc, test_p11_uri_with_space_refused_with_hint);
 	tcase_add_test(tc, test_p11_init_args_reach_c_initialize);
 	tcase_add_test(tc, test_p11_rsa_digestinfo_when_sha_rsa_not_listed_for_sign);
+	tcase_add_test(tc, test_p11_no_wrapping_key_without_unwrap_mechanism);
 	/* NSS softoken comes with libnss3 + certutil (libnss3-tools, in
 	 * DEB_PACKAGES): not registered, rather than counted, without them */
 	if (access(NSS_MODULE, R_OK) == 0 && access("/usr/bin/certutil", X_OK) == 0)
