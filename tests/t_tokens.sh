@@ -249,7 +249,11 @@ cell() { # IMPL ALG
 		[ "$outcome" = "$w" ] && ok "$what: loads by $w with every check" ||
 			bad "$what: wanted $w, got $outcome" "$(tail -n 6 "$llog")"
 		[ "$verdict" = "$outcome" ] && ok "$what: the probe predicted $verdict" ||
-			bad "$what: the probe said $verdict, the load gave $outcome" "$(tail -n 6 "$plog")" ;;
+			bad "$what: the probe said $verdict, the load gave $outcome" "$(tail -n 6 "$plog")"
+		# whether the private key exists in plaintext on the host
+		case $w in create) host='IS IN PLAINTEXT ON THIS HOST' ;; *) host='never in plaintext on this host' ;; esac
+		grep '^verdict' "$plog" | grep -q "$host" && ok "$what: the probe says the key $host" ||
+			bad "$what: the probe does not say the key $host" "$(grep '^verdict' "$plog")" ;;
 	esac
 }
 
