@@ -184,7 +184,10 @@ reach() {
 	softhsm) m=/usr/lib/softhsm/libsofthsm2.so; xe="SOFTHSM2_CONF=$work/sh-plain/softhsm2.conf" ;;
 	nss-args) m=$softokn; u=$nss_uri ;;
 	nss-p11kit) m=$regname; u=$nss_uri ;;
-	ock) m=$ock_mod; u="pkcs11:token=escrow-ock" ;;
+	# openCryptoki 3.8.1 leaks in its own code and is unloaded at
+	# C_Finalize, so LeakSanitizer (make check-asan) sees frames of an
+	# unknown module that no suppression can name: no leak check there
+	ock) m=$ock_mod; u="pkcs11:token=escrow-ock"; xe="ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" ;;
 	p11kit-rpc) m=$client; u="pkcs11:token=rt"; xe="P11_KIT_SERVER_ADDRESS=unix:path=$work/p11.sock" ;;
 	fi-*) p=${1#fi-}; m=$fi; xe="SOFTHSM2_CONF=$work/sh-$p/softhsm2.conf ESCROW_FI_PROFILE=$p" ;;
 	esac
