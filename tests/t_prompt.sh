@@ -141,8 +141,8 @@ softhsm "$tok" t 1234
 export SOFTHSM2_CONF=$tok/softhsm2.conf
 fi_mod=$bin/tests/fi/libescrow-fi.so
 if [ -f "$fi_mod" ]; then
-	# C_Sign's first call fails: the load's test signature, after the shares
-	tm_start env ESCROW_FI_FUNC=C_Sign ESCROW_FI_COUNT=1 "$combine" load --module "$fi_mod" \
+	# C_Sign's second call fails (the first is the probe's, before any share): the load's test signature
+	tm_start env ESCROW_FI_FUNC=C_Sign ESCROW_FI_COUNT=2 "$combine" load --module "$fi_mod" \
 		--token pkcs11:token=t --passphrase-file "$work/pw" --envelope "$env"
 	check "the PIN is asked before any share" "User PIN for token \"t\":"
 	tm_screen | grep -q "word 1>" && bad "a share was asked before the PIN" || ok "no share asked before the PIN"
@@ -151,6 +151,7 @@ if [ -f "$fi_mod" ]; then
 	check "and asked again" "wrong PIN for token \"t\": try 2 of 3"
 	tm_type "1234"
 	check "the right PIN opens the token" "token \"t\" opened and logged in"
+	check "the probe's test load says the key type loads, before any share" "ED25519: loads"
 	check "then the shares are asked" "share 1, word 1>"
 	tm_type "$one"
 	check "share 1 in" "share 1 of 2 accepted"

@@ -323,6 +323,20 @@ tool_token_check_ids(struct tool_token *t, const struct tool_token_id *ids,
 }
 
 int
+tool_token_probe(struct tool_token *t, const int *algs, size_t n)
+{
+	int rc = tool_p11_probe(t->p, algs, n, t->o, NULL);
+
+	if (rc > 0) {
+		tool_err("the token cannot take every key type (marked CANNOT above): "
+		    "nothing was asked for or loaded");
+		tool_hint("fix the token (or choose another, or --strategy) and run again; "
+		    "`escrow-combine probe' checks a token without a ceremony");
+	}
+	return rc == 0 ? 0 : -1;
+}
+
+int
 tool_token_check_records(struct tool_token *t, const struct tool_records *r)
 {
 	struct tool_token_id *ids = calloc(r->nkeys ? r->nkeys : 1, sizeof *ids);
@@ -333,12 +347,24 @@ tool_token_check_records(struct tool_token *t, const struct tool_records *r)
 		tool_err("out of memory");
 		return -1;
 	}
+	int *algs = calloc(r->nkeys ? r->nkeys : 1, sizeof *algs);
+
+	if (algs == NULL) {
+		free(ids);
+		tool_err("out of memory");
+		return -1;
+	}
 	for (i = 0; i < r->nkeys; i++) {
 		ids[i].id = r->keys[i].id;
 		ids[i].id_len = r->keys[i].id_len;
 		ids[i].tag = r->keys[i].tag;
+		algs[i] = r->keys[i].dnskey.algorithm;
 	}
-	ret = tool_token_check_ids(t, ids, r->nkeys);
+	/* the throwaway test load of each key type, then the IDs */
+	ret = tool_token_probe(t, algs, r->nkeys);
+	if (ret == 0)
+		ret = tool_token_check_ids(t, ids, r->nkeys);
+	free(algs);
 	free(ids);
 	return ret;
 }
