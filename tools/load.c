@@ -327,6 +327,7 @@ tool_token_probe(struct tool_token *t, const int *algs, size_t n)
 {
 	int rc = tool_p11_probe(t->p, algs, n, t->o, NULL);
 
+	fflush(stdout); /* the verdicts before what follows on stderr */
 	if (rc > 0) {
 		tool_err("the token cannot take every key type (marked CANNOT above): "
 		    "nothing was asked for or loaded");
