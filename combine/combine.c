@@ -9,15 +9,18 @@
  * Secret: nothing here; shares, passphrase, master secret, PIN and private
  * keys are handled by the subcommands in secret memory.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "escrow_paper.h"
 #include "options.h"
 #include "tool.h"
+#include "version.h"
 
 /* The options every restoring subcommand takes. */
 #define COMMON CB_OPT_ENVELOPE, CB_OPT_PASSFILE, 'y'
@@ -62,7 +65,7 @@ static const struct cb_cmd commands[] = {
 "      --ds RR                 a DS record the keys must match (repeatable)\n",
 	  "combine the shares, check everything, print the records, forget" },
 	{ "audit", cb_cmd_audit, check_audit, audit_opts,
-	  "--envelope FILE [INPUT]\n", "",
+	  "--envelope FILE [INPUT] | ENVELOPE [INPUT]\n", "",
 	  "check one share against the envelope alone (a custodian's yearly check)" },
 	{ "load", cb_cmd_load, check_load, load_opts,
 	  "[--envelope FILE] --module PATH|NAME --token URI [--pin-source FILE]\n"
@@ -166,7 +169,8 @@ usage(FILE *f)
 	fprintf(f, "       escrow-combine SUBCOMMAND --help   (that subcommand's help)\n\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n%s\nCommon options:\n%s  -h, --help                  this help\n",
+	fprintf(f, "\n%s\nCommon options:\n%s  -h, --help                  this help\n"
+	    "      --version               the suite's version (given alone)\n",
 	    inputs_help, common_help);
 	for (i = 0; i < NCOMMANDS; i++)
 		if (commands[i].help[0] != '\0')
@@ -222,6 +226,7 @@ parse_args(int argc, char **argv, struct cb_opts *o)
 		return TOOL_EXIT_USAGE;
 	}
 	snprintf(see, sizeof see, "%s %s --help", tool_name, o->cmd->name);
+	tool_help_command = o->cmd->name;
 	optind = 2;
 	opterr = 0;
 	for (li = -1; (c = getopt_long(argc, argv, ":a:m:N:o:yh", longopts, &li)) != -1;
@@ -281,21 +286,35 @@ parse_args(int argc, char **argv, struct cb_opts *o)
 	return -1;
 }
 
+/* Every restoring subcommand: a named envelope file must exist. */
+static int
+check_envelope(const struct cb_opts *o)
+{
+	struct stat st;
+
+	if (o->envelope != NULL && stat(o->envelope, &st) != 0)
+		return tool_bad_usage("--envelope `%s' (the envelope): %s", o->envelope,
+		    strerror(errno));
+	return 0;
+}
+
 static int
 check_verify(struct cb_opts *o)
 {
 	if (o->trust_anchor != NULL && o->nds > 0)
 		return tool_bad_usage("verify: --trust-anchor or --ds, not both");
-	return 0;
+	return check_envelope(o);
 }
 
 static int
 check_audit(struct cb_opts *o)
 {
-	if (o->envelope == NULL || o->ninputs > 1 || (o->ninputs == 0 && !tool_have_tty()))
-		return tool_bad_usage("audit: give --envelope FILE and one share INPUT (or "
-		    "type the share at a terminal)");
-	return 0;
+	if ((o->envelope == NULL && o->ninputs == 0) ||
+	    o->ninputs > (o->envelope != NULL ? 1 : 2) ||
+	    (o->envelope != NULL && o->ninputs == 0 && !tool_have_tty()))
+		return tool_bad_usage("audit: give the envelope (--envelope FILE, or as an "
+		    "INPUT) and one share INPUT (or type the share at a terminal)");
+	return check_envelope(o);
 }
 
 static int
@@ -304,7 +323,9 @@ check_load(struct cb_opts *o)
 	if (o->load.token == NULL)
 		return tool_bad_usage("load: --token URI (and --module, unless the URI "
 		    "names it) is required");
-	return tool_load_finish(&o->load) != 0 ? TOOL_EXIT_USAGE : 0;
+	if (tool_load_finish(&o->load) != 0)
+		return TOOL_EXIT_USAGE;
+	return check_envelope(o);
 }
 
 static int
@@ -315,7 +336,7 @@ check_export(struct cb_opts *o)
 		    "--i-understand-this-writes-a-private-key if that is what you want");
 	if (o->format == NULL || o->output == NULL)
 		return tool_bad_usage("export: --format pem|bind and -o FILE are required");
-	return 0;
+	return check_envelope(o);
 }
 
 static int
@@ -326,7 +347,7 @@ check_reshare(struct cb_opts *o)
 	if (tool_layout_finish(&o->layout, 1) != 0 || tool_load_finish(&o->load) != 0 ||
 	    tool_output_finish(&o->cer) != 0)
 		return TOOL_EXIT_USAGE;
-	return 0;
+	return check_envelope(o);
 }
 
 static int
@@ -344,12 +365,14 @@ main(int argc, char **argv)
 	int rc;
 
 	tool_name = "escrow-combine";
+	if (tool_version_option(argc, argv))
+		return TOOL_EXIT_OK;
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
 	if (tool_harden() != 0)
 		return TOOL_EXIT_FAIL;
-	tool_catch_signals();
+	tool_catch_signals(1);
 	rc = o.cmd->run(&o);
 	if (tool_interrupted()) {
 		tool_err("stopped by %s; what was typed is wiped from memory",

@@ -4,9 +4,11 @@
  * Share words are secret: they go straight into the secret share array.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "input.h"
 #include "escrow_paper.h"
@@ -330,16 +332,79 @@ is_text(const uint8_t *b, size_t len)
 	return 1;
 }
 
+/* How many words a text has (word numbers left out), and how many of
+ * them are SLIP-0039 words.  The text may be secret: the copy is wiped. */
+static void
+count_words(const char *text, size_t len, size_t *words, size_t *known)
+{
+	char w[ESCROW_SLIP39_WORD_MAX + 8];
+	size_t i = 0, start, n, j;
+	int num;
+
+	*words = *known = 0;
+	while (i < len) {
+		while (i < len && isspace((unsigned char)text[i]))
+			i++;
+		start = i;
+		num = 1;
+		while (i < len && !isspace((unsigned char)text[i])) {
+			if (!isdigit((unsigned char)text[i]) && strchr(".):", text[i]) == NULL)
+				num = 0;
+			i++;
+		}
+		n = i - start;
+		if (n == 0 || num)
+			continue;
+		(*words)++;
+		if (n < sizeof w) {
+			for (j = 0; j < n; j++)
+				w[j] = text[start + j];
+			w[n] = '\0';
+			if (escrow_slip39_word_lookup(w) >= 0)
+				(*known)++;
+		}
+	}
+	escrow_wipe(w, sizeof w);
+}
+
 int
 cb_input_file(struct cb_input *in, const char *path)
 {
+	return cb_input_file_as(in, path, "input");
+}
+
+int
+cb_input_file_as(struct cb_input *in, const char *path, const char *role)
+{
 	struct escrow_envelope *env = NULL;
+	struct stat st;
 	uint8_t *buf;
-	size_t len;
+	size_t len, words, known;
 	int rc, ret;
 
+	if (stat(path, &st) != 0) {
+		tool_err("%s `%s': cannot open it: %s", role, path, strerror(errno));
+		tool_hint("check the name: a scan, the envelope file, or a text file of "
+		    "shares");
+		in->problems++;
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		tool_err("%s `%s' is a directory, not a share, scan or envelope file", role,
+		    path);
+		tool_hint("name the files in it (for instance `%s'/*)", path);
+		in->problems++;
+		return -1;
+	}
 	buf = tool_read_file(path, &len, CB_ENVELOPE_MAX);
 	if (buf == NULL) {
+		in->problems++;
+		return -1;
+	}
+	if (len == 0) {
+		tool_err("%s `%s' is empty: neither a share nor an envelope", role, path);
+		tool_hint("name the scan or text file that holds the share or the envelope");
+		free(buf);
 		in->problems++;
 		return -1;
 	}
@@ -358,11 +423,32 @@ cb_input_file(struct cb_input *in, const char *path)
 		return set_envelope(in, buf, len, source);
 	}
 	if (!is_text(buf, len)) {
-		tool_err("`%s' is neither an envelope, nor a scan (PNG, PNM, JPEG, PDF), "
-		    "nor text: %s", path, escrow_strerror(rc));
+		tool_err("%s `%s' is neither an envelope, nor a scan (PNG, PNM, JPEG, PDF), "
+		    "nor text: %s", role, path, escrow_strerror(rc));
+		escrow_wipe(buf, len);
 		free(buf);
 		in->problems++;
 		return -1;
+	}
+	if (strstr((const char *)buf, "ESCROW-") == NULL &&
+	    strstr((const char *)buf, "escrow-envelope") == NULL) {
+		count_words((const char *)buf, len, &words, &known);
+		if (words == 0 || known * 2 < words) {
+			escrow_wipe(buf, len);
+			free(buf);
+			if (words == 0)
+				tool_err("%s `%s' holds no words: neither a share nor an envelope",
+				    role, path);
+			else
+				tool_err("%s `%s' is neither a share nor an envelope: %zu of its "
+				    "%zu words are not SLIP-0039 words", role, path, words - known,
+				    words);
+			tool_hint("a share is 33 SLIP-0039 words; the envelope is a .escrow "
+			    "file, its typed text form (ESCROW-ENVELOPE ...) or scans of its "
+			    "sheets");
+			in->problems++;
+			return -1;
+		}
 	}
 	ret = read_text(in, path, (const char *)buf, len);
 	escrow_wipe(buf, len);
@@ -375,14 +461,15 @@ cb_input_file(struct cb_input *in, const char *path)
 int
 cb_input_envelope_file(struct cb_input *in, const char *path)
 {
-	size_t before = in->nshares;
-	int ret = cb_input_file(in, path);
+	int ret = cb_input_file_as(in, path, "--envelope (the envelope)");
 
 	if (ret == 0 && in->env == NULL && in->chunks == NULL) {
-		tool_err("--envelope `%s': no envelope found in it", path);
+		tool_err("--envelope `%s': no envelope found in it (it holds %s)", path,
+		    in->nshares > 0 ? "a share" : "nothing escrow reads");
+		tool_hint("name the .escrow file, its typed text form, or scans of the "
+		    "envelope sheets");
 		return -1;
 	}
-	(void)before;
 	return ret;
 }
 

@@ -32,7 +32,7 @@ cb_cmd_load(const struct cb_opts *o)
 	struct cb_restore r;
 	struct tool_token tok;
 	struct cb_restore_opts ro = { o->passphrase_file, !o->yes, NULL, ids_ready, &tok };
-	struct tool_buf transcript = { 0 };
+	struct escrow_text transcript = { 0 };
 	int ret = TOOL_EXIT_FAIL;
 
 	memset(&r, 0, sizeof r);
@@ -49,7 +49,7 @@ cb_cmd_load(const struct cb_opts *o)
 	ret = TOOL_EXIT_OK;
 out:
 	tool_token_close(&tok);
-	tool_buf_free(&transcript);
+	escrow_text_free(&transcript);
 	cb_restore_free(&r);
 	cb_input_free(&in);
 	return ret;

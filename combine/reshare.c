@@ -40,7 +40,7 @@ cb_cmd_reshare(const struct cb_opts *o)
 	struct cb_restore r;
 	struct tool_ceremony c;
 	struct tool_ceremony_key *ck = NULL;
-	struct tool_buf note = { 0 };
+	struct escrow_text note = { 0 };
 	uint8_t **der = NULL;
 	size_t i, n = 0, len;
 	struct tool_token tok;
@@ -94,7 +94,7 @@ cb_cmd_reshare(const struct cb_opts *o)
 	    (o->yes || !tool_have_tty()))
 		fprintf(stderr, "%s: note: the old share set had a passphrase; the new one "
 		    "will have none (give --new-passphrase-file to set one)\n", tool_name);
-	tool_buf_printf(&note, "Replaces share set %s of envelope %s\n"
+	tool_text_printf(&note, "Replaces share set %s of envelope %s\n"
 	    "  (fingerprint %s): that set and envelope should now be destroyed.\n",
 	    r.rec.set_id, r.rec.envelope_id, r.rec.fp_hex);
 	c.keys = ck;
@@ -118,7 +118,7 @@ out:
 	tool_token_close(&tok);
 	free(ck);
 	free(der);
-	tool_buf_free(&note);
+	escrow_text_free(&note);
 	cb_restore_free(&r);
 	cb_input_free(&in);
 	return ret;

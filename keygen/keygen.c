@@ -32,6 +32,7 @@
 #include "load.h"
 #include "options.h"
 #include "tool.h"
+#include "version.h"
 
 #define IMPORT_MAX (1u << 20)
 #define CKA_ID_LEN 16
@@ -99,6 +100,7 @@ usage(FILE *f)
 "      --accept-token-usages  keep keys a token made with more usages than SIGN\n"
 "  -y, --yes               do not ask for confirmations or wait between sheets\n"
 "  -h, --help              this help\n"
+"      --version           the suite's version (given alone)\n"
 "\n"
 "Exit status: 0 success, 1 failure (nothing is left half-written), 2 usage.\n"
 "See escrow-keygen(1).\n");
@@ -312,69 +314,69 @@ fail:
 
 /* "RSASHA256 (8), 2048 bits" and the like. */
 static void
-describe_key(const struct opts *o, struct tool_buf *b)
+describe_key(const struct opts *o, struct escrow_text *b)
 {
 	if (o->import != NULL) {
-		tool_buf_printf(b, "imported from `%s'", o->import);
+		tool_text_printf(b, "imported from `%s'", o->import);
 		if (o->alg_given)
-			tool_buf_printf(b, " as %s (%d)", escrow_keys_alg_name(o->alg), o->alg);
+			tool_text_printf(b, " as %s (%d)", escrow_keys_alg_name(o->alg), o->alg);
 		return;
 	}
-	tool_buf_printf(b, "%s (%d)", escrow_keys_alg_name(o->alg), o->alg);
+	tool_text_printf(b, "%s (%d)", escrow_keys_alg_name(o->alg), o->alg);
 	if (o->alg == ESCROW_ALG_RSASHA256 || o->alg == ESCROW_ALG_RSASHA512)
-		tool_buf_printf(b, ", %u bits", o->bits != 0 ? o->bits : 2048u);
+		tool_text_printf(b, ", %u bits", o->bits != 0 ? o->bits : 2048u);
 }
 
 /* Everything this run will do, before it does any of it. */
 static int
 confirm_summary(const struct opts *o)
 {
-	struct tool_buf b = { 0 };
+	struct escrow_text b = { 0 };
 	int ok;
 
-	tool_buf_printf(&b, "About to generate:\n  %s", o->nkeys == 1 ? "key:      " :
+	tool_text_printf(&b, "About to generate:\n  %s", o->nkeys == 1 ? "key:      " :
 	    "keys:     ");
 	if (o->nkeys > 1)
-		tool_buf_printf(&b, "%lu keys, each ", o->nkeys);
+		tool_text_printf(&b, "%lu keys, each ", o->nkeys);
 	describe_key(o, &b);
-	tool_buf_printf(&b, "; owner \"%s\"%s, flags %lu%s\n  shares:   ", o->owner,
+	tool_text_printf(&b, "; owner \"%s\"%s, flags %lu%s\n  shares:   ", o->owner,
 	    strcmp(o->owner, ".") == 0 ? " (the root)" : "", o->flags,
 	    o->flags == ESCROW_DNSSEC_FLAGS_KSK ? " (KSK)" : "");
 	if (o->layout.set.group_count == 1) {
-		tool_buf_printf(&b, "%u of %u needed", o->layout.set.groups[0].threshold,
+		tool_text_printf(&b, "%u of %u needed", o->layout.set.groups[0].threshold,
 		    o->layout.set.groups[0].count);
 	} else {
 		unsigned g;
 
-		tool_buf_printf(&b, "%u of %u groups needed:", o->layout.set.group_threshold,
+		tool_text_printf(&b, "%u of %u groups needed:", o->layout.set.group_threshold,
 		    o->layout.set.group_count);
 		for (g = 0; g < o->layout.set.group_count; g++)
-			tool_buf_printf(&b, "%s group %u: %u of %u", g == 0 ? "" : ";", g + 1,
+			tool_text_printf(&b, "%s group %u: %u of %u", g == 0 ? "" : ";", g + 1,
 			    o->layout.set.groups[g].threshold, o->layout.set.groups[g].count);
 	}
-	tool_buf_printf(&b, " (SLIP-0039, iteration exponent %u)\n",
+	tool_text_printf(&b, " (SLIP-0039, iteration exponent %u)\n",
 	    o->layout.set.iteration_exponent);
-	tool_buf_printf(&b, "  outputs:  envelope and public records in %s", o->cer.outdir);
+	tool_text_printf(&b, "  outputs:  envelope and public records in %s", o->cer.outdir);
 	if (o->cer.paper.queue != NULL)
-		tool_buf_printf(&b, "; sheets printed on `%s'", o->cer.paper.queue);
+		tool_text_printf(&b, "; sheets printed on `%s'", o->cer.paper.queue);
 	if (o->cer.paper.pdf)
-		tool_buf_printf(&b, "; sheets as PDF in %s (share sheets hold secrets)",
+		tool_text_printf(&b, "; sheets as PDF in %s (share sheets hold secrets)",
 		    o->cer.outdir);
 	if (o->cer.shares_out != NULL)
-		tool_buf_printf(&b, "; shares as files in %s (tests and demos only)",
+		tool_text_printf(&b, "; shares as files in %s (tests and demos only)",
 		    o->cer.shares_out);
-	tool_buf_printf(&b, "\n  HSM:      ");
+	tool_text_printf(&b, "\n  HSM:      ");
 	if (o->load.token != NULL)
-		tool_buf_printf(&b, "load into token %s (module %s), strategy %s\n",
+		tool_text_printf(&b, "load into token %s (module %s), strategy %s\n",
 		    o->load.token, o->load.module != NULL ? o->load.module : "named in the URI",
 		    escrow_p11_strategy_name((enum escrow_p11_strategy)o->load.strategy));
 	else
-		tool_buf_printf(&b, "none (load later with escrow-combine load)\n");
-	tool_buf_printf(&b, "  then:     %s%s\n", o->cer.entropy ? "typed entropy, then " : "",
+		tool_text_printf(&b, "none (load later with escrow-combine load)\n");
+	tool_text_printf(&b, "  then:     %s%s\n", o->cer.entropy ? "typed entropy, then " : "",
 	    o->cer.passphrase_file != NULL ? "the passphrase from --passphrase-file" :
 	    "the passphrase (asked twice; Enter for none)");
 	fwrite(b.p, 1, b.len, stderr);
-	tool_buf_free(&b);
+	escrow_text_free(&b);
 	ok = tool_choose("Continue?", "yn", 'y') == 'y';
 	if (!ok)
 		tool_err("%s: nothing was done", tool_interrupted() ? "stopped by a signal" :
@@ -423,12 +425,14 @@ main(int argc, char **argv)
 
 	tool_name = "escrow-keygen";
 	memset(&tok, 0, sizeof tok);
+	if (tool_version_option(argc, argv))
+		return TOOL_EXIT_OK;
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
 	if (tool_harden() != 0)
 		return TOOL_EXIT_FAIL;
-	tool_catch_signals();
+	tool_catch_signals(0);
 	interactive = !o.yes && tool_have_tty();
 	if (escrow_dnssec_name_from_text(o.owner, owner, &olen) != ESCROW_OK) {
 		tool_err("owner name `%s': %s", o.owner, escrow_strerror(ESCROW_ERR_NAME));
@@ -441,6 +445,10 @@ main(int argc, char **argv)
 		return tool_interrupted() ? stopped() : TOOL_EXIT_FAIL;
 	/* the token and the login, before anything is generated or printed */
 	if (o.load.token != NULL && tool_token_open(&tok, &o.load, !o.yes) != 0)
+		goto out;
+	/* and a throwaway test load of the key type (an imported key's type is
+	 * known once it is read, below) */
+	if (tok.p != NULL && o.import == NULL && tool_token_probe(&tok, &o.alg, 1) != 0)
 		goto out;
 	keys = calloc(o.nkeys, sizeof *keys);
 	ck = calloc(o.nkeys, sizeof *ck);
@@ -475,6 +483,12 @@ main(int argc, char **argv)
 	}
 	if (o.nkeys > 1 && isatty(STDERR_FILENO))
 		fputc('\n', stderr);
+	if (tok.p != NULL && o.import != NULL) {
+		int alg = keys[0].dnskey.algorithm;
+
+		if (tool_token_probe(&tok, &alg, 1) != 0)
+			goto out;
+	}
 	if (tok.p != NULL && tool_token_check_ids(&tok, ids, o.nkeys) != 0)
 		goto out;
 

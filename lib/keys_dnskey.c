@@ -7,6 +7,7 @@
  * Secret: the private EVP_PKEY whose public field is taken (only its
  * public half is read).  Everything produced here is public.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include <openssl/core_names.h>

@@ -11,9 +11,10 @@
  *        CKM_ECDSA_SHA256), raw r||s;
  *   EdDSA: CKM_EDDSA; Ed448 with CK_EDDSA_PARAMS {phFlag false, no
  *        context}, since PKCS#11 3.0 (2.3.14) reads no parameter as
- *        Ed25519.  A token that refuses the parameter (SoftHSM 2.6.1
- *        picks the scheme from the key) is asked again without it; the
- *        host check proves which scheme it used.
+ *        Ed25519 (SoftHSM 2.6.1 takes the parameter: measured).  A
+ *        token that refuses it (CKR_MECHANISM_PARAM_INVALID or
+ *        CKR_ARGUMENTS_BAD, as a 2.40 module may) is asked again without
+ *        it; the host check proves which scheme it used.
  *
  * No secrets here: the private key never leaves the token; data, hashes,
  * signatures and public keys are public.

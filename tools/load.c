@@ -67,9 +67,9 @@ host_private_keys(struct escrow_envelope *env, const uint8_t S[32],
 static int
 write_rrsigs(struct escrow_p11 *p, const struct tool_records *r,
     const struct escrow_p11_loaded *loaded, const struct tool_load_opts *o,
-    struct tool_buf *transcript)
+    struct escrow_text *transcript)
 {
-	struct tool_buf zone = { 0 };
+	struct escrow_text zone = { 0 };
 	struct escrow_dnskey *set = NULL;
 	struct escrow_rrsig sig;
 	struct escrow_p11_error e;
@@ -83,7 +83,7 @@ write_rrsigs(struct escrow_p11 *p, const struct tool_records *r,
 	if (set == NULL)
 		goto oom;
 	for (i = 0; i < r->nkeys; i++)
-		tool_buf_printf(&zone, "%s\n", r->keys[i].dnskey_text);
+		tool_text_printf(&zone, "%s\n", r->keys[i].dnskey_text);
 	for (i = 0; i < r->nkeys; i++) {
 		/* the DNSKEY RRset of this key's owner */
 		for (j = 0, n = 0; j < r->nkeys; j++)
@@ -122,7 +122,7 @@ write_rrsigs(struct escrow_p11 *p, const struct tool_records *r,
 		rc = escrow_dnssec_rrsig_text(&sig, signature, siglen, text, sizeof text);
 		if (rc != ESCROW_OK)
 			goto dnssec_fail;
-		tool_buf_printf(&zone, "%s\n", text);
+		tool_text_printf(&zone, "%s\n", text);
 	}
 	if (tool_write_new(NULL, o->rrsig_out, zone.p, zone.len, 0644) != 0) {
 		tool_hint("the keys ARE in the token (loaded and checked); only the "
@@ -130,7 +130,7 @@ write_rrsigs(struct escrow_p11 *p, const struct tool_records *r,
 		    "from the token, or rerun the load with --replace", o->rrsig_out);
 		goto out;
 	}
-	tool_buf_printf(transcript, "  wrote %s (DNSKEY RRset and RRSIGs made in the token)\n",
+	tool_text_printf(transcript, "  wrote %s (DNSKEY RRset and RRSIGs made in the token)\n",
 	    o->rrsig_out);
 	ret = 0;
 	goto out;
@@ -142,7 +142,7 @@ oom:
 out:
 	free(data);
 	free(set);
-	tool_buf_free(&zone);
+	escrow_text_free(&zone);
 	return ret;
 }
 
@@ -305,7 +305,7 @@ tool_token_check_ids(struct tool_token *t, const struct tool_token_id *ids,
 		}
 		if (count == 0)
 			continue;
-		tool_hex(ids[i].id, ids[i].id_len > ESCROW_ENVELOPE_MAX_FIELD ?
+		escrow_hex(ids[i].id, ids[i].id_len > ESCROW_ENVELOPE_MAX_FIELD ?
 		    ESCROW_ENVELOPE_MAX_FIELD : ids[i].id_len, hexid, 0);
 		if (clash++ < 10)
 			fprintf(stderr, "%s: the token already holds %zu object%s with the "
@@ -323,6 +323,21 @@ tool_token_check_ids(struct tool_token *t, const struct tool_token_id *ids,
 }
 
 int
+tool_token_probe(struct tool_token *t, const int *algs, size_t n)
+{
+	int rc = tool_p11_probe(t->p, algs, n, t->o, NULL);
+
+	fflush(stdout); /* the verdicts before what follows on stderr */
+	if (rc > 0) {
+		tool_err("the token cannot take every key type (marked CANNOT above): "
+		    "nothing was asked for or loaded");
+		tool_hint("fix the token (or choose another, or --strategy) and run again; "
+		    "`escrow-combine probe' checks a token without a ceremony");
+	}
+	return rc == 0 ? 0 : -1;
+}
+
+int
 tool_token_check_records(struct tool_token *t, const struct tool_records *r)
 {
 	struct tool_token_id *ids = calloc(r->nkeys ? r->nkeys : 1, sizeof *ids);
@@ -333,12 +348,24 @@ tool_token_check_records(struct tool_token *t, const struct tool_records *r)
 		tool_err("out of memory");
 		return -1;
 	}
+	int *algs = calloc(r->nkeys ? r->nkeys : 1, sizeof *algs);
+
+	if (algs == NULL) {
+		free(ids);
+		tool_err("out of memory");
+		return -1;
+	}
 	for (i = 0; i < r->nkeys; i++) {
 		ids[i].id = r->keys[i].id;
 		ids[i].id_len = r->keys[i].id_len;
 		ids[i].tag = r->keys[i].tag;
+		algs[i] = r->keys[i].dnskey.algorithm;
 	}
-	ret = tool_token_check_ids(t, ids, r->nkeys);
+	/* the throwaway test load of each key type, then the IDs */
+	ret = tool_token_probe(t, algs, r->nkeys);
+	if (ret == 0)
+		ret = tool_token_check_ids(t, ids, r->nkeys);
+	free(algs);
 	free(ids);
 	return ret;
 }
@@ -347,7 +374,7 @@ tool_token_check_records(struct tool_token *t, const struct tool_records *r)
  * was), 1 the keys are in but what came after them failed. */
 static int
 load_once(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32],
-    EVP_PKEY **privs, const struct tool_records *r, struct tool_buf *transcript)
+    EVP_PKEY **privs, const struct tool_records *r, struct escrow_text *transcript)
 {
 	const struct tool_load_opts *o = t->o;
 	struct escrow_p11 *p = t->p;
@@ -433,13 +460,13 @@ load_once(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32]
 			    " (the objects already there were not touched)" : "");
 		goto out;
 	}
-	tool_buf_printf(transcript, "Loaded into token \"%s\" (module %s):\n",
+	tool_text_printf(transcript, "Loaded into token \"%s\" (module %s):\n",
 	    escrow_p11_token_label(p), o->module != NULL ? o->module : "(from URI)");
 	for (i = 0; i < n; i++) {
 		char hexid[2 * ESCROW_ENVELOPE_MAX_FIELD + 1];
 
-		tool_hex(r->keys[i].id, r->keys[i].id_len, hexid, 0);
-		tool_buf_printf(transcript,
+		escrow_hex(r->keys[i].id, r->keys[i].id_len, hexid, 0);
+		tool_text_printf(transcript,
 		    "  key tag %u, label \"%s\", id %s: %s%s%s, test signature made in the "
 		    "token verified (%s), CKA_SENSITIVE true, CKA_EXTRACTABLE false%s\n"
 		    "    token set: %s%s%s\n",
@@ -473,7 +500,7 @@ out:
 
 int
 tool_load(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32],
-    EVP_PKEY **privs, const struct tool_records *r, struct tool_buf *transcript)
+    EVP_PKEY **privs, const struct tool_records *r, struct escrow_text *transcript)
 {
 	struct escrow_p11_error e;
 	size_t mark;

@@ -10,6 +10,8 @@
 #include "options.h"
 #include "tool.h"
 
+const char *tool_help_command;
+
 int
 tool_bad_usage(const char *fmt, ...)
 {
@@ -19,7 +21,9 @@ tool_bad_usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry `%s --help'.\n", tool_name);
+	fprintf(stderr, "\nTry `%s%s%s --help'.\n", tool_name,
+	    tool_help_command != NULL ? " " : "",
+	    tool_help_command != NULL ? tool_help_command : "");
 	return TOOL_EXIT_USAGE;
 }
 
@@ -278,6 +282,15 @@ tool_load_finish(const struct tool_load_opts *o)
 	    o->accept_usages) && o->token == NULL) {
 		tool_bad_usage("--pin-source, --module-init-args and --accept-token-usages "
 		    "go with --module and --token");
+		return -1;
+	}
+	if (o->token != NULL && strncmp(o->token, "pkcs11:", 7) != 0) {
+		tool_bad_usage("--token `%s' is not a PKCS#11 URI: write it as "
+		    "`pkcs11:token=%s' (RFC 7512)", o->token, o->token);
+		return -1;
+	}
+	if ((o->replace || o->rrsig_out != NULL) && o->module == NULL) {
+		tool_bad_usage("--replace and --rrsig-out go with --module and --token");
 		return -1;
 	}
 	return 0;

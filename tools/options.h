@@ -51,7 +51,9 @@ struct tool_layout {
 	struct escrow_shareset set;
 };
 
-/* "tool: message" and "Try `tool --help'." on stderr; returns exit code 2. */
+/* "tool: message" and "Try `tool [COMMAND] --help'." on stderr; returns exit
+ * code 2.  tool_help_command: the subcommand, when there is one. */
+extern const char *tool_help_command;
 int tool_bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*

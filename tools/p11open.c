@@ -67,7 +67,7 @@ tool_p11_describe(struct escrow_p11 *p)
 
 int
 tool_p11_probe(struct escrow_p11 *p, const int *algs, size_t n,
-    const struct tool_load_opts *o, struct tool_buf *transcript)
+    const struct tool_load_opts *o, struct escrow_text *transcript)
 {
 	struct escrow_p11_probe_opts po;
 	struct escrow_p11_verdict v;
@@ -92,7 +92,7 @@ tool_p11_probe(struct escrow_p11 *p, const int *algs, size_t n,
 		escrow_p11_verdict_text(&v, line, sizeof line);
 		printf("verdict %s\n", line);
 		if (transcript != NULL)
-			tool_buf_printf(transcript, "  probe: %s\n", line);
+			tool_text_printf(transcript, "  probe: %s\n", line);
 		bad |= !v.ok;
 	}
 	return bad;

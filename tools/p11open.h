@@ -35,6 +35,6 @@ void tool_p11_describe(struct escrow_p11 *p);
  * -1: the probe itself failed (printed).
  */
 int tool_p11_probe(struct escrow_p11 *p, const int *algs, size_t n,
-    const struct tool_load_opts *o, struct tool_buf *transcript);
+    const struct tool_load_opts *o, struct escrow_text *transcript);
 
 #endif

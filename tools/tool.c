@@ -22,20 +22,27 @@ const char *tool_name = "escrow";
 
 /* The signal that asked us to stop (SIGINT, SIGTERM, SIGHUP), or 0. */
 static volatile sig_atomic_t stop_signal;
+/* set while a prompt waits for the terminal; quit_outside: exit at once
+ * on a signal that comes when no prompt is waiting */
+static volatile sig_atomic_t prompting;
+static int quit_outside;
 
 static void
 on_stop_signal(int sig)
 {
 	stop_signal = sig;
+	if (quit_outside && !prompting)
+		_exit(128 + sig); /* secrets live only in this process's memory */
 }
 
 void
-tool_catch_signals(void)
+tool_catch_signals(int quit_unless_prompting)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa;
 	size_t i;
 
+	quit_outside = quit_unless_prompting;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
@@ -223,6 +230,7 @@ tty_line(const char *prompt, char *buf, size_t cap, int secret)
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
+	prompting = 1;
 	if (write(fd, prompt, strlen(prompt)) < 0)
 		goto out;
 	if (secret && tcgetattr(fd, &old) == 0) {
@@ -253,7 +261,84 @@ out:
 			ret = -1;
 	}
 	close(fd);
+	prompting = 0;
 	if (ret != 0 && cap > 0)
+		escrow_wipe(buf, cap);
+	return ret;
+}
+
+int
+tool_prompt_masked(const char *prompt, char *buf, size_t cap, const char *allowed,
+    size_t *count)
+{
+	struct termios old, raw;
+	int fd, ret = -1, restore = 0;
+	size_t n = 0;
+	char c;
+	ssize_t r;
+
+	*count = 0;
+	if (stop_signal || cap == 0)
+		return -1;
+	fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	prompting = 1;
+	if (tcgetattr(fd, &old) == 0) {
+		raw = old;
+		raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON);
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		if (tcsetattr(fd, TCSADRAIN, &raw) == 0)
+			restore = 1;
+	}
+	if (write(fd, prompt, strlen(prompt)) < 0)
+		goto out;
+	for (;;) {
+		r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR && !stop_signal)
+			continue;
+		if (r <= 0)
+			goto out;
+		if (c == '\n' || c == '\r')
+			break;
+		if (c == 4 && n == 0) /* Ctrl-D on an empty line: end of input */
+			goto out;
+		if ((c == 0x7f || c == 8) && n > 0) {
+			if (buf[--n] != ' ')
+				(*count)--;
+			if (write(fd, "\b \b", 3) < 0)
+				goto out;
+			continue;
+		}
+		if (c == ' ' || c == '\t') {
+			if (n + 1 < cap)
+				buf[n++] = ' ';
+			if (write(fd, " ", 1) < 0)
+				goto out;
+			continue;
+		}
+		if (c == 0 || strchr(allowed, c) == NULL || n + 1 >= cap) {
+			if (write(fd, "\a", 1) < 0) /* refused: the bell, nothing kept */
+				goto out;
+			continue;
+		}
+		buf[n++] = c;
+		(*count)++;
+		if (write(fd, "*", 1) < 0)
+			goto out;
+	}
+	buf[n] = '\0';
+	ret = 0;
+out:
+	c = 0;
+	if (restore)
+		tcsetattr(fd, TCSADRAIN, &old);
+	if (write(fd, "\n", 1) < 0)
+		ret = -1;
+	close(fd);
+	prompting = 0;
+	if (ret != 0)
 		escrow_wipe(buf, cap);
 	return ret;
 }
@@ -276,6 +361,21 @@ int
 tool_prompt_secret_into(char *buf, size_t cap, const char *prompt)
 {
 	return tty_line(prompt, buf, cap, 1);
+}
+
+void
+tool_clear_screen(void)
+{
+	/* home, erase the screen, erase the scrollback (xterm's E3) */
+	static const char seq[] = "\033[H\033[2J\033[3J";
+	int fd = open("/dev/tty", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (write(fd, seq, sizeof seq - 1) < 0) {
+		/* nothing to do: the screen stays as it was */
+	}
+	close(fd);
 }
 
 int
@@ -328,18 +428,15 @@ tool_choose(const char *question, const char *choices, int def)
 
 /* The directories this run made, to remove them (when empty) on rollback. */
 #define MADE_DIRS_MAX 16
-static char *made_dirs[MADE_DIRS_MAX];
+static char made_dirs[MADE_DIRS_MAX][4096];
 static size_t nmade_dirs;
 
 void
 tool_remove_made_dirs(void)
 {
-	while (nmade_dirs > 0) {
-		char *d = made_dirs[--nmade_dirs];
-
-		rmdir(d); /* only an empty one: what else is there is not ours */
-		free(d);
-	}
+	/* only an empty one goes: what else is there is not this run's */
+	while (nmade_dirs > 0)
+		rmdir(made_dirs[--nmade_dirs]);
 }
 
 /* mkdir -p, each new directory 0700 */
@@ -357,9 +454,8 @@ mkdirs(const char *dir)
 			continue;
 		path[i] = '\0';
 		if (mkdir(path, 0700) == 0) {
-			if (nmade_dirs < MADE_DIRS_MAX &&
-			    (made_dirs[nmade_dirs] = strdup(path)) != NULL)
-				nmade_dirs++;
+			if (nmade_dirs < MADE_DIRS_MAX)
+				memcpy(made_dirs[nmade_dirs++], path, i + 1);
 		} else if (errno != EEXIST) {
 			return -1;
 		}
@@ -557,50 +653,15 @@ tool_exists(const char *dir, const char *name)
 }
 
 void
-tool_hex(const uint8_t *in, size_t len, char *out, int upper)
-{
-	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * len] = '\0';
-}
-
-void
-tool_buf_printf(struct tool_buf *b, const char *fmt, ...)
+tool_text_printf(struct escrow_text *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
-	char *np;
 
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->p == NULL ? NULL : b->p + b->len,
-		    b->p == NULL ? 0 : b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			abort();
-		if (b->p != NULL && (size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		np = realloc(b->p, b->cap + (size_t)n + 4096);
-		if (np == NULL) {
-			fprintf(stderr, "%s: out of memory\n", tool_name);
-			exit(TOOL_EXIT_FAIL);
-		}
-		b->p = np;
-		b->cap += (size_t)n + 4096;
+	va_start(ap, fmt);
+	escrow_text_vprintf(b, fmt, ap);
+	va_end(ap);
+	if (escrow_text_done(b) != ESCROW_OK) {
+		fprintf(stderr, "%s: out of memory\n", tool_name);
+		exit(TOOL_EXIT_FAIL);
 	}
-}
-
-void
-tool_buf_free(struct tool_buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
 }

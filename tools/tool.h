@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "escrow.h"
+#include "escrow_text.h"
 
 /* Exit codes, as in the man pages. */
 #define TOOL_EXIT_OK 0
@@ -48,6 +49,19 @@ char *tool_prompt_secret(const char *prompt, size_t max);
 /* The same into a caller's secret buffer; 0, or -1 at end of input. */
 int tool_prompt_secret_into(char *buf, size_t cap, const char *prompt);
 
+/*
+ * Read one line of secret input (typed entropy) from the terminal, each
+ * character echoed as `*' (spaces as spaces), so the typist sees a count
+ * but not the text; only characters in allowed (and spaces) are taken,
+ * others ring the bell; backspace works.  *count: characters taken (not
+ * spaces).  0, or -1 at end of input or a stop signal.
+ */
+int tool_prompt_masked(const char *prompt, char *buf, size_t cap, const char *allowed,
+    size_t *count);
+
+/* Clear the terminal and its scrollback (typed share words off the screen). */
+void tool_clear_screen(void);
+
 /* Read one line from the terminal with echo (public answers). */
 int tool_prompt_line(const char *prompt, char *buf, size_t cap);
 
@@ -66,10 +80,12 @@ int tool_choose(const char *question, const char *choices, int def);
 /*
  * SIGINT, SIGTERM and SIGHUP only set a flag and interrupt a prompt (which
  * then fails as at end of input), so that the tool can undo what it did
- * and say so.  tool_interrupted(): the signal, or 0; tool_signal_name():
- * "Ctrl-C (SIGINT)" and the like.
+ * and say so.  quit_unless_prompting: a signal that comes while no prompt
+ * waits ends the process at once (exit 128 + the signal), as by default.
+ * tool_interrupted(): the signal, or 0; tool_signal_name(): "Ctrl-C
+ * (SIGINT)" and the like.
  */
-void tool_catch_signals(void);
+void tool_catch_signals(int quit_unless_prompting);
 int tool_interrupted(void);
 const char *tool_signal_name(void);
 
@@ -120,16 +136,9 @@ int tool_write_new(const char *dir, const char *name, const void *data,
 /* Does DIR/NAME exist?  Says so (as a refusal to overwrite) and returns 1. */
 int tool_exists(const char *dir, const char *name);
 
-/* Hex of bytes into out (2*len+1); lower or upper case. */
-void tool_hex(const uint8_t *in, size_t len, char *out, int upper);
-
-/* A growable public text buffer for transcripts and records. */
-struct tool_buf {
-	char *p;
-	size_t len, cap;
-};
-void tool_buf_printf(struct tool_buf *b, const char *fmt, ...)
+/* Append to a growing text buffer (transcripts, records); out of memory
+ * ends the program with a message, as nothing can go on without it. */
+void tool_text_printf(struct escrow_text *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void tool_buf_free(struct tool_buf *b);
 
 #endif

@@ -38,9 +38,6 @@
 
 #include "fi_profile.h"
 
-__attribute__((visibility("default")))
-CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list);
-
 enum {
 #define FI_CALL(name, params, args) FI_##name,
 #include "fi_calls.h"
@@ -178,6 +175,8 @@ fi_delay(void)
 #include "fi_calls.h"
 #undef FI_CALL
 
+/* the one symbol the module exports (built with -fvisibility=hidden) */
+__attribute__((visibility("default")))
 CK_RV
 C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)
 {
