@@ -99,13 +99,19 @@ find_old(struct load *l)
 {
 	struct escrow_p11 *p = l->p;
 	char hex[64];
-	size_t i, k;
+	size_t i, k, *npriv, *npub;
+	int ret = ESCROW_OK, same = 1;
 
 	l->nold = 0;
 	free(l->old);
 	l->old = calloc(l->before.n + 1, sizeof *l->old);
-	if (l->old == NULL)
+	npriv = calloc(l->nkeys, sizeof *npriv);
+	npub = calloc(l->nkeys, sizeof *npub);
+	if (l->old == NULL || npriv == NULL || npub == NULL) {
+		free(npriv);
+		free(npub);
 		return ESCROW_ERR_NOMEM;
+	}
 	for (i = 0; i < l->before.n; i++) {
 		const struct p11l_obj *o = &l->before.o[i];
 
@@ -116,21 +122,59 @@ find_old(struct load *l)
 			if (o->id_len != l->keys[k].id_len ||
 			    memcmp(o->id, l->keys[k].id, o->id_len) != 0)
 				continue;
-			if (!l->opts->replace) {
+			if (!l->opts->replace && ret == ESCROW_OK) {
 				escrow_p11_i_hex(hex, sizeof hex, o->id, o->id_len);
-				return escrow_p11_i_fail(l->err,
+				ret = escrow_p11_i_fail(l->err,
 				    ESCROW_ERR_P11_OBJECT_EXISTS, "token `%s' "
 				    "already has a %s with CKA_ID %s (key %zu)",
 				    p->label, escrow_p11_class_name(o->cls), hex,
 				    k + 1);
 			}
+			if (o->cls == CKO_PRIVATE_KEY)
+				npriv[k]++;
+			else
+				npub[k]++;
 			l->old[l->nold].h = o->h;
 			l->old[l->nold].key = k;
 			l->nold++;
 			break;
 		}
 	}
-	return ESCROW_OK;
+	/* the same command again after a load that went through (or whose
+	 * process died after the commit): exactly this set is there, which
+	 * escrow_p11_i_adopt() then checks key by key */
+	for (k = 0; k < l->nkeys; k++)
+		same &= npriv[k] == 1 && npub[k] == 1;
+	l->already = ret != ESCROW_OK && same && l->nold == 2 * l->nkeys;
+	free(npriv);
+	free(npub);
+	return ret;
+}
+
+/* Does public object h hold key i's public key (same values as the
+ * template a load would make)? */
+int
+escrow_p11_i_public_matches(struct p11l_worker *w, size_t i, CK_OBJECT_HANDLE h)
+{
+	const struct escrow_p11_key *k = &w->l->keys[i];
+	struct escrow_p11_i_tmpl *t = &w->t;
+	uint8_t buf[1100];
+	CK_ULONG j;
+	int same = 1;
+
+	escrow_p11_i_tmpl_reset(t);
+	if (escrow_p11_i_tmpl_public_parts(t, escrow_p11_i_alg_find(k->algorithm),
+	    k->public_key) != ESCROW_OK || t->overflow)
+		same = 0;
+	for (j = 0; same && j < t->n; j++) {
+		CK_ATTRIBUTE a = { t->a[j].type, buf, sizeof buf };
+
+		same = w->p->mod->C_GetAttributeValue(w->p->sess, h, &a, 1) == CKR_OK &&
+		    a.ulValueLen == t->a[j].ulValueLen &&
+		    memcmp(buf, t->a[j].pValue, a.ulValueLen) == 0;
+	}
+	escrow_p11_i_tmpl_reset(t);
+	return same;
 }
 
 /* C_CreateObject with the MODIFIABLE=false fallback. */
@@ -552,7 +596,20 @@ escrow_p11_load(struct escrow_p11 *p, const struct escrow_p11_key *keys,
 		ret = escrow_p11_i_adopt(&l);
 		goto out;
 	}
-	if ((ret = find_old(&l)) != ESCROW_OK)
+	if ((ret = find_old(&l)) != ESCROW_OK && l.already) {
+		struct escrow_p11_error exists = *err;
+
+		/* exactly this set, proven again: nothing to do; else refused */
+		escrow_p11_i_err_clear(err);
+		ret = escrow_p11_i_adopt(&l);
+		l.report->already_loaded = ret == ESCROW_OK;
+		if (ret != ESCROW_OK) {
+			*err = exists;
+			ret = ESCROW_ERR_P11_OBJECT_EXISTS;
+		}
+		goto out;
+	}
+	if (ret != ESCROW_OK)
 		goto out;
 	ret = load_all(&l);
 	if (ret != ESCROW_OK && l.refused) {

@@ -77,6 +77,7 @@ struct load {
 	/* crash-safe: objects carry a pending CKA_ID and CKA_LABEL until
 	 * the whole set is in and checked */
 	int pending;
+	int already;            /* no replace, and exactly this set is there */
 	int committed;          /* the new set stands: a failure now must not
 	                         * destroy it */
 	int refused;            /* the token would not change CKA_ID/LABEL */
@@ -103,6 +104,8 @@ void escrow_p11_i_hex(char *buf, size_t cap, const uint8_t *id, size_t len);
 void escrow_p11_i_detail_add(struct escrow_p11_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int escrow_p11_i_check_key(struct p11l_worker *w, size_t i, CK_OBJECT_HANDLE hpriv);
+/* Does public key object h hold key i's public key? */
+int escrow_p11_i_public_matches(struct p11l_worker *w, size_t i, CK_OBJECT_HANDLE h);
 /* Prefix err's detail with "key N (label): " unless it names a key. */
 void escrow_p11_i_name_key(const struct load *l, struct escrow_p11_error *err, size_t i);
 

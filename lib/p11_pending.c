@@ -450,6 +450,10 @@ escrow_p11_i_adopt(struct load *l)
 			    "finishing an interrupted load the token has %zu "
 			    "private and %zu public objects with its CKA_ID "
 			    "(want one of each)", i + 1, np, nq);
+		if (!escrow_p11_i_public_matches(w, i, pub))
+			return escrow_p11_i_fail(l->err, ESCROW_ERR_P11_VERIFY, "key %zu: "
+			    "public key object %lu under its CKA_ID holds another "
+			    "key", i + 1, (unsigned long)pub);
 		if ((ret = escrow_p11_i_check_key(w, i, priv)) != ESCROW_OK) {
 			*l->err = w->err;
 			return ret;

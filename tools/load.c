@@ -231,6 +231,9 @@ tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
 	if (rep.pending_removed > 0)
 		fprintf(stderr, "%s: removed %zu objects that an interrupted load of this "
 		    "key set had left in the token\n", tool_name, rep.pending_removed);
+	if (rep.already_loaded)
+		fprintf(stderr, "%s: the token already holds this whole key set (every "
+		    "key checked again): nothing was loaded\n", tool_name);
 	if (rep.resumed)
 		fprintf(stderr, "%s: an interrupted load of this key set had every key in "
 		    "the token and checked; finished it\n", tool_name);
@@ -255,6 +258,7 @@ tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
 	}
 	tool_buf_printf(transcript, "Loaded into token \"%s\" (module %s)%s:\n",
 	    escrow_p11_token_label(p), o->module != NULL ? o->module : "(from URI)",
+	    rep.already_loaded ? ", which already held this key set" :
 	    rep.resumed ? ", finishing an interrupted load of the same key set" :
 	    rep.crash_safe ? ", crash-safe (pending objects, committed once all were checked)" :
 	    "");
@@ -266,6 +270,7 @@ tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
 		    "  key tag %u, label \"%s\", id %s: %s%s%s, test signature made in the "
 		    "token verified, CKA_SENSITIVE true, CKA_EXTRACTABLE false%s\n",
 		    r->keys[i].tag, r->keys[i].label, hexid,
+		    rep.already_loaded ? "already in the token" :
 		    loaded[i].resumed ? "loaded by the interrupted run" :
 		    escrow_p11_strategy_name(loaded[i].strategy),
 		    loaded[i].mechanism != 0 ? " with mechanism " : "",

@@ -123,6 +123,11 @@ struct escrow_p11_load_report {
 	size_t sessions;         /* sessions used */
 	size_t old_left;         /* after a failed --replace: old objects still
 	                          * in the token next to the new ones */
+	int already_loaded;      /* 1: without replace, the token already held
+	                          * exactly this key set (one private and one
+	                          * public object per CKA_ID, the same public
+	                          * keys, a test signature verified): nothing
+	                          * was made; loaded[] names those objects */
 };
 
 /* What happened to one key (filled only when the whole load succeeded). */

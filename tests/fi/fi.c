@@ -14,6 +14,10 @@
  *   ESCROW_FI_LOG=FILE          append "C_Name N" for every call (N: that
  *                               function's call number), "C_Name N FAILED"
  *                               for the failed one
+ *   ESCROW_FI_KILL=N            the Nth call of any function (line N of
+ *                               ESCROW_FI_LOG) kills the process with
+ *                               SIGKILL before the real module sees it:
+ *                               a crash at a chosen point (t_crash.sh)
  *
  * The failed call is not passed on: the real module never sees it.
  * Secrets: the arguments pass through untouched and are never logged
@@ -21,6 +25,7 @@
  */
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +52,7 @@ static const char *const fi_names[FI_NFUNCS] = {
 static CK_FUNCTION_LIST *real;
 static CK_FUNCTION_LIST wrapped;
 static unsigned long calls[FI_NFUNCS];
+static unsigned long total_calls;
 
 static const struct {
 	const char *name;
@@ -128,8 +134,13 @@ static int
 fi_fail(int f, CK_RV *rv)
 {
 	const char *func = getenv("ESCROW_FI_FUNC"), *cs = getenv("ESCROW_FI_COUNT");
+	const char *ks = getenv("ESCROW_FI_KILL");
 	unsigned long n = ++calls[f], want = 1;
+	unsigned long all = __atomic_add_fetch(&total_calls, 1, __ATOMIC_SEQ_CST);
 	int fail;
+
+	if (ks != NULL && *ks != '\0' && strtoul(ks, NULL, 10) == all)
+		kill(getpid(), SIGKILL);
 
 	if (cs != NULL && *cs != '\0')
 		want = strtoul(cs, NULL, 10);
