@@ -12,7 +12,7 @@
 #   CRASH_KEYS          keys of the set (default 300, ECDSA P-256: RSA
 #                       keys cost the same number of calls but take longer
 #                       to generate)
-#   CRASH_REPLACE_KEYS  keys of the --replace set (default 100: SoftHSM's
+#   CRASH_REPLACE_KEYS  keys of the --replace set (default 50: SoftHSM's
 #                       file store rescans the token directory on every
 #                       C_DestroyObject, so a 300-key replace takes ~20 s
 #                       and ten of them would take minutes)
@@ -22,7 +22,7 @@ if [ -z "${TMPDIR:-}" ] && [ -w /dev/shm ]; then TMPDIR=/dev/shm; export TMPDIR;
 fi=$bin/tests/fi/libescrow-fi.so
 [ -f "$fi" ] || { echo "t_crash: $fi not built"; exit 1; }
 nkeys=${CRASH_KEYS:-300}
-nrep=${CRASH_REPLACE_KEYS:-100}
+nrep=${CRASH_REPLACE_KEYS:-50}
 
 # key sets (a set of a few hundred keys can draw two equal key tags, which
 # keygen refuses today: try again)
@@ -120,7 +120,7 @@ crash_test() { # NAME DIR N SOURCE-TOKEN [LOAD-OPTIONS]
 		bad "$name: clean run (exit $rc):$why" "$(tail -5 "$work/last.log")"; return
 	fi
 	good=0 killed=0 kinds=""
-	for at in $(points "$work/calls-$name" 7); do
+	for at in $(points "$work/calls-$name" 4); do
 		copytok "$src" "$work/tok"
 		run "$d" "$work/tok" ESCROW_FI_KILL="$at" -- "$@"
 		fn=$(sed -n "${at}p" "$work/calls-$name" | awk '{print $1}')
@@ -154,4 +154,23 @@ mktok "$work/old"
 run "$work/rep" "$work/old"
 [ "$rc" = 0 ] && ok "the old set of $nrep keys is in" || bad "first load (exit $rc)" "$(tail -3 "$work/last.log")"
 crash_test replace "$work/rep" "$nrep" "$work/old" --replace
+
+echo "a --replace whose removal of the old objects fails"
+# the clean replace run's C_DestroyObject calls after its last test
+# signature: the old objects, then the session objects; fail the middle one
+d=$(awk '$1 == "C_Sign" { s = NR } $1 == "C_DestroyObject" && NR > s { n[++k] = $2 }
+	END { print n[int((k - 2) / 2)] }' "$work/calls-replace")
+copytok "$work/old" "$work/tok"
+run "$work/rep" "$work/tok" ESCROW_FI_FUNC=C_DestroyObject ESCROW_FI_COUNT="$d" -- --replace
+listing "$work/tok" >"$work/objs"
+if [ "$rc" = 1 ] && grep -q 'old object .* could not be removed' "$work/last.log" &&
+	grep -Eq '2 new and [12] old objects' "$work/last.log" && grep -q 'run the same command again' "$work/last.log" &&
+	! grep -q 'nothing was left' "$work/last.log" && [ "$(wc -l <"$work/objs")" -gt $((2 * nrep)) ]; then
+	ok "exit 1; the message names the old objects left next to the new, checked keys ($(wc -l <"$work/objs") objects)"
+else
+	bad "failed removal of old objects (exit $rc)" "$(grep -v '^  key tag' "$work/last.log" | tail -4)"
+fi
+run "$work/rep" "$work/tok" -- --replace
+[ "$rc" = 0 ] && one_set "$work/rep" "$work/tok" "$nrep" && ok "the same command again leaves exactly one set" ||
+	bad "rerun after the failed removal (exit $rc):$why" "$(tail -3 "$work/last.log")"
 finish

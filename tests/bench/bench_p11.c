@@ -117,6 +117,7 @@ run_lib(const char *module, const char *token, const char *pin,
 	struct escrow_p11 *p = NULL;
 	char uri[256];
 	double t0, t1;
+	struct escrow_p11_load_opts o = { .sessions = 0 };
 	size_t i;
 	int r;
 
@@ -138,8 +139,11 @@ run_lib(const char *module, const char *token, const char *pin,
 		keys[i].wrapped_len = s->wrapped_len;
 		keys[i].kwrap = kwrap;
 	}
+	/* BENCH_SESSIONS=N: the load on N sessions (threads) */
+	if (getenv("BENCH_SESSIONS") != NULL)
+		o.sessions = (size_t)strtoul(getenv("BENCH_SESSIONS"), NULL, 10);
 	t0 = now();
-	r = escrow_p11_load(p, keys, count, NULL, NULL, &err);
+	r = escrow_p11_load(p, keys, count, &o, NULL, &err);
 	t1 = now();
 	if (r != 0) {
 		fprintf(stderr, "bench_p11: %s: %s %s: %s\n", escrow_strerror(r),

@@ -14,6 +14,8 @@
  *   ESCROW_FI_LOG=FILE          append "C_Name N" for every call (N: that
  *                               function's call number), "C_Name N FAILED"
  *                               for the failed one
+ *   ESCROW_FI_DELAY_US=N        every call waits N microseconds first (a
+ *                               token behind a slow link)
  *   ESCROW_FI_KILL=N            the Nth call of any function (line N of
  *                               ESCROW_FI_LOG) kills the process with
  *                               SIGKILL before the real module sees it:
@@ -139,8 +141,12 @@ fi_fail(int f, CK_RV *rv)
 	unsigned long all = __atomic_add_fetch(&total_calls, 1, __ATOMIC_SEQ_CST);
 	int fail;
 
+	const char *ds = getenv("ESCROW_FI_DELAY_US");
+
 	if (ks != NULL && *ks != '\0' && strtoul(ks, NULL, 10) == all)
 		kill(getpid(), SIGKILL);
+	if (ds != NULL && *ds != '\0')
+		usleep((useconds_t)strtoul(ds, NULL, 10));
 
 	if (cs != NULL && *cs != '\0')
 		want = strtoul(cs, NULL, 10);
