@@ -122,6 +122,7 @@ run_lib(const char *module, const char *token, const char *pin,
 	struct escrow_p11 *p = NULL;
 	char uri[256];
 	double t0, t1;
+	struct escrow_p11_load_opts o = { .sessions = 0 };
 	size_t i;
 	int r;
 

@@ -19,6 +19,10 @@
  *                               merge-id, network)
  *   ESCROW_FI_DELAY_US=N        every call takes N microseconds longer
  *                               (profile network: 2000)
+ *   ESCROW_FI_KILL=N            the Nth call of any function (line N of
+ *                               ESCROW_FI_LOG) kills the process with
+ *                               SIGKILL before the real module sees it:
+ *                               a crash at a chosen point (t_crash.sh)
  *
  * Thread-safe (counters are atomic; the delay is slept outside any lock),
  * so that parallel sessions can be measured through it.
@@ -28,6 +32,7 @@
  */
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +59,7 @@ static const char *const fi_names[FI_NFUNCS] = {
 static CK_FUNCTION_LIST *real;
 static CK_FUNCTION_LIST wrapped;
 static unsigned long calls[FI_NFUNCS];
+static unsigned long total_calls;
 
 static const struct {
 	const char *name;
@@ -135,8 +141,13 @@ static int
 fi_fail(int f, CK_RV *rv)
 {
 	const char *func = getenv("ESCROW_FI_FUNC"), *cs = getenv("ESCROW_FI_COUNT");
+	const char *ks = getenv("ESCROW_FI_KILL");
 	unsigned long n = __atomic_add_fetch(&calls[f], 1, __ATOMIC_RELAXED), want = 1;
+	unsigned long all = __atomic_add_fetch(&total_calls, 1, __ATOMIC_SEQ_CST);
 	int fail;
+
+	if (ks != NULL && *ks != '\0' && strtoul(ks, NULL, 10) == all)
+		kill(getpid(), SIGKILL);
 
 	if (cs != NULL && *cs != '\0')
 		want = strtoul(cs, NULL, 10);
