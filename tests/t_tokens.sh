@@ -106,6 +106,35 @@ EOF
 want() { expected | awk -v i="$1" -v a="$2" 'NR == 1 { for (c = 2; c <= NF; c++) col[$c] = c }
 	$1 == i { print $(col[a]) }'; }
 
+# Cells that do not meet the target yet (issue 13), each with the reason.
+# Such a cell's failed checks are reported as "xfail" and do not fail the
+# test; a listed cell that meets the target fails it (take it off the
+# list), so any change of outcome still shows.  T_TOKENS_STRICT=1 asserts
+# the target for every cell.
+gaps() {
+	cat <<'EOF'
+nss-args:ed25519 nss-args:ed448 nss-p11kit:ed25519 nss-p11kit:ed448 ock:ed25519 ock:ed448 fi-v240:ed25519 fi-v240:ed448 | the probe names the failed C_CreateObject and CKR_ATTRIBUTE_VALUE_INVALID, not the missing CKM_EDDSA
+EOF
+}
+known_gap() { # IMPL ALG -> the reason, or nothing
+	[ -z "${T_TOKENS_STRICT:-}" ] || return 0
+	gaps | while IFS='|' read -r cells why; do
+		case " $cells " in *" $1:$2 "*) echo "${why# }" ;; esac
+	done
+}
+xfailed=0
+# chk STATUS NAME DETAIL: one check of the current cell ($gap: its known gap)
+chk() {
+	if [ "$1" = 0 ]; then
+		ok "$2"
+	elif [ -n "$gap" ]; then
+		xfailed=$((xfailed + 1)) cell_x=$((cell_x + 1))
+		printf '  xfail %s (known gap: %s)\n' "$2" "$gap"
+	else
+		bad "$2" "$3"
+	fi
+}
+
 # ---- the implementations ------------------------------------------------
 pin=12345678
 printf '%s\n' "$pin" >"$work/pin"
@@ -235,29 +264,27 @@ cell() { # IMPL ALG
 	fi
 	printf '%s %s %s %s\n' "$impl" "$a" "$outcome" "$verdict" >>"$got_file"
 	what="$impl x $a"
+	gap=$(known_gap "$impl" "$a") cell_x=0
 	case $w in
 	limit:*)
 		re=${w#limit:}
-		if [ "$outcome" = limit ] && grep -Eq -- "$re" "$llog" && ! grep -q 'master secret restored' "$llog"; then
-			ok "$what: a token limit ($re), named by the load before the shares are combined"
-		else
-			bad "$what: wanted a token limit naming /$re/ before the shares are combined, got $outcome" "$(tail -n 6 "$llog")"
-		fi
-		if [ "$verdict" = limit ] && grep '^verdict' "$plog" | grep -Eq -- "$re"; then
-			ok "$what: the probe names the limit"
-		else
-			bad "$what: the probe does not name /$re/ (verdict $verdict)" "$(tail -n 6 "$plog")"
-		fi ;;
+		{ [ "$outcome" = limit ] && grep -Eq -- "$re" "$llog" && ! grep -q 'master secret restored' "$llog"; } && r=0 || r=1
+		chk $r "$what: a token limit ($re), named by the load before the shares are combined" \
+			"wanted a token limit naming /$re/ before the shares are combined, got $outcome: $(tail -n 6 "$llog")"
+		{ [ "$verdict" = limit ] && grep '^verdict' "$plog" | grep -Eq -- "$re"; } && r=0 || r=1
+		chk $r "$what: the probe names the limit ($re)" "verdict $verdict: $(tail -n 6 "$plog")" ;;
 	*)
-		[ "$outcome" = "$w" ] && ok "$what: loads by $w with every check" ||
-			bad "$what: wanted $w, got $outcome" "$(tail -n 6 "$llog")"
-		[ "$verdict" = "$outcome" ] && ok "$what: the probe predicted $verdict" ||
-			bad "$what: the probe said $verdict, the load gave $outcome" "$(tail -n 6 "$plog")"
+		[ "$outcome" = "$w" ] && r=0 || r=1
+		chk $r "$what: loads by $w with every check" "wanted $w, got $outcome: $(tail -n 6 "$llog")"
+		[ "$verdict" = "$outcome" ] && r=0 || r=1
+		chk $r "$what: the probe predicted $verdict" "the probe said $verdict, the load gave $outcome: $(tail -n 6 "$plog")"
 		# whether the private key exists in plaintext on the host
 		case $w in create) host='IS IN PLAINTEXT ON THIS HOST' ;; *) host='never in plaintext on this host' ;; esac
-		grep '^verdict' "$plog" | grep -q "$host" && ok "$what: the probe says the key $host" ||
-			bad "$what: the probe does not say the key $host" "$(grep '^verdict' "$plog")" ;;
+		grep '^verdict' "$plog" | grep -q "$host" && r=0 || r=1
+		chk $r "$what: the probe says the key $host" "$(grep '^verdict' "$plog")" ;;
 	esac
+	[ -z "$gap" ] || [ "$cell_x" -gt 0 ] ||
+		bad "$what: listed as a known gap ($gap) but meets the target now: take it off the list"
 }
 
 impls="softhsm nss-args nss-p11kit p11kit-rpc fi-unwrap-only fi-no-plain-aes fi-luna-kwp fi-v240 fi-merge-id fi-network"
@@ -309,4 +336,5 @@ awk 'NR == FNR { g[$1 " " $2] = $3 "/" $4; next }
 	FNR == 1 { printf "  %-16s", $1; for (c = 2; c <= NF; c++) { a[c] = $c; printf " %-20s", $c }; print ""; next }
 	{ printf "  %-16s", $1; for (c = 2; c <= NF; c++) { k = $1 " " a[c]; printf " %-20s", (k in g) ? g[k] : "-" }; print "" }' \
 	"$got_file" "$(expected >"$work/expected"; echo "$work/expected")"
+[ "$xfailed" = 0 ] || echo "  $xfailed checks of known gaps failed as listed (T_TOKENS_STRICT=1 counts them)"
 finish
