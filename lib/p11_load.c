@@ -18,16 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escrow_text.h"
 #include "p11_load_int.h"
 
+/* The CKA_ID in hex for messages: as much as fits in buf. */
 void
 escrow_p11_i_hex(char *buf, size_t cap, const uint8_t *id, size_t len)
 {
-	size_t i;
-
-	buf[0] = '\0';
-	for (i = 0; i < len && 2 * i + 3 <= cap; i++)
-		snprintf(buf + 2 * i, cap - 2 * i, "%02x", id[i]);
+	if (len > (cap - 1) / 2)
+		len = (cap - 1) / 2;
+	escrow_hex(id, len, buf, 0);
 }
 
 void

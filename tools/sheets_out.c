@@ -1,7 +1,8 @@
 /*
- * paper.c - render and print a ceremony's sheets (see paper.h).  Share
- * mnemonics and rendered share sheets are secret and live only in secret
- * memory; a share sheet reaches a file only with --pdf.
+ * sheets_out.c - render a ceremony's sheets and send them out, to CUPS or
+ * as PDF files (see sheets_out.h).  Share mnemonics and rendered share
+ * sheets are secret and live only in secret memory; a share sheet reaches
+ * a file only with --pdf.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 #include <strings.h>
 
 #include "escrow_slip39.h"
-#include "paper.h"
+#include "sheets_out.h"
 #include "tool.h"
 
 /* Lines naming what a share protects; long key sets are summarised. */
@@ -30,7 +31,7 @@ tool_paper_parse(const char *s, enum escrow_paper_size *out)
 /* Write a rendered document as DIR/NAME (tracked) and/or print it. */
 static int
 emit(struct escrow_doc *doc, const char *name, const struct tool_paper_opts *o,
-    struct tool_written *w, struct tool_buf *transcript)
+    struct tool_written *w, struct escrow_text *transcript)
 {
 	char path[4096], detail[512];
 	int rc;
@@ -44,7 +45,7 @@ emit(struct escrow_doc *doc, const char *name, const struct tool_paper_opts *o,
 		}
 		if (tool_written_add(w, o->dir, name) != 0)
 			return -1;
-		tool_buf_printf(transcript, "  wrote %s (%u page%s)\n", path,
+		tool_text_printf(transcript, "  wrote %s (%u page%s)\n", path,
 		    doc->pages, doc->pages == 1 ? "" : "s");
 	}
 	if (o->queue != NULL) {
@@ -58,7 +59,7 @@ emit(struct escrow_doc *doc, const char *name, const struct tool_paper_opts *o,
 			    "destroy any sheet already printed");
 			return -1;
 		}
-		tool_buf_printf(transcript, "  printed %s on %s; job purged from the spool\n",
+		tool_text_printf(transcript, "  printed %s on %s; job purged from the spool\n",
 		    name, o->queue);
 	}
 	return 0;
@@ -67,7 +68,7 @@ emit(struct escrow_doc *doc, const char *name, const struct tool_paper_opts *o,
 static int
 share_sheets(const struct tool_records *r, const struct escrow_shareset *set,
     const struct tool_shares *sh, const struct tool_paper_opts *o,
-    struct tool_written *w, struct tool_buf *transcript)
+    struct tool_written *w, struct escrow_text *transcript)
 {
 	const char *lines[PROTECT_LINES + 1];
 	char *text = NULL, name[64], question[256];
@@ -153,7 +154,7 @@ out:
 
 static int
 public_sheet(const struct tool_records *r, const struct tool_paper_opts *o,
-    struct tool_written *w, struct tool_buf *transcript)
+    struct tool_written *w, struct escrow_text *transcript)
 {
 	struct escrow_public_sheet s;
 	struct escrow_doc doc = { 0 };
@@ -206,7 +207,7 @@ int
 tool_paper_output(const struct tool_records *r, const uint8_t *env,
     size_t env_len, const struct escrow_shareset *set,
     const struct tool_shares *sh, const struct tool_paper_opts *o,
-    struct tool_written *w, struct tool_buf *transcript)
+    struct tool_written *w, struct escrow_text *transcript)
 {
 	struct escrow_envelope_sheet es;
 	struct escrow_doc doc = { 0 };
@@ -221,7 +222,7 @@ tool_paper_output(const struct tool_records *r, const uint8_t *env,
 		    "  -> keep the envelope file on durable media (several copies); "
 		    "the share sheets still print.\n", tool_name, env_len, pages,
 		    ESCROW_SHEET_ENVELOPE_MAX_PAGES);
-		tool_buf_printf(transcript,
+		tool_text_printf(transcript,
 		    "  envelope sheets skipped: %u pages needed, the limit is %u; "
 		    "the envelope file must be kept on durable media\n", pages,
 		    ESCROW_SHEET_ENVELOPE_MAX_PAGES);

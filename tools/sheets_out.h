@@ -1,13 +1,13 @@
 /*
- * paper.h - the sheets of a ceremony: share sheets, envelope sheets and
+ * sheets_out.h - the sheets of a ceremony: share sheets, envelope sheets and
  * the public-record sheet, as PDF files (--pdf) and/or printed through
  * CUPS (--print), shared by escrow-keygen and escrow-combine reshare.
  *
  * Secret: the shares, and so every rendered share sheet (kept in secret
  * memory until printed or written to the file the operator asked for).
  */
-#ifndef ESCROW_TOOL_PAPER_H
-#define ESCROW_TOOL_PAPER_H
+#ifndef ESCROW_TOOL_SHEETS_OUT_H
+#define ESCROW_TOOL_SHEETS_OUT_H
 
 #include "escrow_print.h"
 #include "records.h"
@@ -32,6 +32,6 @@ int tool_paper_parse(const char *s, enum escrow_paper_size *out);
 int tool_paper_output(const struct tool_records *r, const uint8_t *env,
     size_t env_len, const struct escrow_shareset *set,
     const struct tool_shares *sh, const struct tool_paper_opts *o,
-    struct tool_written *w, struct tool_buf *transcript);
+    struct tool_written *w, struct escrow_text *transcript);
 
 #endif
