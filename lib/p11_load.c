@@ -18,8 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escrow_text.h"
 #include "p11_load_int.h"
 
+/* The CKA_ID in hex for messages: as much as fits in buf. */
 void
 escrow_p11_i_hex(char *buf, size_t cap, const uint8_t *id, size_t len)
 {

@@ -110,8 +110,8 @@ points() { # CALLLOG NPOINTS
 		}' "$1" | sort -nu
 }
 
-crash_test() { # NAME DIR N SOURCE-TOKEN [LOAD-OPTIONS]
-	name=$1 d=$2 n=$3 src=$4; shift 4
+crash_test() { # NAME DIR N SOURCE-TOKEN NPOINTS [LOAD-OPTIONS]
+	name=$1 d=$2 n=$3 src=$4 np=$5; shift 5
 	copytok "$src" "$work/tok"
 	run "$d" "$work/tok" ESCROW_FI_LOG="$work/calls-$name" -- "$@"
 	if [ "$rc" = 0 ] && one_set "$d" "$work/tok" "$n"; then
@@ -120,7 +120,7 @@ crash_test() { # NAME DIR N SOURCE-TOKEN [LOAD-OPTIONS]
 		bad "$name: clean run (exit $rc):$why" "$(tail -5 "$work/last.log")"; return
 	fi
 	good=0 killed=0 kinds=""
-	for at in $(points "$work/calls-$name" 4); do
+	for at in $(points "$work/calls-$name" "$np"); do
 		copytok "$src" "$work/tok"
 		run "$d" "$work/tok" ESCROW_FI_KILL="$at" -- "$@"
 		fn=$(sed -n "${at}p" "$work/calls-$name" | awk '{print $1}')
@@ -146,14 +146,14 @@ crash_test() { # NAME DIR N SOURCE-TOKEN [LOAD-OPTIONS]
 echo "a $nkeys-key load killed and run again"
 keyset "$work/big" "$nkeys"
 mktok "$work/empty"
-crash_test load "$work/big" "$nkeys" "$work/empty"
+crash_test load "$work/big" "$nkeys" "$work/empty" 6
 
 echo "a --replace load of $nrep keys killed and run again"
 keyset "$work/rep" "$nrep"
 mktok "$work/old"
 run "$work/rep" "$work/old"
 [ "$rc" = 0 ] && ok "the old set of $nrep keys is in" || bad "first load (exit $rc)" "$(tail -3 "$work/last.log")"
-crash_test replace "$work/rep" "$nrep" "$work/old" --replace
+crash_test replace "$work/rep" "$nrep" "$work/old" 4 --replace
 
 echo "a --replace whose removal of the old objects fails"
 # the clean replace run's C_DestroyObject calls after its last test
