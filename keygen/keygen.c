@@ -443,7 +443,7 @@ main(int argc, char **argv)
 		return rc;
 	if (tool_harden() != 0)
 		return TOOL_EXIT_FAIL;
-	tool_catch_signals();
+	tool_catch_signals(0);
 	interactive = !o.yes && tool_have_tty();
 	if (escrow_dnssec_name_from_text(o.owner, owner, &olen) != ESCROW_OK) {
 		tool_err("owner name `%s': %s", o.owner, escrow_strerror(ESCROW_ERR_NAME));
@@ -456,6 +456,10 @@ main(int argc, char **argv)
 		return tool_interrupted() ? stopped() : TOOL_EXIT_FAIL;
 	/* the token and the login, before anything is generated or printed */
 	if (o.load.token != NULL && tool_token_open(&tok, &o.load, !o.yes) != 0)
+		goto out;
+	/* and a throwaway test load of the key type (an imported key's type is
+	 * known once it is read, below) */
+	if (tok.p != NULL && o.import == NULL && tool_token_probe(&tok, &o.alg, 1) != 0)
 		goto out;
 	keys = calloc(o.nkeys, sizeof *keys);
 	ck = calloc(o.nkeys, sizeof *ck);
@@ -490,6 +494,12 @@ main(int argc, char **argv)
 	}
 	if (o.nkeys > 1 && isatty(STDERR_FILENO))
 		fputc('\n', stderr);
+	if (tok.p != NULL && o.import != NULL) {
+		int alg = keys[0].dnskey.algorithm;
+
+		if (tool_token_probe(&tok, &alg, 1) != 0)
+			goto out;
+	}
 	if (tok.p != NULL && tool_token_check_ids(&tok, ids, o.nkeys) != 0)
 		goto out;
 

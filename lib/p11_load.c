@@ -1,10 +1,13 @@
 /*
- * p11_load.c - escrow_p11_load(): put a key set into a token in one
- * session, all or nothing.  Per key: choose a strategy, make the private
- * key object (unwrap or create) and the public key object, sign test data
- * in the token and verify it on the host, read back the attributes.  On
- * any failure every object this call made is destroyed; old objects with
- * the same CKA_ID are destroyed (replace) only after all new ones passed.
+ * p11_load.c - escrow_p11_load(): put a key set into a token, all or
+ * nothing, and crash-safe where the token allows it.  Per key: choose a
+ * strategy, make the private key object (unwrap or create) and the public
+ * key object, sign test data in the token and verify it on the host, read
+ * back the attributes.  The objects carry a pending CKA_ID and CKA_LABEL
+ * until every key is in and checked, then the set is committed
+ * (p11_pending.c); on any failure every object this call made is
+ * destroyed and the token listed again (p11_inventory.c).  Keys may be
+ * spread over several sessions on threads (p11_par.c).
  *
  * Secret: K_wrap and private components reach the token through
  * p11_unwrap.c / p11_tmpl.c, which keep them in secret memory.  Nothing
@@ -16,36 +19,31 @@
 #include <string.h>
 
 #include "escrow_text.h"
-#include "p11_int.h"
-
-struct old_obj {
-	CK_OBJECT_HANDLE h;
-	size_t key; /* index in the set */
-};
-
-struct load {
-	struct escrow_p11 *p;
-	const struct escrow_p11_key *keys;
-	size_t nkeys;
-	struct escrow_p11_error *err;
-	CK_OBJECT_HANDLE *made; /* token objects made so far */
-	size_t nmade;
-	struct old_obj *old;    /* existing objects with a set's id */
-	size_t nold;
-	struct escrow_p11_i_unwrapper plain, transport;
-	struct escrow_p11_loaded *res;
-	struct escrow_p11_i_tmpl t;      /* reused per object; secret memory */
-	int accept_usages;               /* keep a token's extra usages */
-	int usages_refused;              /* the last key got extra usages */
-};
+#include "p11_load_int.h"
 
 /* The CKA_ID in hex for messages: as much as fits in buf. */
-static void
-hex_id(char *buf, size_t cap, const uint8_t *id, size_t len)
+void
+escrow_p11_i_hex(char *buf, size_t cap, const uint8_t *id, size_t len)
 {
-	if (len > (cap - 1) / 2)
-		len = (cap - 1) / 2;
-	escrow_hex(id, len, buf, 0);
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < len && 2 * i + 3 <= cap; i++)
+		snprintf(buf + 2 * i, cap - 2 * i, "%02x", id[i]);
+}
+
+void
+escrow_p11_i_detail_add(struct escrow_p11_error *err, const char *fmt, ...)
+{
+	size_t len;
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	len = strlen(err->detail);
+	va_start(ap, fmt);
+	vsnprintf(err->detail + len, sizeof err->detail - len, fmt, ap);
+	va_end(ap);
 }
 
 static int
@@ -61,8 +59,8 @@ check_inputs(struct load *l, enum escrow_p11_strategy s)
 
 		if (a == NULL)
 			return escrow_p11_i_fail(l->err, ESCROW_ERR_ALGORITHM, "key %zu: "
-			    "DNSSEC algorithm %d is not supported", i + 1,
-			    k->algorithm);
+			    "DNSSEC algorithm %d is not supported (8, 10, 13, "
+			    "14, 15, 16 are)", i + 1, k->algorithm);
 		if (k->id == NULL || k->id_len == 0 || k->id_len > 255)
 			return escrow_p11_i_fail(l->err, ESCROW_ERR_INVALID_ARG, "key %zu: "
 			    "CKA_ID must have 1 to 255 bytes", i + 1);
@@ -85,7 +83,7 @@ check_inputs(struct load *l, enum escrow_p11_strategy s)
 			if (l->keys[j].id_len != k->id_len ||
 			    memcmp(l->keys[j].id, k->id, k->id_len) != 0)
 				continue;
-			hex_id(hex, sizeof hex, k->id, k->id_len);
+			escrow_p11_i_hex(hex, sizeof hex, k->id, k->id_len);
 			return escrow_p11_i_fail(l->err, ESCROW_ERR_INVALID_ARG, "keys %zu "
 			    "and %zu have the same CKA_ID %s", j + 1, i + 1, hex);
 		}
@@ -93,69 +91,92 @@ check_inputs(struct load *l, enum escrow_p11_strategy s)
 	return ESCROW_OK;
 }
 
-/* Record existing private/public key objects whose CKA_ID is in the set. */
+/*
+ * The objects already in the token under one of the set's CKA_IDs (from
+ * the inventory): refused, or noted as old for a replace.  Objects of an
+ * interrupted load of this set were dealt with before.
+ */
 static int
-scan_existing(struct load *l, int replace)
+find_old(struct load *l)
 {
-	static const CK_OBJECT_CLASS classes[] = { CKO_PRIVATE_KEY,
-	    CKO_PUBLIC_KEY };
 	struct escrow_p11 *p = l->p;
-	CK_OBJECT_HANDLE *h = NULL;
-	CK_ULONG n = 0, i;
-	size_t c, k;
-	uint8_t id[256];
 	char hex[64];
-	int ret = ESCROW_OK;
+	size_t i, k, *npriv, *npub;
+	int ret = ESCROW_OK, same = 1;
 
-	for (c = 0; c < 2 && ret == ESCROW_OK; c++) {
-		CK_OBJECT_CLASS cls = classes[c];
-		CK_ATTRIBUTE t = { CKA_CLASS, &cls, sizeof cls };
-
-		ret = escrow_p11_i_find(p, &t, 1, &h, &n, l->err);
-		for (i = 0; i < n && ret == ESCROW_OK; i++) {
-			CK_ATTRIBUTE a = { CKA_ID, id, sizeof id };
-
-			if (p->mod->C_GetAttributeValue(p->sess, h[i], &a, 1) !=
-			    CKR_OK)
-				continue; /* no id, or too long to be ours */
-			for (k = 0; k < l->nkeys; k++) {
-				if (a.ulValueLen != l->keys[k].id_len ||
-				    memcmp(id, l->keys[k].id, a.ulValueLen) != 0)
-					continue;
-				if (!replace) {
-					hex_id(hex, sizeof hex, id, a.ulValueLen);
-					ret = escrow_p11_i_fail(l->err,
-					    ESCROW_ERR_P11_OBJECT_EXISTS, "token `%s' "
-					    "already has a %s with CKA_ID %s (key %zu)",
-					    p->label, escrow_p11_class_name(cls), hex,
-					    k + 1);
-					break;
-				}
-				l->old[l->nold].h = h[i];
-				l->old[l->nold].key = k;
-				l->nold++;
-				break;
-			}
-		}
-		free(h);
-		h = NULL;
+	l->nold = 0;
+	free(l->old);
+	l->old = calloc(l->before.n + 1, sizeof *l->old);
+	npriv = calloc(l->nkeys, sizeof *npriv);
+	npub = calloc(l->nkeys, sizeof *npub);
+	if (l->old == NULL || npriv == NULL || npub == NULL) {
+		free(npriv);
+		free(npub);
+		return ESCROW_ERR_NOMEM;
 	}
+	for (i = 0; i < l->before.n; i++) {
+		const struct p11l_obj *o = &l->before.o[i];
+
+		if (!o->has_id || (o->cls != CKO_PRIVATE_KEY &&
+		    o->cls != CKO_PUBLIC_KEY))
+			continue;
+		for (k = 0; k < l->nkeys; k++) {
+			if (o->id_len != l->keys[k].id_len ||
+			    memcmp(o->id, l->keys[k].id, o->id_len) != 0)
+				continue;
+			if (!l->opts->replace && ret == ESCROW_OK) {
+				escrow_p11_i_hex(hex, sizeof hex, o->id, o->id_len);
+				ret = escrow_p11_i_fail(l->err,
+				    ESCROW_ERR_P11_OBJECT_EXISTS, "token `%s' "
+				    "already has a %s with CKA_ID %s (key %zu)",
+				    p->label, escrow_p11_class_name(o->cls), hex,
+				    k + 1);
+			}
+			if (o->cls == CKO_PRIVATE_KEY)
+				npriv[k]++;
+			else
+				npub[k]++;
+			l->old[l->nold].h = o->h;
+			l->old[l->nold].key = k;
+			l->nold++;
+			break;
+		}
+	}
+	/* the same command again after a load that went through (or whose
+	 * process died after the commit): exactly this set is there, which
+	 * escrow_p11_i_adopt() then checks key by key */
+	for (k = 0; k < l->nkeys; k++)
+		same &= npriv[k] == 1 && npub[k] == 1;
+	l->already = ret != ESCROW_OK && same && l->nold == 2 * l->nkeys;
+	free(npriv);
+	free(npub);
 	return ret;
 }
 
-static int
-grow_old(struct load *l)
+/* Does public object h hold key i's public key (same values as the
+ * template a load would make)? */
+int
+escrow_p11_i_public_matches(struct p11l_worker *w, size_t i, CK_OBJECT_HANDLE h)
 {
-	/* at most every private and public key object of the token */
-	CK_OBJECT_HANDLE *h = NULL;
-	CK_ULONG n = 0;
-	int ret = escrow_p11_i_find(l->p, NULL, 0, &h, &n, l->err);
+	const struct escrow_p11_key *k = &w->l->keys[i];
+	struct escrow_p11_i_tmpl *t = &w->t;
+	uint8_t buf[1100];
+	CK_ULONG j;
+	int same = 1;
 
-	free(h);
-	if (ret != ESCROW_OK)
-		return ret;
-	l->old = calloc(n + 1, sizeof *l->old);
-	return l->old == NULL ? ESCROW_ERR_NOMEM : ESCROW_OK;
+	escrow_p11_i_tmpl_reset(t);
+	if (escrow_p11_i_tmpl_public_parts(t, escrow_p11_i_alg_find(k->algorithm),
+	    k->public_key) != ESCROW_OK || t->overflow)
+		same = 0;
+	for (j = 0; same && j < t->n; j++) {
+		CK_ATTRIBUTE a = { t->a[j].type, buf, sizeof buf };
+
+		same = w->p->mod->C_GetAttributeValue(w->p->sess, h, &a, 1) == CKR_OK &&
+		    a.ulValueLen == t->a[j].ulValueLen &&
+		    memcmp(buf, t->a[j].pValue, a.ulValueLen) == 0;
+	}
+	escrow_p11_i_tmpl_reset(t);
+	return same;
 }
 
 /* C_CreateObject with the MODIFIABLE=false fallback. */
@@ -171,38 +192,39 @@ create(struct escrow_p11 *p, struct escrow_p11_i_tmpl *t, CK_OBJECT_HANDLE *h)
 	return rv;
 }
 
-/* Which strategy serves this key?  Fills *u for unwrap/transport. */
+/* Which strategy serves this key?  Uses (and fills) the main unwrappers. */
 static int
-choose(struct load *l, const struct escrow_p11_key *k, const struct keys_alginfo *a,
-    enum escrow_p11_strategy forced, enum escrow_p11_strategy *s,
-    struct escrow_p11_i_unwrapper **u)
+choose(struct load *l, struct p11l_worker *w, size_t i)
 {
+	const struct escrow_p11_key *k = &l->keys[i];
+	const struct keys_alginfo *a = escrow_p11_i_alg_find(k->algorithm);
+	enum escrow_p11_strategy forced = l->opts->strategy;
 	struct escrow_p11_error probe_err;
 	int ret;
 
-	*u = NULL;
+	l->use_transport[i] = 0;
 	switch (forced) {
 	case ESCROW_P11_CREATE:
-		*s = forced;
+		l->strategy[i] = forced;
 		return ESCROW_OK;
 	case ESCROW_P11_UNWRAP:
 	case ESCROW_P11_TRANSPORT:
-		*s = forced;
-		*u = forced == ESCROW_P11_UNWRAP ? &l->plain : &l->transport;
-		return escrow_p11_i_unwrapper_probe(*u, a, l->err);
+		l->strategy[i] = forced;
+		l->use_transport[i] = forced == ESCROW_P11_TRANSPORT;
+		return escrow_p11_i_unwrapper_probe(forced == ESCROW_P11_UNWRAP ?
+		    &w->plain : &w->transport, a, l->err);
 	case ESCROW_P11_AUTO:
 		break;
 	}
 	escrow_p11_i_err_clear(&probe_err);
 	ret = ESCROW_ERR_P11_MECHANISM;
 	if (k->wrapped != NULL && k->kwrap != NULL) {
-		*s = ESCROW_P11_UNWRAP;
-		*u = &l->plain;
-		ret = escrow_p11_i_unwrapper_probe(*u, a, &probe_err);
-		if (ret != ESCROW_OK && l->plain.kek_refused) {
-			*s = ESCROW_P11_TRANSPORT;
-			*u = &l->transport;
-			ret = escrow_p11_i_unwrapper_probe(*u, a, &probe_err);
+		l->strategy[i] = ESCROW_P11_UNWRAP;
+		ret = escrow_p11_i_unwrapper_probe(&w->plain, a, &probe_err);
+		if (ret != ESCROW_OK && w->plain.kek_refused) {
+			l->strategy[i] = ESCROW_P11_TRANSPORT;
+			l->use_transport[i] = 1;
+			ret = escrow_p11_i_unwrapper_probe(&w->transport, a, &probe_err);
 		}
 		if (ret == ESCROW_OK)
 			return ESCROW_OK;
@@ -212,8 +234,8 @@ choose(struct load *l, const struct escrow_p11_key *k, const struct keys_alginfo
 			return ret;
 		}
 	}
-	*u = NULL;
-	*s = ESCROW_P11_CREATE;
+	l->use_transport[i] = 0;
+	l->strategy[i] = ESCROW_P11_CREATE;
 	if (k->private_key != NULL && escrow_p11_i_alg_matches(a, k->private_key))
 		return ESCROW_OK;
 	if (probe_err.function[0] == '\0')
@@ -228,19 +250,17 @@ choose(struct load *l, const struct escrow_p11_key *k, const struct keys_alginfo
 }
 
 static int
-check_attributes(struct load *l, CK_OBJECT_HANDLE h, size_t i)
+check_attributes(struct p11l_worker *w, CK_OBJECT_HANDLE h, size_t i)
 {
-	struct escrow_p11_loaded *r = &l->res[i];
-	int ret = escrow_p11_i_readback(l->p, h, l->accept_usages, r->attributes,
-	    sizeof r->attributes, r->extra_usages, sizeof r->extra_usages,
-	    &l->usages_refused, l->err);
+	struct escrow_p11_loaded *r = &w->l->res[i];
 
-	(void)i;
-	return ret;
+	return escrow_p11_i_readback(w->p, h, w->l->opts->accept_usages,
+	    r->attributes, sizeof r->attributes, r->extra_usages,
+	    sizeof r->extra_usages, &w->usages_refused, &w->err);
 }
 
 static int
-test_signature(struct load *l, CK_OBJECT_HANDLE h, const struct keys_alginfo *a,
+test_signature(struct p11l_worker *w, CK_OBJECT_HANDLE h, const struct keys_alginfo *a,
     const struct escrow_p11_key *k, size_t i)
 {
 	uint8_t data[48] = "escrow-p11 test signature ", sig[1024];
@@ -248,60 +268,86 @@ test_signature(struct load *l, CK_OBJECT_HANDLE h, const struct keys_alginfo *a,
 	int ret;
 
 	escrow_random(data + 32, 16);
-	ret = escrow_p11_i_sign_raw(l->p, h, a, data, sizeof data, sig, sizeof sig,
-	    &siglen, &l->res[i].sign_mechanism, l->err);
+	ret = escrow_p11_i_sign_raw(w->p, h, a, data, sizeof data, sig, sizeof sig,
+	    &siglen, &w->l->res[i].sign_mechanism, &w->err);
 	if (ret != ESCROW_OK)
 		return ret;
 	if (!escrow_p11_i_verify_host(a, k->public_key, data, sizeof data, sig, siglen))
-		return escrow_p11_i_fail(l->err, ESCROW_ERR_P11_VERIFY, "key %zu: the "
+		return escrow_p11_i_fail(&w->err, ESCROW_ERR_P11_VERIFY, "key %zu: the "
 		    "test signature made in token `%s' does not verify with "
-		    "the given public key", i + 1, l->p->label);
+		    "the given public key", i + 1, w->p->label);
 	return ESCROW_OK;
 }
 
-static int
-load_one(struct load *l, size_t i, enum escrow_p11_strategy forced)
+/* The test signature and the attributes read back. */
+int
+escrow_p11_i_check_key(struct p11l_worker *w, size_t i, CK_OBJECT_HANDLE hpriv)
 {
-	const struct escrow_p11_key *k = &l->keys[i];
-	const struct keys_alginfo *a = escrow_p11_i_alg_find(k->algorithm);
-	struct escrow_p11 *p = l->p;
-	struct escrow_p11_i_unwrapper *u = NULL;
-	enum escrow_p11_strategy s;
-	CK_OBJECT_HANDLE hpriv = CK_INVALID_HANDLE, hpub = CK_INVALID_HANDLE;
-	struct escrow_p11_i_tmpl *t = &l->t;
-	int ret;
-	CK_RV rv;
+	const struct escrow_p11_key *k = &w->l->keys[i];
+	int ret = test_signature(w, hpriv, escrow_p11_i_alg_find(k->algorithm), k, i);
 
-	if ((ret = choose(l, k, a, forced, &s, &u)) != ESCROW_OK)
-		return ret;
-	escrow_p11_i_tmpl_reset(t);
-	ret = escrow_p11_i_tmpl_private_base(p, t, a, k->label, k->id, k->id_len, 1,
-	    s == ESCROW_P11_CREATE ? P11_OP_CREATE : P11_OP_UNWRAP);
-	if (ret == ESCROW_OK)
-		ret = escrow_p11_i_vendor_private(p, t, a, k->public_key,
-		    s == ESCROW_P11_CREATE ? P11_OP_CREATE : P11_OP_UNWRAP);
-	if (ret == ESCROW_OK && s == ESCROW_P11_CREATE)
-		ret = escrow_p11_i_tmpl_private_parts(t, a, k->private_key);
-	if (ret == ESCROW_OK && t->overflow)
-		ret = ESCROW_ERR_BUFFER_TOO_SMALL;
-	if (ret != ESCROW_OK) {
-		escrow_p11_i_fail(l->err, ret, "key %zu: cannot build the private key "
-		    "template", i + 1);
-		goto out;
-	}
-	if (u != NULL) {
-		ret = escrow_p11_i_unwrapper_unwrap(u, k, t, &hpriv, l->err);
+	return ret != ESCROW_OK ? ret : check_attributes(w, hpriv, i);
+}
+
+/*
+ * A handle this call got back for a new object must be new: a token that
+ * merges a new object into an old one with the same class and CKA_ID
+ * (NSS softoken does) hands back the old object's handle, and destroying
+ * it "as new" or "as old" would lose the old key.
+ */
+static int
+check_new_handle(struct p11l_worker *w, size_t i, CK_OBJECT_HANDLE h, const char *what)
+{
+	struct load *l = w->l;
+
+	if (!escrow_p11_i_is_old(l, h))
+		return ESCROW_OK;
+	return escrow_p11_i_fail(&w->err, ESCROW_ERR_P11_OBJECT_EXISTS, "key %zu: "
+	    "token `%s' returned handle %lu for the new %s, which is an object "
+	    "that was there before with the same CKA_ID: this token merges "
+	    "objects with the same CKA_ID, so the old key cannot be kept until "
+	    "the new one is proven; nothing old was destroyed (remove the old "
+	    "objects by hand, then load without --replace)", i + 1, l->p->label,
+	    (unsigned long)h, what);
+}
+
+/* The private key object's template: final or pending CKA_ID and label. */
+static int
+private_template(struct p11l_worker *w, size_t i, const struct keys_alginfo *a,
+    enum escrow_p11_i_op op)
+{
+	struct load *l = w->l;
+	const struct escrow_p11_key *k = &l->keys[i];
+	uint8_t pid[P11L_PENDING_ID_LEN];
+	int ret;
+
+	if (l->pending) {
+		escrow_p11_i_pending_id(l, i, pid);
+		ret = escrow_p11_i_tmpl_private_base(w->p, &w->t, a, l->plabel, pid,
+		    sizeof pid, 1, op);
+		/* the commit changes CKA_ID and CKA_LABEL */
+		escrow_p11_i_tmpl_drop(&w->t, CKA_MODIFIABLE);
 	} else {
-		rv = create(p, t, &hpriv);
-		if (rv != CKR_OK)
-			ret = escrow_p11_i_fail_rv(l->err, ESCROW_ERR_P11, "C_CreateObject",
-			    rv, "key %zu: token `%s' refused the %s private key",
-			    i + 1, p->label, a->name);
+		ret = escrow_p11_i_tmpl_private_base(w->p, &w->t, a, k->label, k->id,
+		    k->id_len, 1, op);
 	}
-	escrow_p11_i_tmpl_reset(t); /* wipes the private components */
-	if (ret != ESCROW_OK)
-		return ret;
-	l->made[l->nmade++] = hpriv;
+	if (ret == ESCROW_OK)
+		ret = escrow_p11_i_vendor_private(w->p, &w->t, a, k->public_key, op);
+	if (ret == ESCROW_OK && op == P11_OP_CREATE)
+		ret = escrow_p11_i_tmpl_private_parts(&w->t, a, k->private_key);
+	if (ret == ESCROW_OK && w->t.overflow)
+		ret = ESCROW_ERR_BUFFER_TOO_SMALL;
+	return ret;
+}
+
+static int
+public_template(struct p11l_worker *w, size_t i, const struct keys_alginfo *a)
+{
+	struct load *l = w->l;
+	const struct escrow_p11_key *k = &l->keys[i];
+	struct escrow_p11_i_tmpl *t = &w->t;
+	uint8_t pid[P11L_PENDING_ID_LEN];
+	int ret;
 
 	escrow_p11_i_tmpl_ulong(t, CKA_CLASS, CKO_PUBLIC_KEY);
 	escrow_p11_i_tmpl_ulong(t, CKA_KEY_TYPE, a->ck_key_type);
@@ -311,139 +357,213 @@ load_one(struct load *l, size_t i, enum escrow_p11_strategy forced)
 	escrow_p11_i_tmpl_bool(t, CKA_ENCRYPT, 0);
 	escrow_p11_i_tmpl_bool(t, CKA_WRAP, 0);
 	escrow_p11_i_tmpl_bool(t, CKA_DERIVE, 0);
-	if (p->modifiable_false_ok[P11_OP_CREATE] != CAP_NO)
-		escrow_p11_i_tmpl_bool(t, CKA_MODIFIABLE, 0);
-	if (k->label != NULL)
-		escrow_p11_i_tmpl_bytes(t, CKA_LABEL, k->label, strlen(k->label));
-	escrow_p11_i_tmpl_bytes(t, CKA_ID, k->id, k->id_len);
+	if (l->pending) {
+		escrow_p11_i_pending_id(l, i, pid);
+		escrow_p11_i_tmpl_bytes(t, CKA_LABEL, l->plabel, strlen(l->plabel));
+		escrow_p11_i_tmpl_bytes(t, CKA_ID, pid, sizeof pid);
+	} else {
+		if (w->p->modifiable_false_ok[P11_OP_CREATE] != CAP_NO)
+			escrow_p11_i_tmpl_bool(t, CKA_MODIFIABLE, 0);
+		if (k->label != NULL)
+			escrow_p11_i_tmpl_bytes(t, CKA_LABEL, k->label, strlen(k->label));
+		escrow_p11_i_tmpl_bytes(t, CKA_ID, k->id, k->id_len);
+	}
 	ret = escrow_p11_i_tmpl_public_parts(t, a, k->public_key);
-	if (ret != ESCROW_OK || t->overflow) {
-		ret = escrow_p11_i_fail(l->err, ret != ESCROW_OK ? ret :
-		    ESCROW_ERR_BUFFER_TOO_SMALL, "key %zu: cannot read the "
+	return ret != ESCROW_OK ? ret : t->overflow ? ESCROW_ERR_BUFFER_TOO_SMALL :
+	    ESCROW_OK;
+}
+
+/* Make key i's two objects and check them (a p11l_step). */
+static int
+load_one(struct p11l_worker *w, size_t i)
+{
+	struct load *l = w->l;
+	const struct escrow_p11_key *k = &l->keys[i];
+	const struct keys_alginfo *a = escrow_p11_i_alg_find(k->algorithm);
+	struct escrow_p11 *p = w->p;
+	enum escrow_p11_strategy s = l->strategy[i];
+	struct escrow_p11_i_unwrapper *u = NULL;
+	enum escrow_p11_i_op op = s == ESCROW_P11_CREATE ? P11_OP_CREATE : P11_OP_UNWRAP;
+	CK_OBJECT_HANDLE hpriv = CK_INVALID_HANDLE, hpub = CK_INVALID_HANDLE;
+	int ret, saved[2];
+	CK_RV rv;
+
+	if (s != ESCROW_P11_CREATE)
+		u = l->use_transport[i] ? &w->transport : &w->plain;
+	/* a pending template leaves MODIFIABLE out on purpose: that says
+	 * nothing about whether the token would take MODIFIABLE=false */
+	memcpy(saved, p->modifiable_false_ok, sizeof saved);
+	escrow_p11_i_tmpl_reset(&w->t);
+	ret = private_template(w, i, a, op);
+	if (ret != ESCROW_OK) {
+		escrow_p11_i_fail(&w->err, ret, "key %zu: cannot build the private key "
+		    "template", i + 1);
+		goto out;
+	}
+	if (u != NULL) {
+		ret = escrow_p11_i_unwrapper_unwrap(u, k, &w->t, &hpriv, &w->err);
+	} else {
+		rv = create(p, &w->t, &hpriv);
+		if (rv != CKR_OK)
+			ret = escrow_p11_i_fail_rv(&w->err, ESCROW_ERR_P11, "C_CreateObject",
+			    rv, "key %zu: token `%s' refused the %s private key",
+			    i + 1, p->label, a->name);
+	}
+	if (l->pending)
+		memcpy(p->modifiable_false_ok, saved, sizeof saved);
+	escrow_p11_i_tmpl_reset(&w->t); /* wipes the private components */
+	if (ret != ESCROW_OK || (ret = check_new_handle(w, i, hpriv,
+	    "private key")) != ESCROW_OK)
+		goto out;
+	l->made[2 * i] = hpriv;
+	if (l->pending && (ret = escrow_p11_i_check_writable(w, hpriv, op, i)) !=
+	    ESCROW_OK)
+		goto out;
+
+	memcpy(saved, p->modifiable_false_ok, sizeof saved);
+	ret = public_template(w, i, a);
+	if (ret != ESCROW_OK) {
+		ret = escrow_p11_i_fail(&w->err, ret, "key %zu: cannot read the "
 		    "public key", i + 1);
 		goto out;
 	}
-	rv = create(p, t, &hpub);
+	rv = create(p, &w->t, &hpub);
+	if (l->pending)
+		memcpy(p->modifiable_false_ok, saved, sizeof saved);
 	if (rv != CKR_OK) {
-		ret = escrow_p11_i_fail_rv(l->err, ESCROW_ERR_P11, "C_CreateObject", rv,
+		ret = escrow_p11_i_fail_rv(&w->err, ESCROW_ERR_P11, "C_CreateObject", rv,
 		    "key %zu: token `%s' refused the public key object", i + 1,
 		    p->label);
 		goto out;
 	}
-	l->made[l->nmade++] = hpub;
-	if ((ret = test_signature(l, hpriv, a, k, i)) != ESCROW_OK ||
-	    (ret = check_attributes(l, hpriv, i)) != ESCROW_OK)
+	if ((ret = check_new_handle(w, i, hpub, "public key")) != ESCROW_OK)
+		goto out;
+	l->made[2 * i + 1] = hpub;
+	if (l->pending && (ret = escrow_p11_i_check_writable(w, hpub, 2, i)) !=
+	    ESCROW_OK)
+		goto out;
+	if ((ret = escrow_p11_i_check_key(w, i, hpriv)) != ESCROW_OK)
 		goto out;
 	l->res[i].strategy = s;
 	l->res[i].mechanism = u != NULL ? u->mech : 0;
 	l->res[i].private_handle = hpriv;
 	l->res[i].public_handle = hpub;
 out:
-	escrow_p11_i_tmpl_reset(t);
+	escrow_p11_i_tmpl_reset(&w->t);
 	return ret;
-}
-
-/* Say which key of the set failed, if the message does not yet. */
-static void
-name_key(struct load *l, size_t i)
-{
-	const char *label = l->keys[i].label;
-	char *d;
-	char prefix[80];
-	size_t dl, room;
-	int n;
-
-	if (l->err == NULL || strncmp(l->err->detail, "key ", 4) == 0)
-		return;
-	d = l->err->detail;
-	n = snprintf(prefix, sizeof prefix, "key %zu (%.40s): ", i + 1,
-	    label != NULL ? label : "no label");
-	if (n <= 0 || (size_t)n >= sizeof prefix)
-		return;
-	dl = strlen(d);
-	room = sizeof l->err->detail - 1 - (size_t)n;
-	if (dl > room)
-		dl = room;
-	memmove(d + n, d, dl);
-	memcpy(d, prefix, (size_t)n);
-	d[(size_t)n + dl] = '\0';
-}
-
-/* Append to the error's detail (truncated at its end). */
-static void __attribute__((format(printf, 2, 3)))
-detail_add(struct escrow_p11_error *err, const char *fmt, ...)
-{
-	size_t len = strlen(err->detail);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->detail + len, sizeof err->detail - len, fmt, ap);
-	va_end(ap);
-}
-
-/*
- * Undo: destroy what this call made, newest first.  What cannot be
- * destroyed is named (handle, class, key, CKA_ID) so that the operator can
- * remove it: made[2i] is key i's private object, made[2i+1] its public one.
- */
-static void
-rollback(struct load *l)
-{
-	size_t left = 0, j, k;
-	char id[2 * 32 + 1];
-	CK_OBJECT_HANDLE h;
-
-	while (l->nmade > 0) {
-		j = --l->nmade;
-		h = l->made[j];
-		if (l->p->mod->C_DestroyObject(l->p->sess, h) == CKR_OK)
-			continue;
-		if (l->err == NULL)
-			continue;
-		k = j / 2;
-		hex_id(id, sizeof id, l->keys[k].id, l->keys[k].id_len);
-		detail_add(l->err, "%s object %lu (%s key of key %zu, CKA_ID %s%s)",
-		    left == 0 ? "; these new objects could not be removed, remove them "
-		    "by hand:" : ",", (unsigned long)h, j % 2 ? "public" : "private",
-		    k + 1, id, l->keys[k].id_len > 32 ? "..." : "");
-		left++;
-	}
-	if (l->err != NULL)
-		l->err->objects_left = left;
 }
 
 /*
  * Key i came back from unwrap with more usages than asked (NSS softoken
- * does that): auto destroys it and tries `create', which gives the right
- * flags there; without the private key on the host it cannot, and says so
- * as a mechanism failure, which makes the tools unwrap on the host and
- * call again.
+ * does that): auto destroys its objects and tries `create', which gives
+ * the right flags there; without the private key on the host it cannot,
+ * and says so as a mechanism failure, which makes the tools unwrap on the
+ * host and call again.
  */
 static int
-retry_create(struct load *l, size_t i, enum escrow_p11_strategy forced)
+load_one_auto(struct p11l_worker *w, size_t i)
 {
+	struct load *l = w->l;
 	const struct escrow_p11_key *k = &l->keys[i];
 	struct escrow_p11_error why;
+	int ret, j;
 
-	if (forced != ESCROW_P11_AUTO)
-		return ESCROW_ERR_P11_ATTRIBUTE;
-	while (l->nmade > 2 * i) { /* this key's objects, newest first */
-		if (l->p->mod->C_DestroyObject(l->p->sess,
-		    l->made[l->nmade - 1]) != CKR_OK)
-			return ESCROW_ERR_P11_ATTRIBUTE; /* rollback names it */
-		l->nmade--;
+	w->usages_refused = 0;
+	ret = load_one(w, i);
+	if (ret == ESCROW_OK || !w->usages_refused ||
+	    l->opts->strategy != ESCROW_P11_AUTO || l->strategy[i] == ESCROW_P11_CREATE)
+		return ret;
+	for (j = 1; j >= 0; j--) { /* this key's objects, newest first */
+		CK_OBJECT_HANDLE *h = &l->made[2 * i + (size_t)j];
+
+		if (*h == CK_INVALID_HANDLE)
+			continue;
+		if (w->p->mod->C_DestroyObject(w->p->sess, *h) != CKR_OK)
+			return ret; /* the rollback names it */
+		*h = CK_INVALID_HANDLE;
 	}
-	if (l->err != NULL)
-		why = *l->err;
-	else
-		escrow_p11_i_err_clear(&why);
+	why = w->err;
 	if (k->private_key == NULL)
-		return escrow_p11_i_fail(l->err, ESCROW_ERR_P11_MECHANISM, "key %zu: "
+		return escrow_p11_i_fail(&w->err, ESCROW_ERR_P11_MECHANISM, "key %zu: "
 		    "unwrapping gives more usages than asked, so auto needs "
 		    "`create', which needs the private key on the host: %s",
 		    i + 1, why.detail);
-	l->usages_refused = 0;
-	return load_one(l, i, ESCROW_P11_CREATE);
+	l->strategy[i] = ESCROW_P11_CREATE;
+	l->use_transport[i] = 0;
+	w->usages_refused = 0;
+	escrow_p11_i_err_clear(&w->err);
+	return load_one(w, i);
+}
+
+static int
+cmp_handle(const void *a, const void *b)
+{
+	CK_OBJECT_HANDLE x = *(const CK_OBJECT_HANDLE *)a, y = *(const CK_OBJECT_HANDLE *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+distinct_handles(struct load *l)
+{
+	CK_OBJECT_HANDLE *h = malloc(2 * l->nkeys * sizeof *h);
+	size_t i, twice = 0;
+	CK_OBJECT_HANDLE which = 0;
+
+	if (h == NULL)
+		return ESCROW_ERR_NOMEM;
+	memcpy(h, l->made, 2 * l->nkeys * sizeof *h);
+	qsort(h, 2 * l->nkeys, sizeof *h, cmp_handle);
+	for (i = 1; i < 2 * l->nkeys; i++)
+		if (h[i] == h[i - 1]) {
+			twice++;
+			which = h[i];
+		}
+	free(h);
+	if (twice == 0)
+		return ESCROW_OK;
+	/* destroy such an object once only */
+	for (i = 0; i < 2 * l->nkeys; i++)
+		if (l->made[i] == which && twice-- > 0)
+			l->made[i] = CK_INVALID_HANDLE;
+	return escrow_p11_i_fail(l->err, ESCROW_ERR_P11, "token `%s' returned "
+	    "handle %lu for two new objects (it merges objects)", l->p->label,
+	    (unsigned long)which);
+}
+
+/* Make every key, then commit; ESCROW_OK or an error with l->err set. */
+static int
+load_all(struct load *l)
+{
+	struct p11l_worker *w0 = &l->w[0];
+	size_t i;
+	int ret;
+
+	/* the strategy per key, in the main session: the probes are cached
+	 * per key type, so this costs a few calls for the whole set */
+	for (i = 0; i < l->nkeys; i++) {
+		if ((ret = choose(l, w0, i)) != ESCROW_OK) {
+			escrow_p11_i_name_key(l, l->err, i);
+			return ret;
+		}
+	}
+	if ((ret = escrow_p11_i_run(l, load_one_auto, 1)) != ESCROW_OK)
+		return ret;
+	/* the same handle twice would be a merge as well */
+	if ((ret = distinct_handles(l)) != ESCROW_OK)
+		return ret;
+	return escrow_p11_i_commit(l);
+}
+
+static void
+reset_made(struct load *l)
+{
+	size_t i;
+
+	for (i = 0; i < 2 * l->nkeys; i++) {
+		l->made[i] = CK_INVALID_HANDLE;
+		l->final[i] = 0;
+	}
 }
 
 int
@@ -452,10 +572,15 @@ escrow_p11_load(struct escrow_p11 *p, const struct escrow_p11_key *keys,
     struct escrow_p11_loaded *loaded, struct escrow_p11_error *err)
 {
 	static const struct escrow_p11_load_opts defaults;
+	static struct escrow_p11_load_report no_report;
+	struct escrow_p11_load_report dummy;
+	struct escrow_p11_error own_err;
 	struct load l;
-	size_t i;
-	int ret;
+	int ret, resumed = 0;
 
+	escrow_p11_i_err_clear(err);
+	if (err == NULL)
+		err = &own_err; /* the rollback report needs somewhere to go */
 	escrow_p11_i_err_clear(err);
 	if (opts == NULL)
 		opts = &defaults;
@@ -465,62 +590,116 @@ escrow_p11_load(struct escrow_p11 *p, const struct escrow_p11_key *keys,
 	l.p = p;
 	l.keys = keys;
 	l.nkeys = nkeys;
+	l.opts = opts;
 	l.err = err;
-	escrow_p11_i_unwrapper_init(&l.plain, p, 0);
-	escrow_p11_i_unwrapper_init(&l.transport, p, 1);
+	l.report = opts->report != NULL ? opts->report : &dummy;
+	*l.report = no_report;
+	l.pending = !opts->direct && nkeys <= P11L_MAX_PENDING_KEYS;
+	if (!l.pending)
+		snprintf(l.report->crash_note, sizeof l.report->crash_note, "%s",
+		    opts->direct ? "asked for a direct load" :
+		    "more keys than pending ids can number (65535)");
+	if (pthread_mutex_init(&l.lock, NULL) != 0)
+		return ESCROW_ERR_NOMEM;
 	if ((ret = check_inputs(&l, opts->strategy)) != ESCROW_OK)
 		goto out;
 	l.made = calloc(2 * nkeys, sizeof *l.made);
+	l.final = calloc(2 * nkeys, 1);
 	l.res = calloc(nkeys, sizeof *l.res);
-	if (l.made == NULL || l.res == NULL) {
+	l.strategy = calloc(nkeys, sizeof *l.strategy);
+	l.use_transport = calloc(nkeys, sizeof *l.use_transport);
+	if (l.made == NULL || l.final == NULL || l.res == NULL ||
+	    l.strategy == NULL || l.use_transport == NULL) {
 		ret = ESCROW_ERR_NOMEM;
 		goto out;
 	}
-	/* one secret buffer for all templates: big enough for RSA-8192 */
-	if ((ret = escrow_p11_i_tmpl_init(&l.t, 8192)) != ESCROW_OK)
+	reset_made(&l);
+	escrow_p11_i_pending_init(&l);
+	if ((ret = escrow_p11_i_workers_start(&l, opts->sessions)) != ESCROW_OK)
 		goto out;
-	if ((ret = grow_old(&l)) != ESCROW_OK ||
-	    (ret = scan_existing(&l, opts->replace)) != ESCROW_OK)
+	/* what the token holds before anything is made; what an interrupted
+	 * load of this set left is finished or removed first */
+	if ((ret = escrow_p11_i_inv_take(p, &l.before, err)) != ESCROW_OK)
 		goto out;
-	l.accept_usages = opts->accept_usages;
-	for (i = 0; i < nkeys; i++) {
-		l.usages_refused = 0;
-		ret = load_one(&l, i, opts->strategy);
-		if (ret != ESCROW_OK && l.usages_refused)
-			ret = retry_create(&l, i, opts->strategy);
-		if (ret != ESCROW_OK) {
-			name_key(&l, i);
-			goto out;
-		}
-		if (opts->progress != NULL)
-			opts->progress(i + 1, nkeys, opts->progress_ctx);
+	l.listed_before = 1;
+	if ((ret = escrow_p11_i_recover(&l, &resumed)) != ESCROW_OK)
+		goto out;
+	if (resumed) {
+		ret = escrow_p11_i_adopt(&l);
+		goto out;
 	}
-	/* every new key is in and proven: only now remove the old ones */
-	for (i = 0; i < l.nold; i++) {
-		CK_RV rv = p->mod->C_DestroyObject(p->sess, l.old[i].h);
+	if ((ret = find_old(&l)) != ESCROW_OK && l.already) {
+		struct escrow_p11_error exists = *err;
 
-		if (rv != CKR_OK) {
-			/* keep the new, verified keys: nothing is lost */
-			ret = escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_DestroyObject",
-			    rv, "the new keys are loaded and verified, but old "
-			    "object %lu (key %zu's CKA_ID) could not be removed",
-			    (unsigned long)l.old[i].h, l.old[i].key + 1);
-			l.nmade = 0;
-			goto out;
+		/* exactly this set, proven again: nothing to do; else refused */
+		escrow_p11_i_err_clear(err);
+		ret = escrow_p11_i_adopt(&l);
+		l.report->already_loaded = ret == ESCROW_OK;
+		if (ret != ESCROW_OK) {
+			*err = exists;
+			ret = ESCROW_ERR_P11_OBJECT_EXISTS;
 		}
-		l.res[l.old[i].key].replaced++;
+		goto out;
 	}
-	if (loaded != NULL)
-		memcpy(loaded, l.res, nkeys * sizeof *loaded);
-	l.nmade = 0;
+	if (ret != ESCROW_OK)
+		goto out;
+	ret = load_all(&l);
+	if (ret != ESCROW_OK && l.refused) {
+		/* the token will not change CKA_ID/LABEL: today's way */
+		escrow_p11_i_rollback(&l);
+		if (l.err->objects_left > 0)
+			goto out_done;
+		snprintf(l.report->crash_note, sizeof l.report->crash_note,
+		    "token `%s' will not change CKA_ID or CKA_LABEL of a key "
+		    "(C_SetAttributeValue returned %s): loaded under the final "
+		    "ids at once; a crash during the load can leave part of the "
+		    "set", p->label, escrow_p11_rv_name(l.refused_rv));
+		escrow_p11_i_err_clear(err);
+		reset_made(&l);
+		l.pending = 0;
+		ret = load_all(&l);
+	}
 out:
 	if (ret != ESCROW_OK)
-		rollback(&l);
-	escrow_p11_i_unwrapper_done(&l.plain);
-	escrow_p11_i_unwrapper_done(&l.transport);
-	escrow_p11_i_tmpl_free(&l.t);
+		escrow_p11_i_rollback(&l);
+out_done:
+	l.report->crash_safe = ret == ESCROW_OK && l.pending;
+	l.report->sessions = l.nw;
+	if (ret == ESCROW_OK && loaded != NULL)
+		memcpy(loaded, l.res, nkeys * sizeof *loaded);
+	escrow_p11_i_workers_stop(&l);
+	escrow_p11_i_inv_free(&l.before);
+	pthread_mutex_destroy(&l.lock);
 	free(l.made);
+	free(l.final);
 	free(l.old);
 	free(l.res);
+	free(l.strategy);
+	free(l.use_transport);
 	return ret;
+}
+
+void
+escrow_p11_i_name_key(const struct load *l, struct escrow_p11_error *err, size_t i)
+{
+	const char *label = l->keys[i].label;
+	char *d;
+	char prefix[80];
+	size_t dl, room;
+	int n;
+
+	if (err == NULL || strncmp(err->detail, "key ", 4) == 0)
+		return;
+	d = err->detail;
+	n = snprintf(prefix, sizeof prefix, "key %zu (%.40s): ", i + 1,
+	    label != NULL ? label : "no label");
+	if (n <= 0 || (size_t)n >= sizeof prefix)
+		return;
+	dl = strlen(d);
+	room = sizeof err->detail - 1 - (size_t)n;
+	if (dl > room)
+		dl = room;
+	memmove(d + n, d, dl);
+	memcpy(d, prefix, (size_t)n);
+	d[(size_t)n + dl] = '\0';
 }

@@ -76,9 +76,11 @@ expect_rc 1 "a wrong passphrase" "$combine" load --yes --passphrase-file "$work/
 	"$work/k8/shares/share-1-1.txt" "$work/k8/shares/share-1-2.txt"
 [ "$(objects "$tok" t 1234)" = 0 ] && ok "nothing in the token after those failures" || bad "objects left: $(listing)"
 load 0 "a first load" "$work/k8"
-load 1 "the same id again without --replace" "$work/k8"
-expect_out "already exists" "the existing object is named"
+load 0 "the same key set again without --replace: already there" "$work/k8"
+expect_out "already holds this whole key set" "it says the set is there and nothing was loaded"
+expect_out "test signature made in the token verified" "the keys already there were checked again"
 [ "$(objects "$tok" t 1234)" = 2 ] && ok "still exactly the first two objects" || bad "objects: $(listing)"
+
 load 0 "the same id again with --replace" "$work/k8" --replace
 [ "$(objects "$tok" t 1234)" = 2 ] && ok "replaced: still two objects" || bad "objects: $(listing)"
 

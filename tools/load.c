@@ -323,6 +323,21 @@ tool_token_check_ids(struct tool_token *t, const struct tool_token_id *ids,
 }
 
 int
+tool_token_probe(struct tool_token *t, const int *algs, size_t n)
+{
+	int rc = tool_p11_probe(t->p, algs, n, t->o, NULL);
+
+	fflush(stdout); /* the verdicts before what follows on stderr */
+	if (rc > 0) {
+		tool_err("the token cannot take every key type (marked CANNOT above): "
+		    "nothing was asked for or loaded");
+		tool_hint("fix the token (or choose another, or --strategy) and run again; "
+		    "`escrow-combine probe' checks a token without a ceremony");
+	}
+	return rc == 0 ? 0 : -1;
+}
+
+int
 tool_token_check_records(struct tool_token *t, const struct tool_records *r)
 {
 	struct tool_token_id *ids = calloc(r->nkeys ? r->nkeys : 1, sizeof *ids);
@@ -333,12 +348,24 @@ tool_token_check_records(struct tool_token *t, const struct tool_records *r)
 		tool_err("out of memory");
 		return -1;
 	}
+	int *algs = calloc(r->nkeys ? r->nkeys : 1, sizeof *algs);
+
+	if (algs == NULL) {
+		free(ids);
+		tool_err("out of memory");
+		return -1;
+	}
 	for (i = 0; i < r->nkeys; i++) {
 		ids[i].id = r->keys[i].id;
 		ids[i].id_len = r->keys[i].id_len;
 		ids[i].tag = r->keys[i].tag;
+		algs[i] = r->keys[i].dnskey.algorithm;
 	}
-	ret = tool_token_check_ids(t, ids, r->nkeys);
+	/* the throwaway test load of each key type, then the IDs */
+	ret = tool_token_probe(t, algs, r->nkeys);
+	if (ret == 0)
+		ret = tool_token_check_ids(t, ids, r->nkeys);
+	free(algs);
 	free(ids);
 	return ret;
 }
@@ -354,6 +381,7 @@ load_once(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32]
 	struct escrow_p11_key *keys = NULL;
 	struct escrow_p11_loaded *loaded = NULL;
 	struct escrow_p11_load_opts lo;
+	struct escrow_p11_load_report rep;
 	struct escrow_p11_error e;
 	struct escrow_envelope_key ek;
 	EVP_PKEY **pubs = NULL, **host = NULL;
@@ -408,6 +436,7 @@ load_once(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32]
 	lo.replace = o->replace;
 	lo.accept_usages = o->accept_usages;
 	lo.progress = progress;
+	lo.report = &rep;
 	memset(&e, 0, sizeof e);
 	rc = escrow_p11_load(p, keys, n, &lo, loaded, &e);
 	if (rc == ESCROW_ERR_P11_MECHANISM && privs == NULL &&
@@ -422,19 +451,42 @@ load_once(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32]
 		memset(&e, 0, sizeof e);
 		rc = escrow_p11_load(p, keys, n, &lo, loaded, &e);
 	}
+	if (rep.pending_removed > 0)
+		fprintf(stderr, "%s: removed %zu objects that an interrupted load of this "
+		    "key set had left in the token\n", tool_name, rep.pending_removed);
+	if (rep.already_loaded)
+		fprintf(stderr, "%s: the token already holds this whole key set (every "
+		    "key checked again): nothing was loaded\n", tool_name);
+	if (rep.resumed)
+		fprintf(stderr, "%s: an interrupted load of this key set had every key in "
+		    "the token and checked; finished it\n", tool_name);
+	if (!rep.crash_safe && rep.crash_note[0] != '\0' && rc == ESCROW_OK)
+		fprintf(stderr, "%s: warning: not crash-safe: %s\n", tool_name,
+		    rep.crash_note);
 	if (rc != ESCROW_OK) {
 		load_fail("loading the keys", rc, &e);
-		if (e.objects_left > 0)
+		if (rep.old_left > 0)
+			tool_hint("the token holds the new keys, loaded and checked, and old "
+			    "objects (named above): run the same command again to remove them");
+		else if (e.objects_left > 0)
 			tool_hint("%zu objects this run made are still in the token (named "
 			    "above): remove them before trying again", e.objects_left);
-		else
-			tool_hint("the token is as it was before this run: every object this "
-			    "run made was destroyed%s", rc == ESCROW_ERR_P11_OBJECT_EXISTS ?
+		else if (e.listed)
+			tool_hint("nothing was left in the token: listed again after the "
+			    "failure, it holds the objects it held before%s",
+			    rc == ESCROW_ERR_P11_OBJECT_EXISTS ?
 			    " (the objects already there were not touched)" : "");
+		else
+			tool_hint("the token could not be listed again after the failure: "
+			    "check it by hand for objects this run made");
 		goto out;
 	}
-	tool_text_printf(transcript, "Loaded into token \"%s\" (module %s):\n",
-	    escrow_p11_token_label(p), o->module != NULL ? o->module : "(from URI)");
+	tool_text_printf(transcript, "Loaded into token \"%s\" (module %s)%s:\n",
+	    escrow_p11_token_label(p), o->module != NULL ? o->module : "(from URI)",
+	    rep.already_loaded ? ", which already held this key set" :
+	    rep.resumed ? ", finishing an interrupted load of the same key set" :
+	    rep.crash_safe ? ", crash-safe (pending objects, committed once all were checked)" :
+	    "");
 	for (i = 0; i < n; i++) {
 		char hexid[2 * ESCROW_ENVELOPE_MAX_FIELD + 1];
 
@@ -444,6 +496,8 @@ load_once(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32]
 		    "token verified (%s), CKA_SENSITIVE true, CKA_EXTRACTABLE false%s\n"
 		    "    token set: %s%s%s\n",
 		    r->keys[i].tag, r->keys[i].label, hexid,
+		    rep.already_loaded ? "already in the token" :
+		    loaded[i].resumed ? "loaded by the interrupted run" :
 		    escrow_p11_strategy_name(loaded[i].strategy),
 		    loaded[i].mechanism != 0 ? " with mechanism " : "",
 		    loaded[i].mechanism != 0 ? escrow_p11_mech_name(loaded[i].mechanism) : "",

@@ -31,6 +31,11 @@ struct escrow_p11_error {
 	char detail[512];    /* one or more sentences for the operator */
 	size_t objects_left; /* objects a failed load made and then could not
 	                      * remove (each named in detail); 0 normally */
+	int listed;          /* 1: after the failure the token's objects were
+	                      * listed again and compared with the list from
+	                      * before, so objects_left is what was seen; 0:
+	                      * not looked (or the listing failed): objects
+	                      * may be left even when objects_left is 0 */
 };
 
 /* Words for a CK_RV ("CKR_PIN_INCORRECT"); "CKR_VENDOR_DEFINED+0x..." or
@@ -92,12 +97,41 @@ struct escrow_p11_load_opts {
 	enum escrow_p11_strategy strategy; /* ESCROW_P11_AUTO or forced */
 	int replace;  /* 1: replace objects with the same CKA_ID (after the new
 	               * ones are loaded and verified); 0: refuse them */
-	void (*progress)(size_t done, size_t total, void *ctx); /* may be NULL */
+	void (*progress)(size_t done, size_t total, void *ctx); /* may be NULL;
+	               * with sessions > 1 it is called from the load's
+	               * threads, one call at a time */
 	void *progress_ctx;
 	/* 1: keep a key the token made with more usages than asked (DECRYPT,
 	 * UNWRAP, ... true), recording them in escrow_p11_loaded.extra_usages;
 	 * 0 (default): refuse that strategy (auto tries the next one) */
 	int accept_usages;
+	size_t sessions; /* 0 or 1: one session; N: up to N sessions on
+	                  * parallel threads (for slow links) */
+	int direct;   /* 1: make objects under their final CKA_ID and label
+	               * at once, MODIFIABLE=false where the token takes it
+	               * (not crash-safe); 0: pending objects, committed when
+	               * the whole set is in and checked (docs/pkcs11.md) */
+	struct escrow_p11_load_report *report; /* NULL, or filled (success
+	               * and failure alike) */
+};
+
+/* What a load did beyond the keys themselves. */
+struct escrow_p11_load_report {
+	int crash_safe;          /* 1: the set was made pending and committed */
+	char crash_note[256];    /* why not, when the token refused (else "") */
+	size_t pending_removed;  /* objects an interrupted load of this set
+	                          * left, found and removed by this call */
+	int resumed;             /* 1: an interrupted load of this set had
+	                          * every key in and checked; this call
+	                          * finished its commit instead of loading */
+	size_t sessions;         /* sessions used */
+	size_t old_left;         /* after a failed --replace: old objects still
+	                          * in the token next to the new ones */
+	int already_loaded;      /* 1: without replace, the token already held
+	                          * exactly this key set (one private and one
+	                          * public object per CKA_ID, the same public
+	                          * keys, a test signature verified): nothing
+	                          * was made; loaded[] names those objects */
 };
 
 /* What happened to one key (filled only when the whole load succeeded). */
@@ -113,6 +147,8 @@ struct escrow_p11_loaded {
 	char extra_usages[128];            /* usages the token granted beyond
 	                                    * those asked ("DECRYPT UNWRAP"), ""
 	                                    * if none (only with accept_usages) */
+	int resumed;                       /* 1: completed from an interrupted
+	                                    * load (strategy, mechanism: 0) */
 };
 
 /*
@@ -265,6 +301,9 @@ struct escrow_p11_verdict {
 	char extra_usages[128];            /* as in escrow_p11_loaded */
 	struct escrow_p11_error why;       /* ok == 0: which call, which CKR_,
 	                                    * which missing mechanism */
+	struct escrow_p11_error why_create; /* auto chose create: why the key
+	                                    * could not be unwrapped in the
+	                                    * token (detail "" otherwise) */
 };
 
 /*
@@ -273,9 +312,10 @@ struct escrow_p11_verdict {
  * load it with the strategy auto would choose (or opts->strategy), sign
  * in the token and verify on the host, read every attribute back, then
  * destroy both objects.  The throwaway key is given both wrapped (under a
- * random K_wrap) and in plaintext, so that `create' is tried where the
- * token cannot unwrap -- as escrow-combine load does when it unwraps on
- * the host.  out: n entries, all filled.
+ * random K_wrap) first, and when auto finds that the token cannot unwrap
+ * it, again with the plaintext key for `create' -- as escrow-combine load
+ * does when it then unwraps on the host (why_create says why).  out: n
+ * entries, all filled.
  * Returns ESCROW_OK when every key type loads, ESCROW_ERR_P11_MECHANISM
  * (or the first failure's code) when some cannot (verdicts say which and
  * why), other codes when the probe itself could not run (err says).

@@ -1,10 +1,14 @@
 /*
  * bench_p11.c - time loading many RSA-2048 keys into a PKCS#11 token:
  *
- *   bench_p11 lib  MODULE TOKEN PIN KEYDIR COUNT   escrow_p11_load(), all checks
+ *   bench_p11 lib  MODULE TOKEN PIN KEYDIR COUNT [SESSIONS]
+ *                                   escrow_p11_load(), all checks, in one
+ *                                   session or up to SESSIONS parallel ones
  *   bench_p11 bare MODULE TOKEN PIN KEYDIR COUNT   the same PKCS#11 calls in a
  *                                                   plain loop, no checks
  *
+ * SESSIONS > 1 needs the library's parallel loads (opts.sessions); a build
+ * without them (BENCH_HAVE_SESSIONS unset, see the Makefile) exits 3.
  * Both unwrap RFC 5649 blobs of the four test keys in KEYDIR
  * (rsa2048-N.pem), each under a fresh CKA_ID, and print the seconds the
  * load took (module start and login excluded) on stdout.  Used by
@@ -109,14 +113,16 @@ make_id(uint8_t id[8], size_t i)
 
 static double
 run_lib(const char *module, const char *token, const char *pin,
-    struct src *src, size_t count)
+    struct src *src, size_t count, size_t sessions)
 {
+	struct escrow_p11_load_opts o;
 	struct escrow_p11_key *keys = calloc(count, sizeof *keys);
 	uint8_t (*ids)[8] = calloc(count, sizeof *ids);
 	struct escrow_p11_error err;
 	struct escrow_p11 *p = NULL;
 	char uri[256];
 	double t0, t1;
+	struct escrow_p11_load_opts o = { .sessions = 0 };
 	size_t i;
 	int r;
 
@@ -138,8 +144,18 @@ run_lib(const char *module, const char *token, const char *pin,
 		keys[i].wrapped_len = s->wrapped_len;
 		keys[i].kwrap = kwrap;
 	}
+	memset(&o, 0, sizeof o);
+	o.strategy = ESCROW_P11_AUTO;
+#ifdef BENCH_HAVE_SESSIONS
+	o.sessions = sessions;
+#else
+	if (sessions > 1) {
+		fprintf(stderr, "bench_p11: this library has no parallel loads\n");
+		exit(3);
+	}
+#endif
 	t0 = now();
-	r = escrow_p11_load(p, keys, count, NULL, NULL, &err);
+	r = escrow_p11_load(p, keys, count, &o, NULL, &err);
 	t1 = now();
 	if (r != 0) {
 		fprintf(stderr, "bench_p11: %s: %s %s: %s\n", escrow_strerror(r),
@@ -260,8 +276,12 @@ main(int argc, char **argv)
 	double secs;
 	int i;
 
-	if (argc != 7)
-		die("usage: bench_p11 lib|bare MODULE TOKEN PIN KEYDIR COUNT");
+	size_t sessions = 1;
+
+	if (argc != 7 && argc != 8)
+		die("usage: bench_p11 lib|bare MODULE TOKEN PIN KEYDIR COUNT [SESSIONS]");
+	if (argc == 8)
+		sessions = strtoul(argv[7], NULL, 10);
 	if (escrow_init() != 0)
 		die("escrow_init");
 	count = strtoul(argv[6], NULL, 10);
@@ -270,7 +290,7 @@ main(int argc, char **argv)
 	for (i = 0; i < NKEYS; i++)
 		load_src(&src[i], argv[5], i);
 	if (strcmp(argv[1], "lib") == 0)
-		secs = run_lib(argv[2], argv[3], argv[4], src, count);
+		secs = run_lib(argv[2], argv[3], argv[4], src, count, sessions);
 	else if (strcmp(argv[1], "bare") == 0)
 		secs = run_bare(argv[2], argv[3], argv[4], src, count);
 	else

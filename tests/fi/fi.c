@@ -14,19 +14,34 @@
  *   ESCROW_FI_LOG=FILE          append "C_Name N" for every call (N: that
  *                               function's call number), "C_Name N FAILED"
  *                               for the failed one
+ *   ESCROW_FI_PROFILE=P,...     behave like a vendor's HSM (fi_profile.c:
+ *                               unwrap-only, no-plain-aes, luna-kwp, v240,
+ *                               merge-id, network)
+ *   ESCROW_FI_DELAY_US=N        every call takes N microseconds longer
+ *                               (profile network: 2000)
+ *   ESCROW_FI_KILL=N            the Nth call of any function (line N of
+ *                               ESCROW_FI_LOG) kills the process with
+ *                               SIGKILL before the real module sees it:
+ *                               a crash at a chosen point (t_crash.sh)
  *
+ * Thread-safe (counters are atomic; the delay is slept outside any lock),
+ * so that parallel sessions can be measured through it.
  * The failed call is not passed on: the real module never sees it.
  * Secrets: the arguments pass through untouched and are never logged
  * (only function names and counts are).
  */
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <p11-kit/pkcs11.h>
+
+#include "fi_profile.h"
 
 enum {
 #define FI_CALL(name, params, args) FI_##name,
@@ -44,6 +59,7 @@ static const char *const fi_names[FI_NFUNCS] = {
 static CK_FUNCTION_LIST *real;
 static CK_FUNCTION_LIST wrapped;
 static unsigned long calls[FI_NFUNCS];
+static unsigned long total_calls;
 
 static const struct {
 	const char *name;
@@ -125,8 +141,13 @@ static int
 fi_fail(int f, CK_RV *rv)
 {
 	const char *func = getenv("ESCROW_FI_FUNC"), *cs = getenv("ESCROW_FI_COUNT");
-	unsigned long n = ++calls[f], want = 1;
+	const char *ks = getenv("ESCROW_FI_KILL");
+	unsigned long n = __atomic_add_fetch(&calls[f], 1, __ATOMIC_RELAXED), want = 1;
+	unsigned long all = __atomic_add_fetch(&total_calls, 1, __ATOMIC_SEQ_CST);
 	int fail;
+
+	if (ks != NULL && *ks != '\0' && strtoul(ks, NULL, 10) == all)
+		kill(getpid(), SIGKILL);
 
 	if (cs != NULL && *cs != '\0')
 		want = strtoul(cs, NULL, 10);
@@ -138,12 +159,28 @@ fi_fail(int f, CK_RV *rv)
 	return fail;
 }
 
+/* profile network: the round trip of every call */
+static void
+fi_delay(void)
+{
+	unsigned long us = fi_profile_delay_us();
+	struct timespec ts;
+
+	if (us == 0)
+		return;
+	ts.tv_sec = (time_t)(us / 1000000);
+	ts.tv_nsec = (long)(us % 1000000) * 1000;
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
 #define FI_CALL(name, params, args)                                     \
 	static CK_RV fi_##name params                                   \
 	{                                                               \
 		CK_RV rv;                                               \
 		if (fi_fail(FI_##name, &rv))                            \
 			return rv;                                      \
+		fi_delay();                                             \
 		return real->name args;                                 \
 	}
 #include "fi_calls.h"
@@ -177,6 +214,7 @@ C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)
 #include "fi_calls.h"
 #undef FI_CALL
 		wrapped.C_GetFunctionList = C_GetFunctionList;
+		fi_profile_install(&wrapped, real);
 	}
 	*list = &wrapped;
 	return CKR_OK;
