@@ -260,7 +260,7 @@ check_attributes(struct p11l_worker *w, CK_OBJECT_HANDLE h, size_t i)
 }
 
 static int
-test_signature(struct p11l_worker *w, CK_OBJECT_HANDLE h, const struct keys_alginfo *a,
+sign_and_verify(struct p11l_worker *w, CK_OBJECT_HANDLE h, const struct keys_alginfo *a,
     const struct escrow_p11_key *k, size_t i)
 {
 	uint8_t data[48] = "escrow-p11 test signature ", sig[1024];
@@ -284,7 +284,7 @@ int
 escrow_p11_i_check_key(struct p11l_worker *w, size_t i, CK_OBJECT_HANDLE hpriv)
 {
 	const struct escrow_p11_key *k = &w->l->keys[i];
-	int ret = test_signature(w, hpriv, escrow_p11_i_alg_find(k->algorithm), k, i);
+	int ret = sign_and_verify(w, hpriv, escrow_p11_i_alg_find(k->algorithm), k, i);
 
 	return ret != ESCROW_OK ? ret : check_attributes(w, hpriv, i);
 }

@@ -152,9 +152,14 @@ struct escrow_p11_loaded {
 };
 
 /*
- * Load nkeys keys in this one session, all or nothing: on any failure
- * every object created by this call is destroyed and no old object has
- * been touched.  For each key: private key object (token, private,
+ * Load nkeys keys, all or nothing: on any failure every object created by
+ * this call is destroyed, no old object has been touched, and the token is
+ * listed again to say what is left (err->listed, err->objects_left).
+ * Crash-safe unless opts->direct or the token refuses: objects carry a
+ * pending CKA_ID and label until the whole set is in and checked, and the
+ * next load of the same set removes or finishes what a crash left
+ * (docs/pkcs11.md, opts->report).  opts->sessions > 1 spreads the keys
+ * over several sessions on threads.  For each key: private key object (token, private,
  * sensitive, not extractable, sign only, not modifiable), public key
  * object with the same CKA_ID and label, a signature made in the token and
  * verified on the host with public_key, CKA_SENSITIVE/CKA_EXTRACTABLE read
