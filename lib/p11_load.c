@@ -235,7 +235,6 @@ check_attributes(struct load *l, CK_OBJECT_HANDLE h, size_t i)
 	    sizeof r->attributes, r->extra_usages, sizeof r->extra_usages,
 	    &l->usages_refused, l->err);
 
-	(void)i;
 	return ret;
 }
 

@@ -98,9 +98,11 @@ if [ -z "${ESCROW_WRAP:-}" ]; then
 fi
 cp "$work/calls-auto" "$work/calls"
 
-# Another error code is passed through by name too.
+# Another error code is passed through by name too.  From the 5th call
+# on: the probe that runs before the load makes calls of its own, so a
+# single call number may land in either.
 fresh
-run_load ESCROW_FI_FUNC=C_UnwrapKey ESCROW_FI_COUNT=5 ESCROW_FI_ALSO=C_CreateObject:4 ESCROW_FI_RV=CKR_DEVICE_MEMORY
+run_load ESCROW_FI_FUNC=C_UnwrapKey ESCROW_FI_COUNT=5 ESCROW_FI_ALSO=C_UnwrapKey:6+,C_CreateObject:4+ ESCROW_FI_RV=CKR_DEVICE_MEMORY
 grep -q 'CKR_DEVICE_MEMORY' "$work/last.log" && [ "$rc" = 1 ] && [ "$(tokobjects)" = 0 ] &&
 	ok "CKR_DEVICE_MEMORY named, nothing left" || bad "CKR_DEVICE_MEMORY (exit $rc)" "$(cat "$work/last.log")"
 
