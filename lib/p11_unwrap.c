@@ -316,17 +316,16 @@ probe_blob(const struct keys_alginfo *a, uint8_t *out, size_t cap, size_t *outle
 	int derlen = 0, l1 = 0, l2 = 0, ok = 0;
 	size_t rsalen = 0;
 
-	switch (a->kclass) {
-	case KEYS_CLASS_RSA: {
+	/* key types from the one table (lib/keys.c) */
+	switch (a->family) {
+	case KEYS_RSA: {
 		const uint8_t *rsa = escrow_p11_i_probe_rsa_pkcs8(&rsalen);
 
 		k = d2i_AutoPrivateKey(NULL, &rsa, (long)rsalen);
 		break;
 	}
-	case KEYS_CLASS_P256: k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"); break;
-	case KEYS_CLASS_P384: k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384"); break;
-	case KEYS_CLASS_ED25519: k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"); break;
-	default: k = EVP_PKEY_Q_keygen(NULL, NULL, "ED448"); break;
+	case KEYS_EC: k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", a->nist); break;
+	case KEYS_EDDSA: k = EVP_PKEY_Q_keygen(NULL, NULL, a->ossl_type); break;
 	}
 	if (k == NULL || (p8 = EVP_PKEY2PKCS8(k)) == NULL ||
 	    (derlen = i2d_PKCS8_PRIV_KEY_INFO(p8, &der)) <= 0 ||

@@ -112,7 +112,17 @@ probe_one(struct escrow_p11 *p, int alg, const struct escrow_p11_probe_opts *o,
 	memset(&got, 0, sizeof got);
 	lo.strategy = o->strategy;
 	lo.accept_usages = o->accept_usages;
+	escrow_p11_i_err_clear(&v->why_create);
+	/* as the tools do: the wrapped key first, the plaintext one only when
+	 * the token cannot unwrap (or is told to create) */
+	if (o->strategy != ESCROW_P11_CREATE)
+		t.key.private_key = NULL;
 	ret = escrow_p11_load(p, &t.key, 1, &lo, &got, &v->why);
+	if (ret == ESCROW_ERR_P11_MECHANISM && o->strategy == ESCROW_P11_AUTO) {
+		v->why_create = v->why;
+		t.key.private_key = t.priv;
+		ret = escrow_p11_load(p, &t.key, 1, &lo, &got, &v->why);
+	}
 	if (ret == ESCROW_OK) {
 		v->ok = 1;
 		v->strategy = got.strategy;
@@ -165,6 +175,7 @@ escrow_p11_verdict_text(const struct escrow_p11_verdict *v, char *buf,
 {
 	const char *name = escrow_keys_alg_name(v->algorithm);
 	char alg[32];
+	size_t len;
 
 	if (name == NULL) {
 		snprintf(alg, sizeof alg, "algorithm %d", v->algorithm);
@@ -180,7 +191,7 @@ escrow_p11_verdict_text(const struct escrow_p11_verdict *v, char *buf,
 			    escrow_p11_strategy_name(v->strategy), v->why.detail);
 		return buf;
 	}
-	snprintf(buf, cap, "%s: loads by %s%s%s%s, the private key %s; signs "
+	len = (size_t)snprintf(buf, cap, "%s: loads by %s%s%s%s, the private key %s; signs "
 	    "with %s; token set %s%s%s", name,
 	    escrow_p11_strategy_name(v->strategy),
 	    v->unwrap_mechanism != 0 ? " (" : "",
@@ -191,5 +202,13 @@ escrow_p11_verdict_text(const struct escrow_p11_verdict *v, char *buf,
 	    escrow_p11_mech_name(v->sign_mechanism), v->attributes,
 	    v->extra_usages[0] != '\0' ? "; extra usages accepted: " : "",
 	    v->extra_usages);
+	if (v->why_create.detail[0] != '\0' && len < cap)
+		snprintf(buf + len, cap - len, "; not unwrapped in the token: %s%s%s%s",
+		    v->why_create.function, v->why_create.function[0] ? " returned " :
+		    "", v->why_create.function[0] ? v->why_create.rv_name : "",
+		    v->why_create.function[0] ? ": " : "");
+	len = strlen(buf);
+	if (v->why_create.detail[0] != '\0' && len < cap)
+		snprintf(buf + len, cap - len, "%s", v->why_create.detail);
 	return buf;
 }

@@ -29,6 +29,7 @@ for a in ED25519 ED448; do
 	expect_out "^verdict $a: loads by create, the private key IS IN PLAINTEXT ON THIS HOST" "$a: create, plaintext on the host said"
 done
 expect_out "RSASHA512: .*signs with CKM_SHA512_RSA_PKCS" "the signature mechanism is named"
+expect_out "^verdict ED25519: .*not unwrapped in the token: C_UnwrapKey returned CKR_FUNCTION_FAILED" "why create: the token's unwrap refused"
 expect_out "token set SIGN=1 DECRYPT=0 UNWRAP=0 DERIVE=0 SIGN_RECOVER=0 .*SENSITIVE=1 EXTRACTABLE=0 TOKEN=1 PRIVATE=1" "what the token set is shown"
 expect_out "^  \* slot [0-9]+: \"t\" \(SoftHSM project" "the tokens are listed, the chosen one marked"
 expect_out "^mechanisms \([0-9]+\):" "the mechanisms are listed"

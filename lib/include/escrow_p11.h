@@ -265,6 +265,9 @@ struct escrow_p11_verdict {
 	char extra_usages[128];            /* as in escrow_p11_loaded */
 	struct escrow_p11_error why;       /* ok == 0: which call, which CKR_,
 	                                    * which missing mechanism */
+	struct escrow_p11_error why_create; /* auto chose create: why the key
+	                                    * could not be unwrapped in the
+	                                    * token (detail "" otherwise) */
 };
 
 /*
@@ -273,9 +276,10 @@ struct escrow_p11_verdict {
  * load it with the strategy auto would choose (or opts->strategy), sign
  * in the token and verify on the host, read every attribute back, then
  * destroy both objects.  The throwaway key is given both wrapped (under a
- * random K_wrap) and in plaintext, so that `create' is tried where the
- * token cannot unwrap -- as escrow-combine load does when it unwraps on
- * the host.  out: n entries, all filled.
+ * random K_wrap) first, and when auto finds that the token cannot unwrap
+ * it, again with the plaintext key for `create' -- as escrow-combine load
+ * does when it then unwraps on the host (why_create says why).  out: n
+ * entries, all filled.
  * Returns ESCROW_OK when every key type loads, ESCROW_ERR_P11_MECHANISM
  * (or the first failure's code) when some cannot (verdicts say which and
  * why), other codes when the probe itself could not run (err says).
