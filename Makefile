@@ -40,14 +40,15 @@ DEB_PACKAGES := gcc make pkg-config libsodium-dev libssl-dev libqrencode-dev \
 	libzbar-dev libcups2-dev libcairo2-dev libpoppler-glib-dev libp11-kit-dev \
 	libjson-c-dev check valgrind softhsm2 opensc cups cups-client \
 	poppler-utils ldnsutils imagemagick fonts-dejavu-core expect man-db \
-	libjpeg-dev zbar-tools clang libclang-rt-14-dev strace libnss3-tools tmux
+	libjpeg-dev zbar-tools clang libclang-rt-14-dev strace libnss3-tools tmux \
+	libisal-dev nodejs xxd
 
 # lib/ (libescrow.a) links only these; printing/ (libescrow-print.a) is the
 # only part that links the paper libraries and CUPS.
 LIB_PKGS   := libsodium libcrypto p11-kit-1
-PRINT_PKGS := libqrencode zbar cairo poppler-glib libjpeg
+PRINT_PKGS := libqrencode zbar cairo poppler-glib libjpeg libisal
 PKGS       := $(LIB_PKGS) $(PRINT_PKGS)
-TEST_PKGS  := check json-c
+TEST_PKGS  := check json-c zlib
 
 # Lazily evaluated: only after `deps` has run.
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS)) $(shell cups-config --cflags 2>/dev/null)
@@ -109,7 +110,8 @@ CT_BIN    := $(B)/tests/ct_check
 HELPER    := $(B)/tests/escrow-testhelper
 
 .PHONY: all check check-run check-asan check-valgrind demo demo-run deps \
-	install uninstall clean bench bench-run fuzz fuzz-bin fuzz-run check-fuzz check-fuzz-run
+	install uninstall clean bench bench-run deps-deb deps-npm fuzz fuzz-bin fuzz-run \
+	check-fuzz check-fuzz-run
 .DEFAULT_GOAL := all
 
 all: $(LIBESCROW) $(LIBPRINT) $(PROGRAMS)
@@ -318,7 +320,10 @@ install: all
 
 # Installs what is missing with apt-get when root; otherwise prints the
 # exact command and fails.  Does nothing when everything is present.
-deps:
+deps: deps-deb
+	$(Q)$(MAKE) --no-print-directory deps-npm
+
+deps-deb:
 	$(Q)missing=""; for p in $(DEB_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
 			|| missing="$$missing $$p"; \
@@ -332,6 +337,20 @@ deps:
 	echo "escrow: installing:$$missing"; \
 	export DEBIAN_FRONTEND=noninteractive; \
 	apt-get update -q && apt-get install -y -q --no-install-recommends $$missing
+
+# The independent SLIP-0039 implementation tests/t_hand_restore.sh uses,
+# pinned, from the npm registry into tests/npm/ (not in git).  When the
+# registry cannot be reached this says so and the test prints SKIPPED.
+NPM_SLIP39 := slip39@0.1.9
+deps-npm:
+	$(Q)if grep -q '"version": "0.1.9"' tests/npm/node_modules/slip39/package.json 2>/dev/null; then \
+		exit 0; fi; \
+	if ! command -v npm >/dev/null 2>&1; then \
+		echo "escrow: npm missing: tests/t_hand_restore.sh will be SKIPPED"; exit 0; fi; \
+	mkdir -p tests/npm; \
+	timeout 300 npm install --prefix tests/npm --no-save --no-audit --no-fund \
+		--ignore-scripts $(NPM_SLIP39) >/dev/null 2>&1 || \
+		echo "escrow: npm install $(NPM_SLIP39) failed (registry unreachable?): tests/t_hand_restore.sh will be SKIPPED"
 
 # ---- kiosk live image (live-image/, docs/kiosk.md) -------------------------
 #

@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,11 +120,12 @@ out:
 	return ret;
 }
 
-static int
-add_chunk(struct cb_input *in, const uint8_t *p, size_t len, const char *source)
-{
-	int rc;
+static int text_error(const char *path, const char *text, size_t len, int rc,
+    unsigned bad);
 
+static int
+need_asm(struct cb_input *in, const char *source)
+{
 	if (in->chunks == NULL) {
 		in->chunks = escrow_chunk_asm_new(NULL);
 		if (in->chunks == NULL) {
@@ -132,16 +134,104 @@ add_chunk(struct cb_input *in, const uint8_t *p, size_t len, const char *source)
 		}
 		snprintf(in->chunk_source, sizeof in->chunk_source, "%s", source);
 	}
+	return 0;
+}
+
+/* *foreign_said (optional): a page of another envelope is reported once. */
+static int
+add_chunk(struct cb_input *in, const uint8_t *p, size_t len, const char *source,
+    int *foreign_said)
+{
+	int rc;
+
+	if (need_asm(in, source) != 0)
+		return -1;
 	rc = escrow_chunk_asm_add(in->chunks, p, len);
+	if (rc == ESCROW_ERR_CHUNK_FOREIGN && foreign_said != NULL &&
+	    *foreign_said)
+		return 0;
 	if (rc != ESCROW_OK) {
 		tool_err("envelope chunk from %s: %s", source, escrow_strerror(rc));
-		if (rc == ESCROW_ERR_CHUNK_FOREIGN)
-			tool_hint("that page belongs to another envelope: leave it out");
+		if (rc == ESCROW_ERR_CHUNK_FOREIGN) {
+			tool_hint("that page belongs to another envelope: leave it out "
+			    "(its other codes are ignored without a word)");
+			if (foreign_said != NULL)
+				*foreign_said = 1;
+		}
 		in->problems++;
 		return rc == ESCROW_ERR_CHUNK_FOREIGN ? 0 : -1;
 	}
 	in->nchunks++;
 	return 0;
+}
+
+/* Typed lines for just the QR codes that could not be read. */
+static int
+add_typed_lines(struct cb_input *in, const char *path, const char *text,
+    size_t len)
+{
+	char source[CB_SOURCE_MAX];
+	unsigned bad = 0;
+	int rc;
+
+	snprintf(source, sizeof source, "`%s' (typed lines)", path);
+	if (need_asm(in, source) != 0)
+		return -1;
+	rc = escrow_chunk_asm_add_text(in->chunks, text, len, &bad);
+	if (rc != ESCROW_OK)
+		return text_error(path, text, len, rc, bad);
+	in->typed_partial = 1;
+	return 0;
+}
+
+/* A typed envelope text that does not decode: name the right line for
+ * each kind of fault, and every line that fails its check. */
+static int
+text_error(const char *path, const char *text, size_t len, int rc,
+    unsigned bad)
+{
+	unsigned lines[16];
+	size_t n = 0, i;
+
+	if (rc == ESCROW_ERR_LINE_CHECKSUM && bad == 0) {
+		tool_err("`%s': envelope text, the header line (the first): a typing "
+		    "error in BYTES, LINES or its check", path);
+		tool_hint("copy the first line of the typed copy exactly");
+		return -1;
+	}
+	if (rc == ESCROW_ERR_LINE_CHECKSUM &&
+	    escrow_textform_bad_lines(text, len, lines, 16, &n) == ESCROW_OK &&
+	    n > 0) {
+		fprintf(stderr, "%s: `%s': typing error%s on envelope text line%s",
+		    tool_name, path, n == 1 ? "" : "s", n == 1 ? "" : "s");
+		for (i = 0; i < n && i < 16; i++)
+			fprintf(stderr, "%s %u", i ? "," : "", lines[i]);
+		fprintf(stderr, "%s\n", n > 16 ? ", ..." : "");
+		tool_hint("compare each of these lines, character by character, with "
+		    "the envelope sheet (0/O, 1/I, 8/B are not in the alphabet)");
+		return -1;
+	}
+	if (rc == ESCROW_ERR_DIGEST_MISMATCH) {
+		tool_err("`%s': envelope text, the SHA256 line (line %u): it does not "
+		    "match the data lines above it", path, bad);
+		tool_hint("check the SHA256 line against the sheet; if it is right, "
+		    "a data line holds an error its check did not catch: retype them");
+		return -1;
+	}
+	if (bad == 0 && (rc == ESCROW_ERR_FORMAT || rc == ESCROW_ERR_TRUNCATED)) {
+		tool_err("`%s': envelope text, the header line (the first): it must "
+		    "read ESCROW-ENVELOPE V1 BYTES <n> LINES <m>, m = n / 20 rounded up",
+		    path);
+		tool_hint("copy the first line of the typed copy exactly");
+		return -1;
+	}
+	if (bad > 0)
+		tool_err("`%s': envelope text, line %u: %s", path, bad,
+		    escrow_strerror(rc));
+	else
+		tool_err("`%s': envelope text: %s", path, escrow_strerror(rc));
+	tool_hint("compare that line with the envelope sheet and correct it");
+	return -1;
 }
 
 /* A text file: the envelope's text form, chunk payloads, or shares. */
@@ -158,15 +248,13 @@ read_text(struct cb_input *in, const char *path, const char *text, size_t len)
 		unsigned bad = 0;
 		int rc = escrow_textform_decode(text, len, &env, &env_len, &bad);
 
-		if (rc != ESCROW_OK) {
-			if (bad > 0)
-				tool_err("`%s': envelope text, line %u: %s", path, bad,
-				    escrow_strerror(rc));
-			else
-				tool_err("`%s': envelope text: %s", path, escrow_strerror(rc));
-			tool_hint("compare that line with the envelope sheet and correct it");
-			return -1;
-		}
+		/* only some lines (those of QR codes that cannot be read), or
+		 * no SHA256 line: they join the scanned chunks */
+		if (rc == ESCROW_ERR_CHUNK_MISSING ||
+		    (rc == ESCROW_ERR_TRUNCATED && bad > 0))
+			return add_typed_lines(in, path, text, len);
+		if (rc != ESCROW_OK)
+			return text_error(path, text, len, rc, bad);
 		snprintf(source, sizeof source, "`%s' (typed envelope)", path);
 		return set_envelope(in, env, env_len, source);
 	}
@@ -221,7 +309,8 @@ read_text(struct cb_input *in, const char *path, const char *text, size_t len)
 				size_t q = e;
 				while (q > p && isspace((unsigned char)text[q - 1]))
 					q--;
-				if (add_chunk(in, (const uint8_t *)text + p, q - p, source) != 0)
+				if (add_chunk(in, (const uint8_t *)text + p, q - p, source,
+				    NULL) != 0)
 					ret = -1;
 				w = (size_t)-1;
 			}
@@ -262,22 +351,45 @@ read_text(struct cb_input *in, const char *path, const char *text, size_t len)
 	return 0;
 }
 
+/* Long PDF scans say where they are (every page from the 10th on). */
+static void
+scan_progress(void *arg, unsigned page, unsigned pages)
+{
+	if (pages >= 10)
+		fprintf(stderr, "%s: scanning `%s': page %u of %u\r%s", tool_name,
+		    (const char *)arg, page, pages, page == pages ? "\n" : "");
+}
+
 static int
 read_scan(struct cb_input *in, const char *path)
 {
 	struct escrow_scan_result res;
 	char source[CB_SOURCE_MAX];
 	size_t i, p;
-	int rc, ret = 0;
+	int rc, ret = 0, foreign_said = 0;
 
 	memset(&res, 0, sizeof res);
-	rc = escrow_scan_file(path, NULL, &res);
+	rc = escrow_scan_file_progress(path, NULL, scan_progress,
+	    (void *)(uintptr_t)path, &res);
+	if (rc == ESCROW_ERR_TOO_LARGE && res.file_pages > 1) {
+		tool_err("`%s': a PDF of %u pages; at most %u pages are scanned from "
+		    "one file", path, res.file_pages, ESCROW_SCAN_PDF_MAX_PAGES);
+		tool_hint("give the share sheets and the envelope pages as separate, "
+		    "smaller files");
+		escrow_scan_result_free(&res);
+		in->problems++;
+		return -1;
+	}
 	if (rc != ESCROW_OK) {
 		tool_err("`%s': %s", path, escrow_strerror(rc));
+		if (rc == ESCROW_ERR_TOO_LARGE)
+			tool_hint("the image is over 40 M pixels: scan at 300 dpi");
 		if (rc == ESCROW_ERR_NO_SYMBOL)
 			tool_hint("rescan the page at 300 dpi, flat, with all of the code "
-			    "visible (a typed-text page of the envelope sheets has no code: "
-			    "leave it out, its QR pages carry the same data)");
+			    "visible; for a share sheet whose code cannot be read, type its "
+			    "words (20 or 33) into a text file, one share a line, and give "
+			    "that file instead (a typed-text page of the envelope sheets has "
+			    "no code: leave it out, its QR pages carry the same data)");
 		escrow_scan_result_free(&res);
 		in->problems++;
 		return -1;
@@ -285,7 +397,8 @@ read_scan(struct cb_input *in, const char *path)
 	for (p = 0; p < res.npages; p++)
 		if (res.pages[p].symbols == 0)
 			fprintf(stderr, "%s: `%s' page %u: no QR code (expected on the "
-			    "envelope's typed-text pages; otherwise rescan that page)\n",
+			    "envelope's typed-text pages; otherwise rescan that page, or "
+			    "if it is a share sheet type its words)\n",
 			    tool_name, path, res.pages[p].page);
 	for (i = 0; i < res.count; i++) {
 		const struct escrow_scan_payload *it = &res.items[i];
@@ -298,7 +411,7 @@ read_scan(struct cb_input *in, const char *path)
 				ret = -1;
 			break;
 		case ESCROW_PAYLOAD_CHUNK:
-			if (add_chunk(in, it->data, it->len, source) != 0)
+			if (add_chunk(in, it->data, it->len, source, &foreign_said) != 0)
 				ret = -1;
 			break;
 		default:
@@ -485,15 +598,38 @@ cb_input_finish_envelope(struct cb_input *in)
 		return 0;
 	rc = escrow_chunk_asm_finish(in->chunks, &env, &len, missing, 32, &nmissing);
 	if (rc == ESCROW_ERR_CHUNK_MISSING) {
+		unsigned have = 0, total = 0, lo, hi;
+		size_t elen = escrow_chunk_asm_env_len(in->chunks);
+
 		if (in->env != NULL)
 			return 0; /* the envelope came whole from elsewhere */
-		fprintf(stderr, "%s: the envelope's QR codes are incomplete: missing chunk%s",
-		    tool_name, nmissing == 1 ? "" : "s");
-		for (i = 0; i < nmissing && i < 32; i++)
-			fprintf(stderr, " %u", missing[i]);
-		fprintf(stderr, "%s\n", nmissing > 32 ? " ..." : "");
-		tool_hint("scan the missing envelope pages too, or give the envelope file "
-		    "or its typed text form");
+		escrow_chunk_asm_parity(in->chunks, &have, &total);
+		fprintf(stderr, "%s: the envelope's QR codes are incomplete: %zu "
+		    "chunk%s missing%s:\n", tool_name, nmissing,
+		    nmissing == 1 ? "" : "s", in->typed_partial ?
+		    " (neither scanned nor typed)" : "");
+		for (i = 0; i < nmissing && i < 32; i++) {
+			escrow_chunk_lines(elen, missing[i], &lo, &hi);
+			fprintf(stderr, "  chunk %u: envelope page %u, typed lines "
+			    "%u-%u\n", missing[i], escrow_chunk_page(elen, missing[i]),
+			    lo, hi);
+		}
+		if (nmissing > 32)
+			fprintf(stderr, "  ... and %zu more\n", nmissing - 32);
+		if (total > 0)
+			fprintf(stderr, "  %u of the %u parity codes were read (envelope "
+			    "page %u): %zu more codes, data or parity, are needed\n",
+			    have, total, escrow_chunk_page(elen, 0), nmissing - have);
+		tool_hint("scan the missing envelope pages too, or type the first line "
+		    "of the typed copy and just the lines named above into a text "
+		    "file and give it with the scans");
+		return -1;
+	}
+	if (rc == ESCROW_ERR_TRUNCATED) {
+		tool_err("the typed envelope lines have no SHA256 line and no QR code "
+		    "was scanned: nothing says which envelope they are");
+		tool_hint("type the SHA256 line too, or give the scans of the other "
+		    "pages");
 		return -1;
 	}
 	if (rc != ESCROW_OK) {

@@ -40,6 +40,7 @@ struct cb_input {
 	struct escrow_chunk_asm *chunks; /* scanned envelope chunks */
 	size_t nchunks;
 	char chunk_source[CB_SOURCE_MAX];
+	int typed_partial;       /* typed lines joined the chunks */
 	int problems;            /* inputs that could not be read */
 };
 

@@ -30,12 +30,17 @@ struct slot {
 
 struct escrow_chunk_asm {
 	int have_expect;     /* expect_id set by the caller */
-	int have_id;         /* id/count/len fixed by the first chunk */
+	int have_id;         /* id fixed by the first chunk (or SHA256 line) */
+	int have_shape;      /* count/len fixed by a chunk or a text header */
 	uint8_t expect_sha[32];
 	uint8_t id[ID_LEN];
 	unsigned count;
+	unsigned nparity;    /* P of the envelope (from a parity chunk) */
 	size_t env_len;
+	uint8_t *typed;      /* typed bytes (env_len), NULL before any */
+	uint8_t *typed_have; /* one byte per envelope byte: 1 = typed */
 	struct slot slots[ESCROW_CHUNK_MAX_COUNT];
+	struct slot pslots[ESCROW_CHUNK_MAX_COUNT]; /* parity 1..P */
 };
 
 size_t
@@ -193,7 +198,155 @@ escrow_chunk_asm_new(const uint8_t expect_sha256[32])
 void
 escrow_chunk_asm_free(struct escrow_chunk_asm *a)
 {
+	if (a == NULL)
+		return;
+	free(a->typed);
+	free(a->typed_have);
 	free(a);
+}
+
+size_t
+escrow_chunk_asm_env_len(const struct escrow_chunk_asm *a)
+{
+	return a != NULL && a->have_shape ? a->env_len : 0;
+}
+
+void
+escrow_chunk_asm_parity(const struct escrow_chunk_asm *a, unsigned *have,
+    unsigned *total)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; a != NULL && i < a->nparity; i++)
+		n += a->pslots[i].present != 0;
+	if (have != NULL)
+		*have = n;
+	if (total != NULL)
+		*total = a != NULL ? a->nparity : 0;
+}
+
+void
+escrow_chunk_lines(size_t env_len, unsigned number, unsigned *first,
+    unsigned *last)
+{
+	size_t lo = (size_t)(number - 1) * ESCROW_CHUNK_DATA_BYTES, hi;
+
+	hi = lo + chunk_data_len(env_len, number,
+	    (unsigned)escrow_chunk_count(env_len));
+	*first = (unsigned)(lo / ESCROW_TEXT_LINE_BYTES + 1);
+	*last = (unsigned)((hi + ESCROW_TEXT_LINE_BYTES - 1) /
+	    ESCROW_TEXT_LINE_BYTES);
+}
+
+unsigned
+escrow_chunk_page(size_t env_len, unsigned number)
+{
+	size_t k = escrow_chunk_count(env_len);
+
+	if (number == 0)
+		return (unsigned)((k + ESCROW_CHUNKS_PER_PAGE - 1) /
+		    ESCROW_CHUNKS_PER_PAGE + 1);
+	return (number - 1) / ESCROW_CHUNKS_PER_PAGE + 1;
+}
+
+/* The envelope's identity and shape from one chunk or text header. */
+static int
+asm_shape(struct escrow_chunk_asm *a, const uint8_t *id, unsigned cnt,
+    size_t elen)
+{
+	if (id != NULL && a->have_expect && memcmp(id, a->expect_sha, ID_LEN) != 0)
+		return ESCROW_ERR_CHUNK_FOREIGN;
+	if (id != NULL && a->have_id && memcmp(id, a->id, ID_LEN) != 0)
+		return ESCROW_ERR_CHUNK_FOREIGN;
+	if (a->have_shape && (cnt != a->count || elen != a->env_len))
+		/* same id but another shape: a forged or corrupted chunk */
+		return ESCROW_ERR_CHUNK_CONFLICT;
+	if (id != NULL && !a->have_id) {
+		memcpy(a->id, id, ID_LEN);
+		a->have_id = 1;
+	}
+	a->count = cnt;
+	a->env_len = elen;
+	a->have_shape = 1;
+	return ESCROW_OK;
+}
+
+static int
+add_parity(struct escrow_chunk_asm *a, const uint8_t *payload, size_t len)
+{
+	uint8_t id[ID_LEN], data[ESCROW_CHUNK_DATA_BYTES];
+	unsigned r, p, k;
+	size_t elen;
+	struct slot *s;
+	int ret;
+
+	ret = escrow_chunk_parity_parse(payload, len, id, &r, &p, &k, &elen, data);
+	if (ret != ESCROW_OK)
+		return ret;
+	ret = asm_shape(a, id, k, elen);
+	if (ret != ESCROW_OK)
+		return ret;
+	a->nparity = p;
+	s = &a->pslots[r - 1];
+	if (s->present)
+		return memcmp(s->data, data, sizeof data) == 0 ? ESCROW_OK :
+		    ESCROW_ERR_CHUNK_CONFLICT;
+	memcpy(s->data, data, sizeof data);
+	s->len = sizeof data;
+	s->present = 1;
+	return ESCROW_OK;
+}
+
+int
+escrow_chunk_asm_add_text(struct escrow_chunk_asm *a, const char *text,
+    size_t len, unsigned *bad_line)
+{
+	uint8_t *bytes = NULL, *have = NULL, hash[32];
+	size_t n = 0, l, lines, off, k;
+	int have_hash = 0, ret;
+
+	if (bad_line != NULL)
+		*bad_line = 0;
+	if (a == NULL || text == NULL)
+		return ESCROW_ERR_INVALID_ARG;
+	ret = escrow_textform_i_parse(text, len, 1, &bytes, &n, &have, hash,
+	    &have_hash, bad_line);
+	if (ret != ESCROW_OK)
+		return ret;
+	if (escrow_chunk_count(n) == 0) {
+		ret = ESCROW_ERR_TOO_LARGE;
+		goto out;
+	}
+	ret = asm_shape(a, have_hash ? hash : NULL, (unsigned)escrow_chunk_count(n),
+	    n);
+	if (ret != ESCROW_OK)
+		goto out;
+	if (have_hash && !a->have_expect) {
+		/* the whole envelope's digest: what it must hash to */
+		memcpy(a->expect_sha, hash, 32);
+		a->have_expect = 1;
+	}
+	if (a->typed == NULL) {
+		a->typed = calloc(1, n);
+		a->typed_have = calloc(1, n);
+		if (a->typed == NULL || a->typed_have == NULL) {
+			ret = ESCROW_ERR_NOMEM;
+			goto out;
+		}
+	}
+	lines = (n + ESCROW_TEXT_LINE_BYTES - 1) / ESCROW_TEXT_LINE_BYTES;
+	for (l = 0; l < lines; l++) {
+		if (!have[l])
+			continue;
+		off = l * ESCROW_TEXT_LINE_BYTES;
+		k = n - off < ESCROW_TEXT_LINE_BYTES ? n - off : ESCROW_TEXT_LINE_BYTES;
+		memcpy(a->typed + off, bytes + off, k);
+		memset(a->typed_have + off, 1, k);
+	}
+out:
+	free(bytes);
+	free(have);
+	return ret;
 }
 
 int
@@ -208,22 +361,15 @@ escrow_chunk_asm_add(struct escrow_chunk_asm *a, const uint8_t *payload,
 
 	if (a == NULL)
 		return ESCROW_ERR_INVALID_ARG;
+	if (payload != NULL && len > sizeof ESCROW_PARITY_TAG - 1 &&
+	    memcmp(payload, ESCROW_PARITY_TAG, sizeof ESCROW_PARITY_TAG - 1) == 0)
+		return add_parity(a, payload, len);
 	ret = parse(payload, len, id, &num, &cnt, &elen, data, &dlen);
 	if (ret != ESCROW_OK)
 		return ret;
-	if (a->have_expect && memcmp(id, a->expect_sha, ID_LEN) != 0)
-		return ESCROW_ERR_CHUNK_FOREIGN;
-	if (!a->have_id) {
-		memcpy(a->id, id, ID_LEN);
-		a->count = cnt;
-		a->env_len = elen;
-		a->have_id = 1;
-	} else if (memcmp(id, a->id, ID_LEN) != 0) {
-		return ESCROW_ERR_CHUNK_FOREIGN;
-	} else if (cnt != a->count || elen != a->env_len) {
-		/* same id but another shape: a forged or corrupted chunk */
-		return ESCROW_ERR_CHUNK_CONFLICT;
-	}
+	ret = asm_shape(a, id, cnt, elen);
+	if (ret != ESCROW_OK)
+		return ret;
 	s = &a->slots[num - 1];
 	if (s->present) {
 		if (s->len != dlen || memcmp(s->data, data, dlen) != 0)
@@ -236,13 +382,29 @@ escrow_chunk_asm_add(struct escrow_chunk_asm *a, const uint8_t *payload,
 	return ESCROW_OK;
 }
 
+/* Chunk i (0-based) is whole among the typed bytes. */
+static int
+typed_whole(const struct escrow_chunk_asm *a, unsigned i)
+{
+	size_t off = (size_t)i * ESCROW_CHUNK_DATA_BYTES, k,
+	    n = chunk_data_len(a->env_len, i + 1, a->count);
+
+	if (a->typed_have == NULL)
+		return 0;
+	for (k = 0; k < n; k++)
+		if (!a->typed_have[off + k])
+			return 0;
+	return 1;
+}
+
 int
 escrow_chunk_asm_finish(struct escrow_chunk_asm *a, uint8_t **env,
     size_t *env_len, unsigned *missing, size_t missing_cap, size_t *nmissing)
 {
-	uint8_t *buf = NULL, hash[32];
-	size_t miss = 0, off = 0;
-	unsigned i;
+	uint8_t *buf = NULL, *blocks[2 * ESCROW_CHUNK_MAX_COUNT], hash[32];
+	uint8_t present[2 * ESCROW_CHUNK_MAX_COUNT];
+	size_t miss = 0;
+	unsigned i, have_par = 0;
 	int ret = ESCROW_OK;
 
 	if (nmissing != NULL)
@@ -251,34 +413,64 @@ escrow_chunk_asm_finish(struct escrow_chunk_asm *a, uint8_t **env,
 		return ESCROW_ERR_INVALID_ARG;
 	*env = NULL;
 	*env_len = 0;
-	if (!a->have_id)
+	if (!a->have_shape)
 		return ESCROW_ERR_NO_SYMBOL;
-	for (i = 0; i < a->count; i++) {
-		if (a->slots[i].present)
-			continue;
-		if (missing != NULL && miss < missing_cap)
-			missing[miss] = i + 1;
-		miss++;
-	}
-	if (nmissing != NULL)
-		*nmissing = miss;
-	if (miss > 0)
-		return ESCROW_ERR_CHUNK_MISSING;
-	buf = malloc(a->env_len);
+	/* data blocks padded to full size, then the parity blocks */
+	buf = calloc(a->count + a->nparity, ESCROW_CHUNK_DATA_BYTES);
 	if (buf == NULL)
 		return ESCROW_ERR_NOMEM;
+	for (i = 0; i < a->count + a->nparity; i++)
+		blocks[i] = buf + (size_t)i * ESCROW_CHUNK_DATA_BYTES;
 	for (i = 0; i < a->count; i++) {
-		memcpy(buf + off, a->slots[i].data, a->slots[i].len);
-		off += a->slots[i].len;
+		present[i] = 1;
+		if (a->slots[i].present)
+			memcpy(blocks[i], a->slots[i].data, a->slots[i].len);
+		else if (typed_whole(a, i))
+			memcpy(blocks[i], a->typed + (size_t)i * ESCROW_CHUNK_DATA_BYTES,
+			    chunk_data_len(a->env_len, i + 1, a->count));
+		else
+			present[i] = 0;
+		miss += !present[i];
 	}
-	crypto_hash_sha256(hash, buf, a->env_len);
-	if (memcmp(hash, a->id, ID_LEN) != 0 ||
-	    (a->have_expect && memcmp(hash, a->expect_sha, 32) != 0)) {
-		ret = ESCROW_ERR_DIGEST_MISMATCH;
+	for (i = 0; i < a->nparity; i++) {
+		present[a->count + i] = (uint8_t)a->pslots[i].present;
+		if (a->pslots[i].present) {
+			memcpy(blocks[a->count + i], a->pslots[i].data,
+			    ESCROW_CHUNK_DATA_BYTES);
+			have_par++;
+		}
+	}
+	if (miss > have_par || !a->have_id) {
+		for (i = 0, miss = 0; i < a->count; i++) {
+			if (present[i])
+				continue;
+			if (missing != NULL && miss < missing_cap)
+				missing[miss] = i + 1;
+			miss++;
+		}
+		if (nmissing != NULL)
+			*nmissing = miss;
+		free(buf);
+		/* typed lines alone, without a SHA256 line: nothing to check */
+		return miss > 0 ? ESCROW_ERR_CHUNK_MISSING : ESCROW_ERR_TRUNCATED;
+	}
+	if (miss > 0)
+		ret = escrow_parity_recover(a->count, a->nparity,
+		    ESCROW_CHUNK_DATA_BYTES, blocks, present);
+	if (ret == ESCROW_OK) {
+		crypto_hash_sha256(hash, buf, a->env_len);
+		if (memcmp(hash, a->id, ID_LEN) != 0 ||
+		    (a->have_expect && memcmp(hash, a->expect_sha, 32) != 0))
+			ret = ESCROW_ERR_DIGEST_MISMATCH;
+	}
+	if (ret != ESCROW_OK) {
 		free(buf);
 		return ret;
 	}
-	*env = buf;
+	/* the data blocks are the envelope, in order (padding past env_len) */
+	*env = realloc(buf, a->env_len);
+	if (*env == NULL)
+		*env = buf;
 	*env_len = a->env_len;
 	return ESCROW_OK;
 }

@@ -1,7 +1,8 @@
 /*
  * scan.c - QR codes from grey images with libzbar in binary mode (exact
- * bytes, zbar_symbol_get_data_length), with clean-up retries (3x3 median,
- * 50% downscale, 50% threshold) for pages that give fewer symbols than
+ * bytes, zbar_symbol_get_data_length), with clean-up retries (50%
+ * downscale, 3x3 median, 50% threshold, then grey opening and closing
+ * along columns and rows for creases) for pages that give fewer symbols than
  * expected; and the classifier that tells a share from an envelope chunk.
  *
  * Secret: every payload (a share QR holds a SLIP-0039 mnemonic), and the
@@ -77,7 +78,8 @@ escrow_payload_classify(const uint8_t *p, size_t len)
 
 	if (p == NULL || len == 0)
 		return ESCROW_PAYLOAD_UNKNOWN;
-	if (len > tl && memcmp(p, ESCROW_CHUNK_TAG, tl) == 0)
+	if (len > tl && (memcmp(p, ESCROW_CHUNK_TAG, tl) == 0 ||
+	    memcmp(p, ESCROW_PARITY_TAG, tl) == 0))
 		return ESCROW_PAYLOAD_CHUNK;
 	/* SLIP-0039 mnemonics have 20 or more words */
 	if (len <= 33 * 9 * 2 && escrow_paper_is_wordlist_text(p, len)) {
@@ -267,6 +269,91 @@ clean_downscale(const uint8_t *src, uint8_t *dst, unsigned w, unsigned h)
 		}
 }
 
+/*
+ * Creases: a light or dark line a few pixels wide across the page.  A
+ * grey opening (min then max over `len` pixels) removes light features
+ * thinner than len, a closing (max then min) dark ones; both in turn,
+ * along columns (vertical = 1) for horizontal creases, along rows for
+ * vertical ones.  len stays below a module's size in pixels.
+ */
+static void
+morph_pass(const uint8_t *src, uint8_t *dst, unsigned w, unsigned h,
+    int vertical, unsigned len, int take_max)
+{
+	unsigned x, y, k, r = len / 2, n = vertical ? h : w, lines = vertical ? w : h;
+	size_t step = vertical ? w : 1, across = vertical ? 1 : w;
+
+	for (x = 0; x < lines; x++) {
+		const uint8_t *in = src + (size_t)x * across;
+		uint8_t *out = dst + (size_t)x * across;
+
+		for (y = 0; y < n; y++) {
+			unsigned lo = y >= r ? y - r : 0, hi = y + r < n ? y + r : n - 1;
+			uint8_t v = in[(size_t)lo * step];
+
+			for (k = lo + 1; k <= hi; k++) {
+				uint8_t c = in[(size_t)k * step];
+
+				if (take_max ? c > v : c < v)
+					v = c;
+			}
+			out[(size_t)y * step] = v;
+		}
+	}
+}
+
+/*
+ * The structuring element: just under a module.  A module's size is the
+ * most common length of the dark runs across the crease direction (QR
+ * modules dominate a page of codes); the element is odd, 3..9 pixels.
+ */
+static unsigned
+module_px(const uint8_t *p, unsigned w, unsigned h, int vertical)
+{
+	unsigned hist[33] = { 0 }, x, y, run, best = 0, m, len;
+	unsigned n = vertical ? h : w, lines = vertical ? w : h;
+	size_t step = vertical ? w : 1, across = vertical ? 1 : w;
+
+	for (x = 0; x < lines; x += 4) {
+		run = 0;
+		for (y = 0; y < n; y++) {
+			if (p[(size_t)x * across + (size_t)y * step] < 128) {
+				run++;
+				continue;
+			}
+			if (run >= 2 && run <= 32)
+				hist[run]++;
+			run = 0;
+		}
+	}
+	for (m = 2; m <= 32; m++)
+		if (hist[m] > hist[best])
+			best = m;
+	len = best > 1 ? best - 1 : 3;
+	if (len % 2 == 0)
+		len--;
+	return len < 3 ? 3 : len > 9 ? 9 : len;
+}
+
+static int
+clean_crease(const uint8_t *src, uint8_t *dst, unsigned w, unsigned h,
+    int vertical)
+{
+	unsigned len = module_px(src, w, h, vertical);
+	size_t n = (size_t)w * h;
+	uint8_t *t = malloc(n);
+
+	if (t == NULL)
+		return ESCROW_ERR_NOMEM;
+	morph_pass(src, t, w, h, vertical, len, 0);   /* opening: min ... */
+	morph_pass(t, dst, w, h, vertical, len, 1);   /* ... then max */
+	morph_pass(dst, t, w, h, vertical, len, 1);   /* closing: max ... */
+	morph_pass(t, dst, w, h, vertical, len, 0);   /* ... then min */
+	escrow_wipe(t, n);
+	free(t);
+	return ESCROW_OK;
+}
+
 static void
 clean_threshold(const uint8_t *src, uint8_t *dst, unsigned w, unsigned h)
 {
@@ -382,12 +469,18 @@ escrow_scan_retry_pages(const struct escrow_scan_result *res, unsigned *pages,
 		/* a missing chunk: retry the pages its neighbours are on */
 		for (i = 0; i < res->count; i++) {
 			unsigned num, cnt;
+			size_t elen;
 
 			if (escrow_chunk_parse(res->items[i].data, res->items[i].len,
-			    NULL, &num, &cnt, NULL) != ESCROW_OK || cnt != count)
+			    NULL, &num, &cnt, &elen) != ESCROW_OK || cnt != count)
 				continue;
 			nb = res->items[i].page;
 			if (num + 1 != m && num != m + 1)
+				continue;
+			/* a chunk that belongs on another sheet (12 a page) is
+			 * not missing from this one: a page given as a file of
+			 * its own is scanned once */
+			if (escrow_chunk_page(elen, num) != escrow_chunk_page(elen, m))
 				continue;
 			for (k = 0; k < *n && pages[k] != nb; k++)
 				;
@@ -429,8 +522,9 @@ escrow_scan_page(const uint8_t *pix, unsigned width, unsigned height,
 {
 	uint8_t *img = NULL, *tmp = NULL;
 	size_t n, y;
-	static const unsigned order[3] = { ESCROW_SCAN_CLEAN_DOWNSCALE,
-	    ESCROW_SCAN_CLEAN_MEDIAN, ESCROW_SCAN_CLEAN_THRESHOLD };
+	static const unsigned order[] = { ESCROW_SCAN_CLEAN_DOWNSCALE,
+	    ESCROW_SCAN_CLEAN_MEDIAN, ESCROW_SCAN_CLEAN_THRESHOLD,
+	    ESCROW_SCAN_CLEAN_CREASE_H, ESCROW_SCAN_CLEAN_CREASE_V };
 	unsigned found = 0, expect, cleanup = 0, c, before, k;
 	int ret;
 
@@ -460,7 +554,7 @@ escrow_scan_page(const uint8_t *pix, unsigned width, unsigned height,
 	 * cheapest and (on sharp high-resolution pages) most effective first:
 	 * the 50% downscale, then the 3x3 median, then the 50% threshold.
 	 */
-	for (k = 0; ret == ESCROW_OK && k < 3 &&
+	for (k = 0; ret == ESCROW_OK && k < sizeof order / sizeof order[0] &&
 	    (force || found < expect || page_has_gap(res, page)) &&
 	    !(opts != NULL && opts->no_cleanup); k++) {
 		unsigned w = width, h = height;
@@ -474,8 +568,13 @@ escrow_scan_page(const uint8_t *pix, unsigned width, unsigned height,
 			clean_downscale(img, tmp, w, h);
 			w /= 2;
 			h /= 2;
-		} else {
+		} else if (c == ESCROW_SCAN_CLEAN_THRESHOLD) {
 			clean_threshold(img, tmp, w, h);
+		} else {
+			ret = clean_crease(img, tmp, w, h,
+			    c == ESCROW_SCAN_CLEAN_CREASE_H);
+			if (ret != ESCROW_OK)
+				break;
 		}
 		before = found;
 		ret = zbar_pass(tmp, w, h, page, res, &found);

@@ -199,6 +199,27 @@ png_chunks_fit(const uint8_t *buf, size_t len)
 	return 0;
 }
 
+/*
+ * The size IHDR declares, checked before cairo decodes anything: libpng
+ * would decode the whole image (a 439-byte-per-megapixel bomb) and we
+ * would make a second full-size surface before the pixel limit bit.
+ */
+static int
+png_size_ok(const uint8_t *buf, size_t len)
+{
+	uint32_t w, h;
+
+	/* signature, then the first chunk must be IHDR (13 bytes) */
+	if (len < 8 + 8 + 13 + 4 || escrow_get32(buf + 8) != 13 ||
+	    memcmp(buf + 12, "IHDR", 4) != 0)
+		return 0;
+	w = escrow_get32(buf + 16);
+	h = escrow_get32(buf + 20);
+	return w > 0 && h > 0 && w <= ESCROW_SCAN_MAX_SIDE &&
+	    h <= ESCROW_SCAN_MAX_SIDE &&
+	    (uint64_t)w * h <= ESCROW_SCAN_MAX_PNG_PIXELS;
+}
+
 static int
 scan_png(const uint8_t *buf, size_t len, const struct escrow_scan_opts *opts,
     struct escrow_scan_result *res)
@@ -211,6 +232,8 @@ scan_png(const uint8_t *buf, size_t len, const struct escrow_scan_opts *opts,
 
 	if (!png_chunks_fit(buf, len))
 		return ESCROW_ERR_IMAGE;
+	if (!png_size_ok(buf, len))
+		return ESCROW_ERR_TOO_LARGE;
 	s = cairo_image_surface_create_from_png_stream(png_read, &r);
 	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
 		ret = ESCROW_ERR_IMAGE;
@@ -376,6 +399,7 @@ pdf_page(PopplerDocument *doc, int i, double dpi,
 
 static int
 scan_pdf(const uint8_t *buf, size_t len, const struct escrow_scan_opts *opts,
+    escrow_scan_progress_fn *prog, void *prog_arg,
     struct escrow_scan_result *res)
 {
 	PopplerDocument *doc = NULL;
@@ -395,12 +419,21 @@ scan_pdf(const uint8_t *buf, size_t len, const struct escrow_scan_opts *opts,
 		goto out;
 	}
 	npages = poppler_document_get_n_pages(doc);
-	if (npages <= 0 || npages > 10000) {
+	if (npages > 0)
+		res->file_pages = (unsigned)npages;
+	if (npages <= 0) {
 		ret = ESCROW_ERR_IMAGE;
 		goto out;
 	}
-	for (i = 0; i < npages && ret == ESCROW_OK; i++)
+	if (npages > ESCROW_SCAN_PDF_MAX_PAGES) {
+		ret = ESCROW_ERR_TOO_LARGE;
+		goto out;
+	}
+	for (i = 0; i < npages && ret == ESCROW_OK; i++) {
+		if (prog != NULL)
+			prog(prog_arg, (unsigned)i + 1, (unsigned)npages);
 		ret = pdf_page(doc, i, dpi, opts, res, 0);
+	}
 	/* a chunk missing next to ones found: those pages once more, with
 	 * every clean-up */
 	if (ret == ESCROW_OK && !(opts != NULL && opts->no_cleanup))
@@ -423,6 +456,14 @@ int
 escrow_scan_file(const char *path, const struct escrow_scan_opts *opts,
     struct escrow_scan_result *res)
 {
+	return escrow_scan_file_progress(path, opts, NULL, NULL, res);
+}
+
+int
+escrow_scan_file_progress(const char *path,
+    const struct escrow_scan_opts *opts, escrow_scan_progress_fn *fn,
+    void *arg, struct escrow_scan_result *res)
+{
 	uint8_t *buf = NULL, *pix = NULL;
 	size_t len = 0;
 	unsigned w = 0, h = 0;
@@ -436,12 +477,13 @@ escrow_scan_file(const char *path, const struct escrow_scan_opts *opts,
 	ret = read_file(path, &buf, &len);
 	if (ret != ESCROW_OK)
 		return ret;
+	res->file_pages = 1;
 	if (len >= 8 && memcmp(buf, "\x89PNG\r\n\x1a\n", 8) == 0) {
 		ret = scan_png(buf, len, opts, res);
 	} else if (len >= 3 && buf[0] == 0xff && buf[1] == 0xd8 && buf[2] == 0xff) {
 		ret = scan_jpeg(buf, len, opts, res);
 	} else if (len >= 5 && memcmp(buf, "%PDF-", 5) == 0) {
-		ret = scan_pdf(buf, len, opts, res);
+		ret = scan_pdf(buf, len, opts, fn, arg, res);
 	} else if (len >= 2 && buf[0] == 'P' && (buf[1] == '5' || buf[1] == '6')) {
 		ret = escrow_pnm_parse(buf, len, &pix, &w, &h);
 		if (ret == ESCROW_OK)

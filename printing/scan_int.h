@@ -8,6 +8,9 @@
 /* A 600-dpi A3 page is 70 M pixels; nothing we read is larger. */
 #define ESCROW_SCAN_MAX_PIXELS (100u * 1000u * 1000u)
 #define ESCROW_SCAN_MAX_SIDE 30000u
+/* A PNG is decoded by cairo to 4 bytes a pixel and then copied: its limit
+ * is lower (a 600-dpi A4 page is 35 M pixels, 8 bytes each = 280 MB). */
+#define ESCROW_SCAN_MAX_PNG_PIXELS (40u * 1000u * 1000u)
 /* Image files larger than this are refused before they are read. */
 #define ESCROW_SCAN_MAX_FILE (256u * 1024u * 1024u)
 

@@ -16,57 +16,95 @@
 #include "escrow_print.h"
 #include "sheet_int.h"
 
-#define CHUNK_MODULE (0.75 * MM)
+#define CHUNK_MODULE_MAX (0.75 * MM)
 #define CHUNK_COLS 3
-#define TEXT_SIZE 9.0
-#define TEXT_LEAD 11.5
+#define CHUNK_ROWS (ESCROW_CHUNKS_PER_PAGE / CHUNK_COLS)
+#define LABEL_H 11.0      /* the line under each QR code */
+#define TEXT_SIZE 10.0
+#define TEXT_LEAD 13.0
+#define RULE_EVERY 5
 
+/*
+ * One QR code per cell, CHUNK_COLS a row, each row between two fold lines
+ * (symbol, quiet zone and label): the module is the largest that lets a
+ * row fit in the narrowest band of the page.  Data chunk n goes on page
+ * escrow_chunk_page(n), the parity chunks on the page after the data.
+ */
 static int
-chunk_grid(struct sheet *s, const struct escrow_chunks *ch)
+chunk_grid(struct sheet *s, const struct escrow_envelope_sheet *e,
+    const struct escrow_chunks *ch, const struct escrow_chunks *par)
 {
-	char label[64];
-	double colw = (s->right - s->left) / CHUNK_COLS, side, rowh, x;
+	char label[96];
+	double colw = (s->right - s->left) / CHUNK_COLS, side, rowh, x, module;
 	int width = 0, ret;
-	size_t i;
+	size_t i, n = ch->count + par->count, col = 0;
+	unsigned page, prev_page = 0;
 
-	ret = sheet_qr_width((const uint8_t *)ch->payload[0],
-	    strlen(ch->payload[0]), ESCROW_CHUNK_QR_ECC, ESCROW_CHUNK_QR_VERSION,
+	ret = sheet_qr_width((const uint8_t *)par->payload[0],
+	    strlen(par->payload[0]), ESCROW_CHUNK_QR_ECC, ESCROW_CHUNK_QR_VERSION,
 	    &width);
 	if (ret != ESCROW_OK)
 		return s->err = ret;
-	side = (width + 8) * CHUNK_MODULE;
-	rowh = side + 14;
+	module = (sheet_min_band(s) - LABEL_H) / (width + 8);
+	if (module > CHUNK_MODULE_MAX)
+		module = CHUNK_MODULE_MAX;
+	side = (width + 8) * module;
+	rowh = side + LABEL_H;
 	if (side > colw)
 		return s->err = ESCROW_ERR_RENDER;
-	for (i = 0; i < ch->count && ret == ESCROW_OK; i++) {
-		if (i % CHUNK_COLS == 0) {
-			if (i > 0)
-				s->y += rowh;
-			ret = sheet_need(s, rowh);
-			if (ret != ESCROW_OK)
-				break;
+	for (i = 0; i < n && ret == ESCROW_OK; i++) {
+		const char *pl = i < ch->count ? ch->payload[i] :
+		    par->payload[i - ch->count];
+
+		page = escrow_chunk_page(e->env_len, i < ch->count ?
+		    (unsigned)i + 1 : 0);
+		if (prev_page != 0 && (page != prev_page || col == CHUNK_COLS)) {
+			s->y += rowh;
+			col = 0;
 		}
-		x = s->left + (double)(i % CHUNK_COLS) * colw + (colw - side) / 2;
-		ret = sheet_qr(s, x, s->y, CHUNK_MODULE,
-		    (const uint8_t *)ch->payload[i], strlen(ch->payload[i]),
+		while (ret == ESCROW_OK && s->page < page)
+			ret = sheet_next_page(s);
+		if (ret == ESCROW_OK && col == 0)
+			ret = sheet_need_unfolded(s, rowh);
+		/* the page rule is what a restore names: the layout keeps it */
+		if (ret == ESCROW_OK && s->page != page)
+			ret = s->err = ESCROW_ERR_RENDER;
+		if (ret != ESCROW_OK)
+			break;
+		prev_page = page;
+		x = s->left + (double)col * colw + (colw - side) / 2;
+		ret = sheet_qr(s, x, s->y, module, (const uint8_t *)pl, strlen(pl),
 		    ESCROW_CHUNK_QR_ECC, ESCROW_CHUNK_QR_VERSION, NULL);
-		snprintf(label, sizeof label, "chunk %zu of %zu", i + 1, ch->count);
-		sheet_font(s, FONT_SANS, 0, 8);
+		if (i < ch->count) {
+			unsigned lo, hi;
+
+			escrow_chunk_lines(e->env_len, (unsigned)i + 1, &lo, &hi);
+			snprintf(label, sizeof label, "chunk %zu of %zu - lines %u-%u",
+			    i + 1, ch->count, lo, hi);
+		} else {
+			snprintf(label, sizeof label, "parity %zu of %zu",
+			    i - ch->count + 1, par->count);
+		}
+		sheet_font(s, FONT_SANS, 0, 7.5);
 		if (ret == ESCROW_OK)
 			ret = sheet_show(s, x + (side - sheet_width(s, label)) / 2,
-			    s->y + side + 8, label);
+			    s->y + side + 7, label);
+		col++;
 	}
 	s->y += rowh + 8;
 	return ret;
 }
 
+/* Lines of the text form, never wrapped (a wrapped line would not parse),
+ * a thin rule after every RULE_EVERY data lines, and the SHA256 line
+ * never alone on a page. */
 static int
 text_lines(struct sheet *s, const char *text)
 {
 	cairo_font_extents_t fe;
 	char line[256];
 	const char *p = text, *nl;
-	size_t n;
+	size_t n, k = 0;
 	int ret;
 
 	sheet_font(s, FONT_SANS, 1, 11);
@@ -75,10 +113,12 @@ text_lines(struct sheet *s, const char *text)
 		ret = sheet_para(s, s->left, 0, 15, "Typeable copy of the envelope");
 	sheet_font(s, FONT_SANS, 0, 8.5);
 	if (ret == ESCROW_OK)
-		ret = sheet_para(s, s->left, 0, 11, "Only needed if no QR code "
-		    "above can be read. Type every line as printed; case and "
-		    "spaces do not matter. The last group of each numbered line "
-		    "is a check: a typing error is reported with its line number.");
+		ret = sheet_para(s, s->left, 0, 11, "Needed only for what no QR "
+		    "code above gives. Type the first line, then every line as "
+		    "printed (or only the lines named under the QR codes that "
+		    "cannot be read), and the SHA256 line; case and spaces do not "
+		    "matter. The last group of each numbered line is a check: a "
+		    "typing error is reported with its line number.");
 	s->y += 6;
 	sheet_font(s, FONT_MONO, 0, TEXT_SIZE);
 	cairo_font_extents(s->cr, &fe);
@@ -89,29 +129,71 @@ text_lines(struct sheet *s, const char *text)
 			return s->err = ESCROW_ERR_RENDER;
 		memcpy(line, p, n);
 		line[n] = '\0';
-		ret = sheet_need(s, TEXT_LEAD);
+		/* the last data line goes with the SHA256 line after it */
+		nl = nl ? nl + 1 : p + n;
+		ret = sheet_need(s, (*nl != '\0' && strncmp(nl, "SHA256", 6) == 0) ?
+		    2 * TEXT_LEAD : TEXT_LEAD);
 		if (ret == ESCROW_OK) {
+			double w, colw = s->right - s->left;
+
 			sheet_font(s, FONT_MONO, 0, TEXT_SIZE);
-			/* never wrapped: a wrapped line would not parse */
-			ret = sheet_show(s, s->left, s->y + fe.ascent, line);
+			w = sheet_width(s, line);
+			if (w <= colw) {
+				ret = sheet_show(s, s->left, s->y + fe.ascent, line);
+			} else if (w <= colw / 0.9) {
+				/* the SHA256 line (86 characters) is narrowed a
+				 * little rather than set smaller */
+				cairo_save(s->cr);
+				cairo_translate(s->cr, s->left, s->y + fe.ascent);
+				cairo_scale(s->cr, colw / w, 1);
+				cairo_move_to(s->cr, 0, 0);
+				cairo_show_text(s->cr, line);
+				cairo_restore(s->cr);
+			} else {
+				ret = s->err = ESCROW_ERR_RENDER;
+			}
 		}
 		s->y += TEXT_LEAD;
-		p += n + (nl != NULL);
+		if (k > 0 && k % RULE_EVERY == 0 && *nl != '\0' &&
+		    strncmp(nl, "SHA256", 6) != 0) {
+			cairo_save(s->cr);
+			cairo_set_line_width(s->cr, 0.3);
+			cairo_move_to(s->cr, s->left, s->y - 2);
+			cairo_line_to(s->cr, s->right, s->y - 2);
+			cairo_stroke(s->cr);
+			cairo_restore(s->cr);
+		}
+		k++;
+		p = nl;
 	}
 	return ret;
 }
+
+static const char restore_summary[] =
+    "How to restore (escrow v1, specified in docs/FORMAT.md of the escrow "
+    "source). 1. Bring together enough share sheets (the number is on each). "
+    "2. Give escrow-combine their QR codes or their words: each share is a "
+    "SLIP-0039 mnemonic. 3. Scan these envelope pages; any one page, or any "
+    "parity-many QR codes, may be missing: the parity codes replace them. "
+    "For a code that cannot be read, type only the lines printed under it, "
+    "with the first line of the typed copy. 4. Run escrow-combine verify, "
+    "then load. Without escrow: combine the shares with any SLIP-0039 "
+    "implementation and follow docs/FORMAT.md to decrypt the keys.";
 
 static int
 layout(const struct escrow_envelope_sheet *e, enum sheet_mode mode,
     const struct escrow_sheet_out *out, unsigned npages,
     struct escrow_doc *doc)
 {
-	struct escrow_chunks ch = { NULL, 0 };
-	char header[200], fp[160], *text = NULL;
+	struct escrow_chunks ch = { NULL, 0 }, par = { NULL, 0 };
+	char header[200], fp[160], about[ESCROW_SHEET_ABOUT_MAX], foot2[320];
+	char *text = NULL;
 	struct sheet s;
 	int ret;
 
 	ret = escrow_chunk_split(e->env, e->env_len, &ch);
+	if (ret == ESCROW_OK)
+		ret = escrow_chunk_parity_split(e->env, e->env_len, &par);
 	if (ret == ESCROW_OK)
 		ret = escrow_textform_encode(e->env, e->env_len, &text, NULL);
 	if (ret != ESCROW_OK)
@@ -126,12 +208,22 @@ layout(const struct escrow_envelope_sheet *e, enum sheet_mode mode,
 	s.npages = npages;
 	s.auto_break = 1;
 	s.footer = "Encrypted envelope - useless without the shares; keep with the records";
+	escrow_sheet_about(e->env, e->env_len, about, sizeof about);
+	snprintf(foot2, sizeof foot2, "escrow v1 envelope - format: docs/FORMAT.md "
+	    "(escrow source) - %s", about);
+	s.footer2 = foot2;
 	sheet_font(&s, FONT_SANS, 1, 16);
 	ret = sheet_para(&s, s.left, 0, 21, e->title ? e->title :
 	    "Key escrow envelope");
+	sheet_font(&s, FONT_SANS, 1, 9);
+	if (ret == ESCROW_OK)
+		ret = sheet_para(&s, s.left, 0, 12, "Format escrow v1 (docs/FORMAT.md "
+		    "in the escrow source) - shares are SLIP-0039");
 	sheet_font(&s, FONT_SANS, 0, 9);
 	if (ret == ESCROW_OK)
-		ret = sheet_para(&s, s.left, 0, 12, "The private key, encrypted "
+		ret = sheet_para(&s, s.left, 0, 12, about);
+	if (ret == ESCROW_OK)
+		ret = sheet_para(&s, s.left, 0, 12, "The private keys, encrypted "
 		    "under the master secret that the share sheets split. Scan the "
 		    "QR codes in any order.");
 	sheet_font(&s, FONT_MONO, 0, 8);
@@ -146,9 +238,15 @@ layout(const struct escrow_envelope_sheet *e, enum sheet_mode mode,
 		    e->fingerprint_hex);
 		s.header = h2;
 		if (ret == ESCROW_OK)
-			ret = chunk_grid(&s, &ch);
+			ret = chunk_grid(&s, e, &ch, &par);
 		if (ret == ESCROW_OK)
 			ret = text_lines(&s, text);
+		s.y += 10;
+		sheet_font(&s, FONT_SANS, 0, 8.5);
+		if (ret == ESCROW_OK)
+			ret = sheet_need(&s, 6 * 11);
+		if (ret == ESCROW_OK)
+			ret = sheet_para(&s, s.left, 0, 11, restore_summary);
 		if (ret != ESCROW_OK) {
 			sheet_abort(&s);
 			escrow_doc_free(doc);
@@ -161,6 +259,7 @@ layout(const struct escrow_envelope_sheet *e, enum sheet_mode mode,
 	}
 out:
 	escrow_chunks_free(&ch);
+	escrow_chunks_free(&par);
 	free(text);
 	return ret;
 }

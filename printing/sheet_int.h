@@ -15,7 +15,10 @@
 
 #define MM (72.0 / 25.4)          /* points per millimetre */
 #define SHEET_MARGIN (15 * MM)
-#define SHEET_FOOTER 22.0         /* points kept free for the footer */
+#define SHEET_FOOTER 32.0         /* points kept free for the footer */
+/* No QR symbol (with its quiet zone) comes nearer a fold line than this. */
+#define SHEET_FOLD_GAP (1.5 * MM)
+#define SHEET_MAX_FOLDS 3
 #define FONT_SANS "DejaVu Sans"
 #define FONT_MONO "DejaVu Sans Mono"
 
@@ -39,6 +42,9 @@ struct sheet {
 	unsigned npages;    /* total for "page i of n"; 0 = unknown */
 	int auto_break;     /* new page instead of failing when full */
 	const char *footer; /* footer text drawn on every page (left) */
+	const char *footer2; /* second footer line (format, owner, date) */
+	double fold[SHEET_MAX_FOLDS]; /* fold lines, points from the top */
+	unsigned nfold;
 	const char *header; /* drawn at the top of continuation pages */
 	int err;            /* first error, sticky */
 	const char *font_family; /* current font, restored on a new page */
@@ -57,6 +63,15 @@ void sheet_abort(struct sheet *s);
 /* Make room for h points below the cursor: a new page when auto_break,
  * else ESCROW_ERR_RENDER. */
 int sheet_need(struct sheet *s, double h);
+/* The same for something that must not lie across a fold line (a QR code
+ * and its label): the cursor moves below the fold when it would. */
+int sheet_need_unfolded(struct sheet *s, double h);
+/* Does [y0, y1] keep SHEET_FOLD_GAP from every fold line? */
+int sheet_fold_clear(const struct sheet *s, double y0, double y1);
+/* The smallest height between two fold lines, or between a fold line and
+ * the top or bottom of the usable area, less the gaps: the tallest
+ * thing that fits in every band. */
+double sheet_min_band(const struct sheet *s);
 
 void sheet_font(struct sheet *s, const char *family, int bold, double size);
 /* Width of a string in the current font. */

@@ -147,6 +147,18 @@ sheet_begin(struct sheet *s, enum sheet_mode mode,
 		s->pw = 8.5 * 72;
 		s->ph = 11 * 72;
 	}
+	/* where the sheet is folded in half and in thirds, for an envelope
+	 * or a tamper-evident bag (docs/FORMAT.md, "Fold lines") */
+	{
+		static const double a4[SHEET_MAX_FOLDS] = { 99, 148.5, 198 };
+		static const double letter[SHEET_MAX_FOLDS] = { 93.1, 139.7, 186.3 };
+		unsigned i;
+
+		for (i = 0; i < SHEET_MAX_FOLDS; i++)
+			s->fold[i] = (out->paper == ESCROW_PAPER_A4 ? a4[i] :
+			    letter[i]) * MM;
+		s->nfold = SHEET_MAX_FOLDS;
+	}
 	s->left = SHEET_MARGIN;
 	s->right = s->pw - SHEET_MARGIN;
 	s->top = SHEET_MARGIN;
@@ -177,11 +189,29 @@ sheet_begin(struct sheet *s, enum sheet_mode mode,
 	return ESCROW_OK;
 }
 
+/* Short marks in both margins where the sheet is to be folded. */
+static void
+draw_fold_marks(struct sheet *s)
+{
+	unsigned i;
+
+	cairo_save(s->cr);
+	cairo_set_line_width(s->cr, 0.5);
+	for (i = 0; i < s->nfold; i++) {
+		cairo_move_to(s->cr, 3 * MM, s->fold[i]);
+		cairo_line_to(s->cr, 9 * MM, s->fold[i]);
+		cairo_move_to(s->cr, s->pw - 9 * MM, s->fold[i]);
+		cairo_line_to(s->cr, s->pw - 3 * MM, s->fold[i]);
+	}
+	cairo_stroke(s->cr);
+	cairo_restore(s->cr);
+}
+
 static void
 draw_footer(struct sheet *s)
 {
 	char pg[48];
-	double base = s->ph - SHEET_MARGIN - 4;
+	double base = s->ph - SHEET_MARGIN - 14;
 
 	if (s->npages > 0)
 		snprintf(pg, sizeof pg, "page %u of %u", s->page, s->npages);
@@ -206,7 +236,22 @@ draw_footer(struct sheet *s)
 	}
 	cairo_move_to(s->cr, s->right - sheet_width(s, pg), base);
 	cairo_show_text(s->cr, pg);
+	if (s->footer2 != NULL) {
+		double fs = 7;
+
+		/* a long owner name or key list: smaller, down to 5.5 pt */
+		sheet_font(s, FONT_SANS, 0, fs);
+		while (fs > 5.5 && sheet_width(s, s->footer2) > s->right - s->left)
+			sheet_font(s, FONT_SANS, 0, fs -= 0.5);
+		if (sheet_width(s, s->footer2) <= s->right - s->left) {
+			cairo_move_to(s->cr, s->left, base + 10);
+			cairo_show_text(s->cr, s->footer2);
+		} else if (s->err == ESCROW_OK) {
+			s->err = ESCROW_ERR_RENDER;
+		}
+	}
 	cairo_restore(s->cr);
+	draw_fold_marks(s);
 	s->font_family = fam;
 	s->font_bold = bold;
 	s->font_size = size;
@@ -320,6 +365,56 @@ sheet_need(struct sheet *s, double h)
 		return s->err;
 	}
 	return sheet_next_page(s);
+}
+
+int
+sheet_fold_clear(const struct sheet *s, double y0, double y1)
+{
+	unsigned i;
+
+	for (i = 0; i < s->nfold; i++)
+		if (s->fold[i] > y0 - SHEET_FOLD_GAP &&
+		    s->fold[i] < y1 + SHEET_FOLD_GAP)
+			return 0;
+	return 1;
+}
+
+int
+sheet_need_unfolded(struct sheet *s, double h)
+{
+	unsigned i, moved = 1;
+	int ret = ESCROW_OK;
+
+	while (ret == ESCROW_OK && moved) {
+		ret = sheet_need(s, h);
+		moved = 0;
+		for (i = 0; ret == ESCROW_OK && i < s->nfold; i++)
+			if (!sheet_fold_clear(s, s->y, s->y + h) &&
+			    s->fold[i] > s->y - SHEET_FOLD_GAP &&
+			    s->fold[i] < s->y + h + SHEET_FOLD_GAP) {
+				s->y = s->fold[i] + SHEET_FOLD_GAP;
+				moved = 1;
+			}
+	}
+	return ret;
+}
+
+double
+sheet_min_band(const struct sheet *s)
+{
+	double prev = s->top, m = s->bottom - s->top, b;
+	unsigned i;
+
+	for (i = 0; i <= s->nfold; i++) {
+		double next = i < s->nfold ? s->fold[i] - SHEET_FOLD_GAP : s->bottom;
+
+		b = next - prev;
+		if (b < m)
+			m = b;
+		if (i < s->nfold)
+			prev = s->fold[i] + SHEET_FOLD_GAP;
+	}
+	return m;
 }
 
 /* ---- text ------------------------------------------------------------------ */

@@ -40,7 +40,7 @@ static int
 layout(const struct escrow_public_sheet *p, enum sheet_mode mode,
     const struct escrow_sheet_out *out, unsigned npages, struct escrow_doc *doc)
 {
-	char header[400];
+	char header[400], foot2[320];
 	struct sheet s;
 	int ret;
 
@@ -53,9 +53,20 @@ layout(const struct escrow_public_sheet *p, enum sheet_mode mode,
 	s.npages = npages;
 	s.auto_break = 1;
 	s.footer = "Public record - may be published";
+	snprintf(foot2, sizeof foot2, "escrow v1 public record - format: "
+	    "docs/FORMAT.md (escrow source)%s%.160s", p->about ? " - " : "",
+	    p->about ? p->about : "");
+	s.footer2 = foot2;
 	sheet_font(&s, FONT_SANS, 1, 16);
 	ret = sheet_para(&s, s.left, 0, 21, p->title ? p->title :
 	    "Key escrow public record");
+	sheet_font(&s, FONT_SANS, 1, 9);
+	if (ret == ESCROW_OK)
+		ret = sheet_para(&s, s.left, 0, 12, "Format escrow v1 (docs/FORMAT.md "
+		    "in the escrow source) - shares are SLIP-0039");
+	sheet_font(&s, FONT_SANS, 0, 9);
+	if (ret == ESCROW_OK && p->about != NULL)
+		ret = sheet_para(&s, s.left, 0, 12, p->about);
 	sheet_font(&s, FONT_SANS, 0, 9);
 	if (ret == ESCROW_OK)
 		ret = sheet_para(&s, s.left, 0, 12, "The public half of the escrowed "

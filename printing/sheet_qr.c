@@ -129,7 +129,9 @@ sheet_qr(struct sheet *s, double x, double y, double module,
 		return s->err = ret;
 	full = (qr->width + 2 * QUIET) * module;
 	if (x < s->left - 0.01 || x + full > s->right + 0.01 ||
-	    y < s->top - 0.01 || y + full > s->bottom + 0.01) {
+	    y < s->top - 0.01 || y + full > s->bottom + 0.01 ||
+	    !sheet_fold_clear(s, y, y + full)) {
+		/* the layout keeps every symbol off the fold lines */
 		release(qr);
 		return s->err = ESCROW_ERR_RENDER;
 	}

@@ -46,6 +46,9 @@ line_check(unsigned number, const uint8_t *p, size_t len, char out[CHECK_CHARS +
 	out[CHECK_CHARS] = '\0';
 }
 
+static void header_check(size_t bytes, size_t lines,
+    char out[CHECK_CHARS + 1]);
+
 static unsigned
 digits(unsigned n)
 {
@@ -82,8 +85,9 @@ escrow_textform_encode(const uint8_t *env, size_t env_len, char **text,
 	buf = malloc(cap);
 	if (buf == NULL)
 		return ESCROW_ERR_NOMEM;
-	w = snprintf(buf, cap, "%s V1 BYTES %zu LINES %zu\n", HEADER_WORD,
-	    env_len, lines);
+	header_check(env_len, lines, chk);
+	w = snprintf(buf, cap, "%s V1 BYTES %zu LINES %zu  %s\n", HEADER_WORD,
+	    env_len, lines, chk);
 	if (w < 0 || (size_t)w >= cap) {
 		ret = ESCROW_ERR_BUFFER_TOO_SMALL;
 		goto out;
@@ -225,24 +229,54 @@ token_is(const char *t, size_t n, const char *word)
 	return 1;
 }
 
+/* The header's own check: line_check's hash over the header's canonical
+ * text ("ESCROW-ENVELOPE V1 BYTES <n> LINES <m>") in place of a line's
+ * number and bytes. */
+static void
+header_check(size_t bytes, size_t lines, char out[CHECK_CHARS + 1])
+{
+	uint8_t h[32];
+	char hdr[96], b32[8];
+	int w = snprintf(hdr, sizeof hdr, "%s V1 BYTES %zu LINES %zu", HEADER_WORD,
+	    bytes, lines);
+
+	crypto_hash_sha256(h, (const uint8_t *)hdr, w > 0 ? (size_t)w : 0);
+	if (escrow_base32_encode(h, 3, b32, sizeof b32) != ESCROW_OK)
+		b32[0] = '\0';
+	memcpy(out, b32, CHECK_CHARS);
+	out[CHECK_CHARS] = '\0';
+}
+
+/* 1 = a header, 0 = not one, 2 = a header whose check fails (a typo in
+ * BYTES, LINES or the check).  The check is optional: texts printed before
+ * it existed have none. */
 static int
 parse_header(const char *s, size_t n, size_t *bytes, size_t *lines)
 {
+	char want[CHECK_CHARS + 1];
 	const char *t;
-	size_t tl, i = 0;
+	size_t tl, i = 0, k;
 
 	if (!token(s, n, &i, &t, &tl) || !token_is(t, tl, HEADER_WORD) ||
 	    !token(s, n, &i, &t, &tl) || !token_is(t, tl, "V1") ||
 	    !token(s, n, &i, &t, &tl) || !token_is(t, tl, "BYTES") ||
 	    !token(s, n, &i, &t, &tl) || !number(t, tl, bytes) ||
 	    !token(s, n, &i, &t, &tl) || !token_is(t, tl, "LINES") ||
-	    !token(s, n, &i, &t, &tl) || !number(t, tl, lines) ||
-	    token(s, n, &i, &t, &tl))
+	    !token(s, n, &i, &t, &tl) || !number(t, tl, lines))
 		return 0;
-	if (*bytes == 0 || *bytes > MAX_TEXT_ENVELOPE ||
-	    *lines != (*bytes + ESCROW_TEXT_LINE_BYTES - 1) / ESCROW_TEXT_LINE_BYTES)
+	if (*bytes == 0 || *bytes > MAX_TEXT_ENVELOPE)
 		return 0;
-	return 1;
+	if (*lines != (*bytes + ESCROW_TEXT_LINE_BYTES - 1) / ESCROW_TEXT_LINE_BYTES)
+		return 2;
+	if (!token(s, n, &i, &t, &tl))
+		return 1;
+	header_check(*bytes, *lines, want);
+	if (tl != CHECK_CHARS)
+		return 2;
+	for (k = 0; k < CHECK_CHARS; k++)
+		if (upper((unsigned char)t[k]) != want[k])
+			return 2;
+	return token(s, n, &i, &t, &tl) ? 2 : 1;
 }
 
 static int
@@ -307,11 +341,18 @@ parse_data(const char *s, size_t n, unsigned lineno, size_t dlen, uint8_t *out)
 	return ESCROW_OK;
 }
 
+/*
+ * The parser of both forms.  Whole (partial = 0): every data line in
+ * order and the SHA256 line.  Partial: the header, then any data lines in
+ * increasing order (the typed lines of a few missing QR chunks), the
+ * SHA256 line optional; have[] (lines bytes) marks the lines given.
+ */
 int
-escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
-    size_t *env_len, unsigned *bad_line)
+escrow_textform_i_parse(const char *text, size_t text_len, int partial,
+    uint8_t **env, size_t *env_len, uint8_t **have, uint8_t hash_out[32],
+    int *have_hash, unsigned *bad_line)
 {
-	uint8_t *buf = NULL, hash[32], want[32];
+	uint8_t *buf = NULL, *got = NULL, hash[32], want[32];
 	size_t pos = 0, bytes = 0, lines = 0, next = 1, rest, i, n, v, dlen;
 	int have_header = 0, have_footer = 0, ret = ESCROW_OK;
 	unsigned bad = 0;
@@ -322,6 +363,10 @@ escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
 		return ESCROW_ERR_INVALID_ARG;
 	*env = NULL;
 	*env_len = 0;
+	if (have != NULL)
+		*have = NULL;
+	if (have_hash != NULL)
+		*have_hash = 0;
 	while (pos < text_len) {
 		const char *s = text + pos;
 		const char *t;
@@ -349,12 +394,16 @@ escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
 			goto out;
 		}
 		if (!have_header) {
-			if (!parse_header(s, n, &bytes, &lines)) {
-				ret = ESCROW_ERR_FORMAT;
+			int h = parse_header(s, n, &bytes, &lines);
+
+			if (h != 1) {
+				/* bad stays 0: the header line */
+				ret = h == 2 ? ESCROW_ERR_LINE_CHECKSUM : ESCROW_ERR_FORMAT;
 				goto out;
 			}
-			buf = malloc(bytes);
-			if (buf == NULL) {
+			buf = calloc(1, bytes);
+			got = calloc(1, lines);
+			if (buf == NULL || got == NULL) {
 				ret = ESCROW_ERR_NOMEM;
 				goto out;
 			}
@@ -362,7 +411,7 @@ escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
 			continue;
 		}
 		if (starts_word(s, n, FOOTER_WORD, &rest)) {
-			if (next <= lines) {
+			if (next <= lines && !partial) {
 				bad = (unsigned)next;
 				ret = ESCROW_ERR_CHUNK_MISSING;
 				goto out;
@@ -390,6 +439,8 @@ escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
 			ret = ESCROW_ERR_FORMAT;
 			goto out;
 		}
+		if (partial && v > next && v <= lines)
+			next = v; /* lines left out on purpose */
 		if (v != next) {
 			/* a skipped line is missing; a repeated one is out of order */
 			bad = (unsigned)next;
@@ -414,10 +465,25 @@ escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
 			bad = (unsigned)next;
 			goto out;
 		}
+		got[next - 1] = 1;
 		next++;
 	}
 	if (!have_header) {
 		ret = ESCROW_ERR_TRUNCATED;
+		goto out;
+	}
+	if (partial) {
+		if (have_footer && hash_out != NULL)
+			memcpy(hash_out, want, 32);
+		if (have_hash != NULL)
+			*have_hash = have_footer;
+		*env = buf;
+		*env_len = bytes;
+		if (have != NULL) {
+			*have = got;
+			got = NULL;
+		}
+		buf = NULL;
 		goto out;
 	}
 	if (next <= lines) {
@@ -441,7 +507,74 @@ escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
 	buf = NULL;
 out:
 	free(buf);
+	free(got);
 	if (bad_line != NULL)
 		*bad_line = bad;
 	return ret;
+}
+
+int
+escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
+    size_t *env_len, unsigned *bad_line)
+{
+	return escrow_textform_i_parse(text, text_len, 0, env, env_len, NULL,
+	    NULL, NULL, bad_line);
+}
+
+/* Every data line whose check fails, by its printed number (the typist's
+ * view: one message per line to correct, not only the first). */
+int
+escrow_textform_bad_lines(const char *text, size_t text_len, unsigned *bad,
+    size_t cap, size_t *nbad)
+{
+	uint8_t buf[ESCROW_TEXT_LINE_BYTES];
+	size_t pos = 0, bytes = 0, lines = 0, n, i, rest, v, dlen, found = 0;
+	int have_header = 0;
+
+	if (nbad == NULL || (text == NULL && text_len > 0) ||
+	    (bad == NULL && cap > 0))
+		return ESCROW_ERR_INVALID_ARG;
+	*nbad = 0;
+	while (pos < text_len) {
+		const char *s = text + pos, *t;
+		size_t tl;
+
+		n = 0;
+		while (pos + n < text_len && text[pos + n] != '\n')
+			n++;
+		pos += n + (pos + n < text_len);
+		i = 0;
+		while (i < n && is_space((unsigned char)s[i]))
+			i++;
+		if (i == n || n - i > MAX_LINE)
+			continue;
+		s += i;
+		n -= i;
+		if (!have_header) {
+			if (parse_header(s, n, &bytes, &lines) != 1)
+				return ESCROW_ERR_FORMAT;
+			have_header = 1;
+			continue;
+		}
+		if (starts_word(s, n, FOOTER_WORD, &rest))
+			break;
+		i = 0;
+		if (!token(s, n, &i, &t, &tl))
+			continue;
+		rest = 0;
+		while (rest < tl && t[rest] >= '0' && t[rest] <= '9')
+			rest++;
+		if (!number(t, rest, &v) || v == 0 || v > lines)
+			continue; /* not a data line: the parser names it */
+		dlen = bytes - (v - 1) * ESCROW_TEXT_LINE_BYTES;
+		if (dlen > ESCROW_TEXT_LINE_BYTES)
+			dlen = ESCROW_TEXT_LINE_BYTES;
+		if (parse_data(s + i, n - i, (unsigned)v, dlen, buf) != ESCROW_OK) {
+			if (found < cap)
+				bad[found] = (unsigned)v;
+			found++;
+		}
+	}
+	*nbad = found;
+	return have_header ? ESCROW_OK : ESCROW_ERR_TRUNCATED;
 }

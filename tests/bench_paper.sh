@@ -3,7 +3,8 @@
 # 3-of-5 ceremony (5 share sheets, the envelope sheets of a 1,300-byte
 # envelope, the public sheet) to PDF in memory, and the scan time per
 # 300-dpi page of the library against zbarimg on the same pages, printed as
-# a ratio.  Nothing here asserts a timing.
+# a ratio; and a table of what each reads of the damage set of the tests.
+# Nothing here asserts a timing.
 set -eu
 B=${B:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -116,6 +117,15 @@ main(int argc, char **argv)
 		printf("render 3-of-5 ceremony (5 shares, envelope, public): %.3f s\n", t);
 		return 0;
 	}
+	/* count FILE: the QR payloads the library reads from it */
+	if (argc == 3 && strcmp(argv[1], "count") == 0) {
+		struct escrow_scan_result r;
+		int ret = escrow_scan_file(argv[2], NULL, &r);
+
+		printf("%zu\n", ret == ESCROW_OK ? r.count : 0);
+		escrow_scan_result_free(&r);
+		return 0;
+	}
 	/* scan FILE...: seconds for all of them, on stdout */
 	if (argc < 3 || strcmp(argv[1], "scan") != 0)
 		return 2;
@@ -134,7 +144,7 @@ main(int argc, char **argv)
 C
 cc -std=c11 -D_DEFAULT_SOURCE -O2 -I"$top/lib/include" -I"$top/printing/include" \
 	-o "$dir/bench" "$dir/bench.c" "$print" "$lib" \
-	$(pkg-config --libs libsodium libcrypto libqrencode zbar cairo poppler-glib libjpeg) \
+	$(pkg-config --libs libsodium libcrypto libqrencode zbar cairo poppler-glib libjpeg libisal) \
 	$(cups-config --libs) -lm
 
 "$dir/bench" render "$dir"
@@ -156,3 +166,16 @@ awk -v l="$lib_t" -v z="$zb_t" -v n="$n" 'BEGIN {
 	printf "scan per 300-dpi page (%d pages: share sheet, envelope page 1):\n", n
 	printf "  library %.3f s, zbarimg %.3f s, library/zbarimg = %.2f\n",
 	    l / (3 * n), z / (3 * n), l / z }'
+
+# the damage set of the tests (tests/paper_damage.sh) on the first
+# envelope page (12 chunk codes) at 300 dpi: codes read by the library
+# (with its clean-ups) and by plain zbarimg
+. "$top/tests/paper_damage.sh"
+echo "damage (envelope page 1, 12 codes, 300 dpi)   library  zbarimg"
+for dmg in none $DAMAGES; do
+	if [ "$dmg" = none ]; then cp "$dir/p-env-1.pgm" "$dir/d.pgm"
+	else damage "$dmg" 300 "$dir/p-env-1.pgm" "$dir/d.pgm"; fi
+	l=$("$dir/bench" count "$dir/d.pgm")
+	z=$(zbarimg -q --raw "$dir/d.pgm" 2>/dev/null | grep -c '^ESCROW-' || true)
+	printf '  %-44s %7s %8s\n' "$dmg" "$l" "$z"
+done

@@ -12,8 +12,9 @@
  * answers, must fail with the printer's reason.
  *
  * Runs only from tests/t_print_scan.sh, which starts cupsd and sets
- * ESCROW_E2E_DIR and CUPS_SERVER; in a plain `check_all` run it passes
- * without doing anything.  With ESCROW_E2E_FAST (the valgrind build) the
+ * ESCROW_E2E_DIR and CUPS_SERVER; in a plain `check_all` run its tests are
+ * not registered at all (a SKIPPED line says so), so nothing that did not
+ * run is counted as passed.  With ESCROW_E2E_FAST (the valgrind build) the
  * slow 600-dpi rasterisation is skipped.
  *
  * Test data only: random envelope and made-up mnemonics.
@@ -242,8 +243,6 @@ START_TEST(test_print_e2e_ceremony_prints_and_scans_back)
 	int fast;
 
 	dir = getenv("ESCROW_E2E_DIR");
-	if (dir == NULL)
-		return; /* only from tests/t_print_scan.sh */
 	fast = getenv("ESCROW_E2E_FAST") != NULL;
 	snprintf(cupsdir, sizeof cupsdir, "%s/cups", dir);
 	make_ceremony();
@@ -342,8 +341,6 @@ START_TEST(test_print_e2e_degraded_scans_decode)
 	char page[4200], cmd[9000];
 
 	dir = getenv("ESCROW_E2E_DIR");
-	if (dir == NULL)
-		return;
 	if (mn[0][0] == '\0') {
 		/* the first test ran in another process: start over */
 		snprintf(cupsdir, sizeof cupsdir, "%s/cups", dir);
@@ -368,8 +365,6 @@ START_TEST(test_print_e2e_failure_reports_reason)
 	uint8_t pdf[] = "%PDF-1.4\n%%EOF\n";
 	char detail[1024];
 
-	if (getenv("ESCROW_E2E_DIR") == NULL)
-		return;
 	/* a queue that does not exist */
 	ck_assert_int_eq(escrow_print_pdf("no-such-queue", pdf, sizeof pdf,
 	    ESCROW_PAPER_A4, 10, detail, sizeof detail), ESCROW_ERR_PRINT);
@@ -417,8 +412,6 @@ START_TEST(test_print_e2e_letter_keeps_its_size)
 	double w = 0, h = 0;
 	size_t len = 0;
 
-	if (getenv("ESCROW_E2E_DIR") == NULL)
-		return;
 	memset(&p, 0, sizeof p);
 	p.fingerprint_hex = "00";
 	ck_assert_int_eq(escrow_sheet_public(&p, &o, &d), ESCROW_OK);
@@ -449,6 +442,13 @@ check_print_e2e_suite(void)
 	TCase *tc = tcase_create("print_e2e");
 
 	tcase_set_timeout(tc, 900);
+	if (getenv("ESCROW_E2E_DIR") == NULL || getenv("CUPS_SERVER") == NULL) {
+		/* no private cupsd: tests/t_print_scan.sh runs these */
+		fprintf(stderr, "print_e2e: SKIPPED 4 tests (no ESCROW_E2E_DIR/"
+		    "CUPS_SERVER: they run from tests/t_print_scan.sh)\n");
+		suite_add_tcase(s, tc);
+		return s;
+	}
 	tcase_add_test(tc, test_print_e2e_ceremony_prints_and_scans_back);
 	tcase_add_test(tc, test_print_e2e_degraded_scans_decode);
 	tcase_add_test(tc, test_print_e2e_letter_keeps_its_size);

@@ -146,7 +146,11 @@ START_TEST(test_sheets_share_largest_fits_both_papers)
 	sh.fingerprint_hex = fp_hex;
 	sh.fingerprint_words = fp_words;
 	sh.protects = prot;
-	sh.nprotects = 8;
+	/* escrow-keygen prints at most 6 keys and an "and N more" line */
+	prot[6] = "... and 9994 more keys: see the public-record sheet";
+	sh.nprotects = 7;
+	sh.about = "owner example.com., key tags 10000, 10001, 10002, 10003 and "
+	    "9996 more, made 2026-12-01 UTC";
 	for (paper = 0; paper < 2; paper++) {
 		out.paper = (enum escrow_paper_size)paper;
 		out.png_prefix = NULL;

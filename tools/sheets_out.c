@@ -85,7 +85,7 @@ emit(struct escrow_doc *doc, const char *name, const struct tool_paper_opts *o,
 static int
 share_sheets(const struct tool_records *r, const struct escrow_shareset *set,
     const struct tool_shares *sh, const struct tool_paper_opts *o,
-    struct tool_written *w, struct escrow_text *transcript)
+    const char *about, struct tool_written *w, struct escrow_text *transcript)
 {
 	const char *lines[PROTECT_LINES + 2];
 	char *text = NULL, name[64], question[400];
@@ -144,6 +144,7 @@ share_sheets(const struct tool_records *r, const struct escrow_shareset *set,
 		s.fingerprint_words = r->fp_words;
 		s.protects = lines;
 		s.nprotects = nl;
+		s.about = about;
 		struct escrow_sheet_out out = { o->paper, NULL, 0 };
 		rc = escrow_sheet_share(&s, &out, &doc);
 		escrow_wipe(text, ESCROW_SLIP39_MNEMONIC_MAX);
@@ -192,7 +193,7 @@ out:
 
 static int
 public_sheet(const struct tool_records *r, const struct tool_paper_opts *o,
-    struct tool_written *w, struct escrow_text *transcript)
+    const char *about, struct tool_written *w, struct escrow_text *transcript)
 {
 	struct escrow_public_sheet s;
 	struct escrow_doc doc = { 0 };
@@ -225,6 +226,7 @@ public_sheet(const struct tool_records *r, const struct tool_paper_opts *o,
 	s.nkeytags = r->nkeys;
 	s.fingerprint_hex = r->fp_hex;
 	s.fingerprint_words = r->fp_words;
+	s.about = about;
 	struct escrow_sheet_out out = { o->paper, NULL, 0 };
 	rc = escrow_sheet_public(&s, &out, &doc);
 	if (rc != ESCROW_OK) {
@@ -249,6 +251,7 @@ tool_paper_output(const struct tool_records *r, const uint8_t *env,
 {
 	struct escrow_envelope_sheet es;
 	struct escrow_doc doc = { 0 };
+	char about[ESCROW_SHEET_ABOUT_MAX];
 	unsigned pages = 0;
 	int rc, ret = -1;
 
@@ -282,9 +285,11 @@ tool_paper_output(const struct tool_records *r, const uint8_t *env,
 			goto out;
 		escrow_doc_free(&doc);
 	}
-	if (public_sheet(r, o, w, transcript) != 0)
+	/* owner, key tags and date, printed on every sheet */
+	(void)escrow_sheet_about(env, env_len, about, sizeof about);
+	if (public_sheet(r, o, about, w, transcript) != 0)
 		goto out;
-	if (share_sheets(r, set, sh, o, w, transcript) != 0)
+	if (share_sheets(r, set, sh, o, about, w, transcript) != 0)
 		goto out;
 	ret = 0;
 out:

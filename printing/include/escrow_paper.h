@@ -84,8 +84,9 @@ struct escrow_chunk_asm *escrow_chunk_asm_new(const uint8_t expect_sha256[32])
 int escrow_chunk_asm_add(struct escrow_chunk_asm *a, const uint8_t *payload,
     size_t len) ESCROW_WUR;
 /*
- * Put the envelope together.  On ESCROW_ERR_CHUNK_MISSING, missing[] gets
- * the missing chunk numbers (up to missing_cap of them) and *nmissing how
+ * Put the envelope together, rebuilding missing data chunks from parity
+ * chunks when enough are there.  On ESCROW_ERR_CHUNK_MISSING, missing[] gets
+ * the missing (data) chunk numbers (up to missing_cap of them) and *nmissing how
  * many there are in all.  ESCROW_ERR_NO_SYMBOL if nothing was added;
  * ESCROW_ERR_DIGEST_MISMATCH if the whole does not hash to its id.  On
  * success *env is malloc'd (free() it) and *env_len set.
@@ -94,11 +95,60 @@ int escrow_chunk_asm_finish(struct escrow_chunk_asm *a, uint8_t **env,
     size_t *env_len, unsigned *missing, size_t missing_cap,
     size_t *nmissing) ESCROW_WUR;
 void escrow_chunk_asm_free(struct escrow_chunk_asm *a);
+/*
+ * Typed lines for the chunks that could not be scanned: text is the
+ * envelope's text form, whole or only the header and some data lines (in
+ * increasing order; the SHA256 line optional).  Each line's bytes count
+ * towards the chunks they belong to.  ESCROW_ERR_CHUNK_CONFLICT if BYTES
+ * or a line disagrees with chunks already added; the text-form errors
+ * (with *bad_line) otherwise.
+ */
+int escrow_chunk_asm_add_text(struct escrow_chunk_asm *a, const char *text,
+    size_t len, unsigned *bad_line) ESCROW_WUR;
+/* The envelope's length as far as known (0 before any chunk or text). */
+size_t escrow_chunk_asm_env_len(const struct escrow_chunk_asm *a);
+/* Parity chunks seen and the number the envelope has (0, 0 before any). */
+void escrow_chunk_asm_parity(const struct escrow_chunk_asm *a,
+    unsigned *have, unsigned *total);
 
 /* One-shot: every payload added, then finished (same errors as above). */
 int escrow_chunk_assemble(const uint8_t *const *payloads, const size_t *lens,
     size_t n, uint8_t **env, size_t *env_len, unsigned *missing,
     size_t missing_cap, size_t *nmissing) ESCROW_WUR;
+
+/* ---- parity chunks ------------------------------------------------------ */
+
+/*
+ * Reed-Solomon erasure parity across the chunks (docs/FORMAT.md, "Parity
+ * chunks"): P = min(k, 12) parity payloads for k data chunks, so that any
+ * P chunks, or any one envelope page, can be lost.  Their tag differs
+ * from the data chunks', so a reader without parity support sees a QR
+ * code that is not a chunk and ignores it; the data chunks are unchanged.
+ */
+#define ESCROW_PARITY_TAG "ESCROW-P1:"
+/* The envelope sheets hold at most this many chunk QR codes a page: data
+ * chunk n is on page (n - 1) / 12 + 1, the parity chunks on the page
+ * after the last data chunk. */
+#define ESCROW_CHUNKS_PER_PAGE 12
+
+/* P for an envelope of env_len bytes (0 if it does not fit in chunks). */
+unsigned escrow_chunk_parity_count(size_t env_len);
+/* The parity payloads (NUL-terminated), released with escrow_chunks_free. */
+int escrow_chunk_parity_split(const uint8_t *env, size_t env_len,
+    struct escrow_chunks *out) ESCROW_WUR;
+/* Decode one parity payload; outputs optional.  Errors as
+ * escrow_chunk_parse. */
+int escrow_chunk_parity_parse(const uint8_t *payload, size_t len,
+    uint8_t id[8], unsigned *index, unsigned *nparity, unsigned *count,
+    size_t *env_len, uint8_t data[ESCROW_CHUNK_DATA_BYTES]) ESCROW_WUR;
+
+/* The typed-text lines (1-based, inclusive) holding data chunk `number`'s
+ * bytes: lines overlap chunk boundaries, so a line may serve two chunks. */
+void escrow_chunk_lines(size_t env_len, unsigned number, unsigned *first,
+    unsigned *last);
+/* The envelope-sheet page of data chunk `number` (1..k), or with number 0
+ * the page of the parity chunks. */
+unsigned escrow_chunk_page(size_t env_len, unsigned number);
 
 /* ---- base32 (RFC 4648 alphabet, upper case, no padding) ----------------- */
 
@@ -133,7 +183,8 @@ int escrow_textform_encode(const uint8_t *env, size_t env_len, char **text,
  * a ':' or '.' after a line number; strict on content.  On failure
  * *bad_line (optional) gets the line of the form at fault: data lines are
  * numbered from 1, the SHA256 line is (number of data lines + 1), 0 is the
- * header or the text as a whole.  Errors: ESCROW_ERR_LINE_CHECKSUM (a
+ * header or the text as a whole (ESCROW_ERR_LINE_CHECKSUM with 0: a typo
+ * in the header, caught by its check).  Errors: ESCROW_ERR_LINE_CHECKSUM (a
  * typing error on *bad_line: a wrong, missing, extra or foreign
  * character), ESCROW_ERR_CHUNK_MISSING (data line *bad_line left out),
  * ESCROW_ERR_FORMAT (a header or line that cannot be read, lines out of
@@ -144,12 +195,22 @@ int escrow_textform_encode(const uint8_t *env, size_t env_len, char **text,
 int escrow_textform_decode(const char *text, size_t text_len, uint8_t **env,
     size_t *env_len, unsigned *bad_line) ESCROW_WUR;
 
+/*
+ * Every data line of a typed text whose check fails (typing errors), by
+ * line number, up to cap of them; *nbad gets how many in all.  A header
+ * that cannot be read is ESCROW_ERR_FORMAT; lines that are not data lines
+ * are left to escrow_textform_decode to name.
+ */
+int escrow_textform_bad_lines(const char *text, size_t text_len,
+    unsigned *bad, size_t cap, size_t *nbad) ESCROW_WUR;
+
 /* ---- scanning ------------------------------------------------------------ */
 
 enum escrow_payload_kind {
 	ESCROW_PAYLOAD_UNKNOWN = 0,
 	ESCROW_PAYLOAD_SHARE = 1, /* SLIP-0039 words, upper case, spaces */
-	ESCROW_PAYLOAD_CHUNK = 2, /* starts with ESCROW_CHUNK_TAG */
+	ESCROW_PAYLOAD_CHUNK = 2, /* starts with ESCROW_CHUNK_TAG or
+				     ESCROW_PARITY_TAG (parity chunk) */
 };
 
 /* Which kind a payload is (by shape only: a share is not checksummed). */
@@ -172,6 +233,8 @@ struct escrow_scan_page {
 #define ESCROW_SCAN_CLEAN_MEDIAN 1
 #define ESCROW_SCAN_CLEAN_DOWNSCALE 2
 #define ESCROW_SCAN_CLEAN_THRESHOLD 3
+#define ESCROW_SCAN_CLEAN_CREASE_H 4 /* opening + closing along columns */
+#define ESCROW_SCAN_CLEAN_CREASE_V 5 /* the same along rows */
 
 struct escrow_scan_result {
 	struct escrow_scan_payload *items;
@@ -179,13 +242,24 @@ struct escrow_scan_result {
 	struct escrow_scan_page *pages;
 	size_t npages;
 	unsigned first_failed_page; /* 0 = every page gave what was expected */
+	unsigned file_pages;        /* pages in the file (also when refused) */
 };
+
+/* A PDF of more pages is refused (ESCROW_ERR_TOO_LARGE, file_pages set)
+ * before its first page is rendered: a whole ceremony (16 share sheets,
+ * 20 envelope pages, the public record) is under 60 pages, and a page
+ * takes about 0.7 s at 300 dpi. */
+#define ESCROW_SCAN_PDF_MAX_PAGES 200
 
 struct escrow_scan_opts {
 	unsigned expect_per_page; /* 0 = at least one symbol per page */
 	unsigned pdf_dpi;         /* 0 = 300 */
 	int no_cleanup;           /* 1 = skip the clean-up retries */
 };
+
+/* Called before each page of a PDF is scanned (page from 1, of pages;
+ * retries of a page are not reported).  The library prints nothing. */
+typedef void escrow_scan_progress_fn(void *arg, unsigned page, unsigned pages);
 
 /*
  * Scan every QR code in an image file: PNG, PNM (P5/P6), JPEG, or a
@@ -194,10 +268,17 @@ struct escrow_scan_opts {
  * return value.  Returns ESCROW_OK when at least one payload was found
  * (pages that gave fewer than expected are listed in pages[] and
  * first_failed_page), ESCROW_ERR_NO_SYMBOL when none was,
- * ESCROW_ERR_IMAGE / ESCROW_ERR_IO when the file cannot be read.
+ * ESCROW_ERR_IMAGE / ESCROW_ERR_IO when the file cannot be read,
+ * ESCROW_ERR_TOO_LARGE for a PNG whose header declares more than 40 M
+ * pixels (refused before it is decoded) or a PDF of more than
+ * ESCROW_SCAN_PDF_MAX_PAGES pages.
  */
 int escrow_scan_file(const char *path, const struct escrow_scan_opts *opts,
     struct escrow_scan_result *res) ESCROW_WUR;
+/* The same, reporting progress to fn (may be NULL). */
+int escrow_scan_file_progress(const char *path,
+    const struct escrow_scan_opts *opts, escrow_scan_progress_fn *fn,
+    void *arg, struct escrow_scan_result *res) ESCROW_WUR;
 
 /*
  * Scan an 8-bit grey image in memory (row stride in bytes) as page `page`

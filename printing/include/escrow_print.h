@@ -66,7 +66,18 @@ struct escrow_share_sheet {
 	const char *const *protects;   /* lines: key tags and DS digests */
 	size_t nprotects;
 	const char *title;             /* NULL = "Key escrow share" */
+	const char *about;             /* escrow_sheet_about(); NULL = none */
 };
+
+/*
+ * The line every sheet prints about what it belongs to, read from the
+ * envelope: "owner example.com., key tags 12345, 23456, made 2026-12-01
+ * UTC" (at most 4 tags, then "and N more").  Always fills out (with "?"
+ * for what cannot be read: ESCROW_ERR_FORMAT).
+ */
+#define ESCROW_SHEET_ABOUT_MAX 160
+int escrow_sheet_about(const uint8_t *env, size_t env_len, char *out,
+    size_t cap);
 
 /* One share sheet (one page).  ESCROW_ERR_RENDER when something does
  * not fit (never drawn off the page), ESCROW_ERR_INVALID_ARG. */
@@ -104,6 +115,7 @@ struct escrow_public_sheet {
 	const char *fingerprint_hex;
 	const char *fingerprint_words;
 	const char *title;             /* NULL = "Key escrow public record" */
+	const char *about;             /* escrow_sheet_about(); NULL = none */
 };
 
 /* The public-record sheet; continues on more pages when needed. */

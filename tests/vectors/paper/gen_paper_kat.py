@@ -19,7 +19,9 @@ def chunks(env, size=112):
 def text(env):
     lines = (len(env) + 19) // 20
     w = max(3, len(str(lines)))
-    s = 'ESCROW-ENVELOPE V1 BYTES %d LINES %d\n' % (len(env), lines)
+    hdr = 'ESCROW-ENVELOPE V1 BYTES %d LINES %d' % (len(env), lines)
+    hchk = base64.b32encode(hashlib.sha256(hdr.encode()).digest()[:3]).decode()[:4]
+    s = hdr + '  ' + hchk + '\n'
     for l in range(lines):
         d = env[l * 20:(l + 1) * 20]
         b = base64.b32encode(d).decode().rstrip('=')
