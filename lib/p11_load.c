@@ -239,7 +239,7 @@ check_attributes(struct load *l, CK_OBJECT_HANDLE h, size_t i)
 }
 
 static int
-test_signature(struct load *l, CK_OBJECT_HANDLE h, const struct keys_alginfo *a,
+prove_signature(struct load *l, CK_OBJECT_HANDLE h, const struct keys_alginfo *a,
     const struct escrow_p11_key *k, size_t i)
 {
 	uint8_t data[48] = "escrow-p11 test signature ", sig[1024];
@@ -330,7 +330,7 @@ load_one(struct load *l, size_t i, enum escrow_p11_strategy forced)
 		goto out;
 	}
 	l->made[l->nmade++] = hpub;
-	if ((ret = test_signature(l, hpriv, a, k, i)) != ESCROW_OK ||
+	if ((ret = prove_signature(l, hpriv, a, k, i)) != ESCROW_OK ||
 	    (ret = check_attributes(l, hpriv, i)) != ESCROW_OK)
 		goto out;
 	l->res[i].strategy = s;
