@@ -85,6 +85,21 @@ throwaway_make(struct throwaway *t, int alg, struct escrow_p11_error *err)
 	return ret;
 }
 
+/* Destroy a throwaway object, asking twice: one failed call (a device
+ * hiccup) must not leave a probe's key behind in the target token. */
+static CK_RV
+destroy(struct escrow_p11 *p, CK_OBJECT_HANDLE h)
+{
+	CK_RV rv = p->mod->C_DestroyObject(p->sess, h);
+
+	if (rv != CKR_OK && rv != CKR_OBJECT_HANDLE_INVALID) {
+		rv = p->mod->C_DestroyObject(p->sess, h);
+		if (rv == CKR_OBJECT_HANDLE_INVALID)
+			rv = CKR_OK; /* the first call did remove it */
+	}
+	return rv;
+}
+
 static int
 probe_one(struct escrow_p11 *p, int alg, const struct escrow_p11_probe_opts *o,
     struct escrow_p11_verdict *v, struct escrow_p11_error *err)
@@ -131,8 +146,8 @@ probe_one(struct escrow_p11 *p, int alg, const struct escrow_p11_probe_opts *o,
 		v->sign_mechanism = got.sign_mechanism;
 		memcpy(v->attributes, got.attributes, sizeof v->attributes);
 		memcpy(v->extra_usages, got.extra_usages, sizeof v->extra_usages);
-		r1 = p->mod->C_DestroyObject(p->sess, got.private_handle);
-		r2 = p->mod->C_DestroyObject(p->sess, got.public_handle);
+		r1 = destroy(p, got.private_handle);
+		r2 = destroy(p, got.public_handle);
 		if (r1 != CKR_OK || r2 != CKR_OK)
 			ret = escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_DestroyObject",
 			    r1 != CKR_OK ? r1 : r2, "the probe's throwaway %s key "

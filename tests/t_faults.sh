@@ -66,6 +66,11 @@ inject() {
 		if [ "$rc" = 1 ]; then
 			if ! grep -q "$fn returned CKR_DEVICE_ERROR" "$work/last.log"; then
 				bad "$what: the error does not name $fn and CKR_DEVICE_ERROR" "$(cat "$work/last.log")"
+			elif [ "$left" != 0 ] && grep -q "the probe's throwaway .*could not be removed from token .*remove it by hand" "$work/last.log"; then
+				# the probe before the shares: a throwaway key the token
+				# would not destroy, named for the operator (no key of the
+				# envelope is in the token)
+				failed_clean=$((failed_clean + 1))
 			elif [ "$left" != 0 ]; then
 				bad "$what: $left objects left in the token" "$(cat "$work/last.log")"
 			else
@@ -98,9 +103,11 @@ if [ -z "${ESCROW_WRAP:-}" ]; then
 fi
 cp "$work/calls-auto" "$work/calls"
 
-# Another error code is passed through by name too.
+# Another error code is passed through by name too.  From the 5th call
+# on: the probe that runs before the load makes calls of its own, so a
+# single call number may land in either.
 fresh
-run_load ESCROW_FI_FUNC=C_UnwrapKey ESCROW_FI_COUNT=5 ESCROW_FI_ALSO=C_CreateObject:4 ESCROW_FI_RV=CKR_DEVICE_MEMORY
+run_load ESCROW_FI_FUNC=C_UnwrapKey ESCROW_FI_COUNT=5 ESCROW_FI_ALSO=C_UnwrapKey:6+,C_CreateObject:4+ ESCROW_FI_RV=CKR_DEVICE_MEMORY
 grep -q 'CKR_DEVICE_MEMORY' "$work/last.log" && [ "$rc" = 1 ] && [ "$(tokobjects)" = 0 ] &&
 	ok "CKR_DEVICE_MEMORY named, nothing left" || bad "CKR_DEVICE_MEMORY (exit $rc)" "$(cat "$work/last.log")"
 
