@@ -39,7 +39,7 @@ DEB_PACKAGES := gcc make pkg-config libsodium-dev libssl-dev libqrencode-dev \
 	libzbar-dev libcups2-dev libcairo2-dev libpoppler-glib-dev libp11-kit-dev \
 	libjson-c-dev check valgrind softhsm2 opensc cups cups-client \
 	poppler-utils ldnsutils imagemagick fonts-dejavu-core expect man-db \
-	libjpeg-dev zbar-tools clang libclang-rt-14-dev strace
+	libjpeg-dev zbar-tools clang libclang-rt-14-dev strace fuse2fs
 
 PKGS      := libsodium libcrypto libqrencode zbar cairo poppler-glib p11-kit-1 libjpeg
 TEST_PKGS := check json-c
@@ -69,6 +69,8 @@ KEYGEN_OBJ  := $(KEYGEN_SRC:%.c=$(B)/%.o)
 COMBINE_OBJ := $(COMBINE_SRC:%.c=$(B)/%.o)
 TOOL_OBJ    := $(TOOL_SRC:%.c=$(B)/%.o)
 TEST_OBJ    := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/main.o $(B)/tests/testutil.o
+# check_media tests tools/media.c, which needs nothing but libc
+TEST_OBJ    += $(B)/tools/media.o
 
 LIBESCROW := $(B)/libescrow.a
 PROGRAMS  := $(if $(KEYGEN_SRC),$(B)/escrow-keygen) $(if $(COMBINE_SRC),$(B)/escrow-combine)

@@ -98,6 +98,7 @@ usage(FILE *f)
 "  -o DIR                      where the new envelope and records go\n"
 "      --new-passphrase-file FILE  passphrase of the new set (otherwise asked twice)\n"
 "      --pdf, --print QUEUE, --paper a4|letter, --shares-out DIR   as escrow-keygen\n"
+"      --allow-removable-secrets   as escrow-keygen (tests only)\n"
 "\n"
 "Exit status: 0 success, 1 failure, 2 usage.  See escrow-combine(1).\n");
 }
@@ -138,7 +139,8 @@ allowed(const char *cmd, int opt)
 	static const int reshare[] = { 'm', 'N', TOOL_OPT_GROUP,
 	    TOOL_OPT_GROUP_THRESHOLD, TOOL_OPT_ITER, 'o', OPT_NEWPASS, TOOL_OPT_PDF,
 	    TOOL_OPT_PRINT, TOOL_OPT_PAPER, TOOL_OPT_SHARES_OUT, TOOL_OPT_MODULE,
-	    TOOL_OPT_TOKEN, TOOL_OPT_PIN_SOURCE, TOOL_OPT_STRATEGY, 0 };
+	    TOOL_OPT_TOKEN, TOOL_OPT_PIN_SOURCE, TOOL_OPT_STRATEGY,
+	    TOOL_OPT_ALLOW_REMOVABLE, 0 };
 	const int *extra = NULL;
 	size_t i;
 
@@ -238,6 +240,7 @@ parse_args(int argc, char **argv, struct opts *o)
 	if (strcmp(o->cmd, "reshare") == 0) {
 		if (o->output == NULL)
 			return tool_bad_usage("reshare: -o DIR is required");
+		o->cer.outdir = o->output; /* where --pdf writes, for its check */
 		if (tool_layout_finish(&o->layout, 1) != 0 || tool_load_finish(&o->load) != 0 ||
 		    tool_output_finish(&o->cer) != 0)
 			return TOOL_EXIT_USAGE;
