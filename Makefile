@@ -12,6 +12,7 @@
 #                     `make check` runs each for FUZZ_RUNS runs (check-fuzz)
 #   make demo         a whole ceremony against a throwaway SoftHSM token
 #   make install      PREFIX=/usr/local DESTDIR=
+#   make uninstall    removes what make install put there
 #   make bench        benchmarks, printed as ratios against a baseline
 #   V=1               show the commands; WERROR=1 turns warnings into errors
 
@@ -41,23 +42,46 @@ DEB_PACKAGES := gcc make pkg-config libsodium-dev libssl-dev libqrencode-dev \
 	poppler-utils ldnsutils imagemagick fonts-dejavu-core expect man-db \
 	libjpeg-dev zbar-tools clang libclang-rt-14-dev strace fuse2fs
 
-PKGS      := libsodium libcrypto libqrencode zbar cairo poppler-glib p11-kit-1 libjpeg
-TEST_PKGS := check json-c
+# lib/ (libescrow.a) links only these; printing/ (libescrow-print.a) is the
+# only part that links the paper libraries and CUPS.
+LIB_PKGS   := libsodium libcrypto p11-kit-1
+PRINT_PKGS := libqrencode zbar cairo poppler-glib libjpeg
+PKGS       := $(LIB_PKGS) $(PRINT_PKGS)
+TEST_PKGS  := check json-c
 
 # Lazily evaluated: only after `deps` has run.
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS)) $(shell cups-config --cflags 2>/dev/null)
 PKG_LIBS    = $(shell pkg-config --libs $(PKGS)) $(shell cups-config --libs 2>/dev/null) -lm
+LIB_PKG_LIBS = $(shell pkg-config --libs $(LIB_PKGS))
 TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS))
 TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
 
 WARN := -Wall -Wextra -Wshadow -Wvla -Wformat=2 -Wstrict-prototypes \
-	-Wmissing-prototypes
+	-Wmissing-prototypes -Wredundant-decls -Wcast-qual
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(HARDEN) $(if $(WERROR),-Werror) \
-	-Ilib/include -Ilib -Iprinting -Itools $(PKG_CFLAGS) $(CFLAGS) $(SAN) -MMD -MP
+	$(DIR_INC) $(PKG_CFLAGS) $(CFLAGS) $(SAN) -MMD -MP
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SAN) $(LDFLAGS)
 
-LIB_SRC     := $(sort $(wildcard lib/*.c) $(wildcard printing/*.c))
+# Each directory sees only the headers of the layers below it, so that an
+# internal header included from the wrong place fails the build: the tools
+# see the public headers (lib/include, printing/include) and their own.
+PUB_INC := -Ilib/include -Iprinting/include
+$(B)/lib/%.o:      DIR_INC = -Ilib/include -Ilib
+$(B)/printing/%.o: DIR_INC = $(PUB_INC) -Iprinting
+$(B)/tools/%.o:    DIR_INC = $(PUB_INC) -Itools
+# the one place the version comes from (VERSION; no build date)
+VERSION := $(shell cat VERSION)
+$(B)/tools/version.o: DIR_INC = $(PUB_INC) -Itools -DESCROW_VERSION='"$(VERSION)"'
+$(B)/tools/version.o: VERSION
+$(B)/keygen/%.o:   DIR_INC = $(PUB_INC) -Itools -Ikeygen
+$(B)/combine/%.o:  DIR_INC = $(PUB_INC) -Itools -Icombine
+# tests and fuzz targets may reach the internals they test
+$(B)/tests/%.o:    DIR_INC = $(PUB_INC) -Ilib -Iprinting -Itools
+$(B)/fuzz/%.o:     DIR_INC = $(PUB_INC) -Ilib -Iprinting
+
+LIB_SRC     := $(sort $(wildcard lib/*.c))
+PRINT_SRC   := $(sort $(wildcard printing/*.c))
 KEYGEN_SRC  := $(sort $(wildcard keygen/*.c))
 COMBINE_SRC := $(sort $(wildcard combine/*.c))
 TOOL_SRC    := $(sort $(wildcard tools/*.c))
@@ -65,24 +89,32 @@ TEST_SRC    := $(sort $(wildcard tests/check_*.c))
 TEST_NAMES  := $(patsubst tests/check_%.c,%,$(TEST_SRC))
 
 LIB_OBJ     := $(LIB_SRC:%.c=$(B)/%.o)
+PRINT_OBJ   := $(PRINT_SRC:%.c=$(B)/%.o)
 KEYGEN_OBJ  := $(KEYGEN_SRC:%.c=$(B)/%.o)
 COMBINE_OBJ := $(COMBINE_SRC:%.c=$(B)/%.o)
 TOOL_OBJ    := $(TOOL_SRC:%.c=$(B)/%.o)
-TEST_OBJ    := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/main.o $(B)/tests/testutil.o
+# tests/fixture_*.c: test data and helpers that several suites share
+TEST_OBJ    := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/main.o $(B)/tests/testutil.o \
+	$(patsubst tests/%.c,$(B)/tests/%.o,$(sort $(wildcard tests/fixture_*.c)))
 # check_media tests tools/media.c, which needs nothing but libc
 TEST_OBJ    += $(B)/tools/media.o
 
 LIBESCROW := $(B)/libescrow.a
+LIBPRINT  := $(B)/libescrow-print.a
+LIBESCROW_TEST := $(B)/libescrow-test.a
+# what a program of the suite links: the printed medium on top of the library
+LIBS_ALL  := $(LIBPRINT) $(LIBESCROW)
+LIBS_TEST := $(LIBPRINT) $(LIBESCROW_TEST)
 PROGRAMS  := $(if $(KEYGEN_SRC),$(B)/escrow-keygen) $(if $(COMBINE_SRC),$(B)/escrow-combine)
 TEST_BIN  := $(B)/tests/check_all
 CT_BIN    := $(B)/tests/ct_check
 HELPER    := $(B)/tests/escrow-testhelper
 
 .PHONY: all check check-run check-asan check-valgrind demo demo-run deps \
-	install clean bench bench-run fuzz fuzz-bin fuzz-run check-fuzz check-fuzz-run
+	install uninstall clean bench bench-run fuzz fuzz-bin fuzz-run check-fuzz check-fuzz-run
 .DEFAULT_GOAL := all
 
-all: $(LIBESCROW) $(PROGRAMS)
+all: $(LIBESCROW) $(LIBPRINT) $(PROGRAMS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -93,14 +125,38 @@ $(LIBESCROW): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-# tools/*.c: what both tools share on top of the public library.
-$(B)/escrow-keygen: $(KEYGEN_OBJ) $(TOOL_OBJ) $(LIBESCROW)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(KEYGEN_OBJ) $(TOOL_OBJ) $(LIBESCROW) $(PKG_LIBS)
+# Test builds link libescrow-test.a: the same objects, with lib/mem.c built
+# with ESCROW_TEST_HOOKS (the deterministic random source of
+# lib/escrow_hazmat.h); nothing installed links it.
+$(B)/lib/mem_test.o: lib/mem.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (test hooks)")
+	$(Q)$(CC) $(ALL_CFLAGS) -DESCROW_TEST_HOOKS -c -o $@ $<
 
-$(B)/escrow-combine: $(COMBINE_OBJ) $(TOOL_OBJ) $(LIBESCROW)
+$(LIBESCROW_TEST): $(filter-out $(B)/lib/mem.o,$(LIB_OBJ)) $(B)/lib/mem_test.o
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LIBPRINT): $(PRINT_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# Proof that libescrow.a needs nothing but libsodium, libcrypto and p11-kit:
+# every object of the archive (--whole-archive) linked with only those.
+LIB_ONLY := $(B)/tests/lib_only
+$(LIB_ONLY): $(B)/tests/link/lib_only.o $(LIBESCROW)
+	@$(if $(Q),echo "  LD      $@ (libescrow.a with $(LIB_PKGS) only)")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< -Wl,--whole-archive $(LIBESCROW) \
+		-Wl,--no-whole-archive $(LIB_PKG_LIBS)
+
+# tools/*.c: what both tools share on top of the public library.
+$(B)/escrow-keygen: $(KEYGEN_OBJ) $(TOOL_OBJ) $(LIBS_ALL)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(COMBINE_OBJ) $(TOOL_OBJ) $(LIBESCROW) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(KEYGEN_OBJ) $(TOOL_OBJ) $(LIBS_ALL) $(PKG_LIBS)
+
+$(B)/escrow-combine: $(COMBINE_OBJ) $(TOOL_OBJ) $(LIBS_ALL)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(COMBINE_OBJ) $(TOOL_OBJ) $(LIBS_ALL) $(PKG_LIBS)
 
 # ---- tests -----------------------------------------------------------------
 
@@ -118,18 +174,18 @@ $(B)/tests/%.o: tests/%.c
 
 $(B)/tests/main.o: $(B)/tests/suites.h
 
-$(TEST_BIN): $(TEST_OBJ) $(LIBESCROW)
+$(TEST_BIN): $(TEST_OBJ) $(LIBS_TEST)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIBESCROW) $(PKG_LIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIBS_TEST) $(PKG_LIBS) $(TEST_LIBS)
 
-$(CT_BIN): $(B)/tests/ct/ct_check.o $(LIBESCROW)
+$(CT_BIN): $(B)/tests/ct/ct_check.o $(LIBS_TEST)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBESCROW) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_TEST) $(PKG_LIBS)
 
 # Test-only: prints secrets on purpose so tests can search for them.
-$(HELPER): $(B)/tests/helpers/testhelper.o $(LIBESCROW)
+$(HELPER): $(B)/tests/helpers/testhelper.o $(LIBS_TEST)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBESCROW) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_TEST) $(PKG_LIBS)
 
 # Test-only PKCS#11 module that forwards to SoftHSM and fails chosen calls
 # (tests/fi/fi.c).  Built without sanitizers: it is loaded into the tools.
@@ -142,9 +198,9 @@ $(FI_MOD): tests/fi/fi.c tests/fi/fi_calls.h
 		-o $@ $< -ldl
 
 # PKCS#11 benchmark program, built on demand by tests/bench_p11.sh.
-$(B)/tests/bench/bench_p11: $(B)/tests/bench/bench_p11.o $(LIBESCROW)
+$(B)/tests/bench/bench_p11: $(B)/tests/bench/bench_p11.o $(LIBS_ALL)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBESCROW) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_ALL) $(PKG_LIBS)
 
 # The constant-time check: secrets are marked undefined for memcheck, so
 # any branch or memory index that depends on them is an error.
@@ -154,7 +210,10 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory check-run
 	$(Q)$(MAKE) --no-print-directory check-fuzz-run
 
-check-run: all $(TEST_BIN) $(CT_BIN) $(HELPER) $(FI_MOD)
+check-run: all $(TEST_BIN) $(CT_BIN) $(HELPER) $(FI_MOD) $(LIB_ONLY)
+	$(Q)$(LIB_ONLY)
+	$(Q)if grep -lE 'cairo|zbar|qrencode|cups|poppler|jpeglib' lib/*.c lib/*.h lib/include/*.h; then \
+		echo "lib/: the files above name a paper or printing library (they belong in printing/)"; exit 1; fi
 	$(Q)CK_DEFAULT_TIMEOUT=600 $(TEST_WRAP) $(TEST_BIN)
 	$(Q)$(if $(CT_CHECK),echo "constant-time check (valgrind):" && $(CT_VALGRIND) $(CT_BIN),echo "constant-time check skipped in this build (sanitizers and valgrind do not mix)")
 	$(Q)set -e; for t in $(sort $(wildcard tests/t_*.sh)); do \
@@ -201,9 +260,9 @@ FUZZ_MAKE   = $(MAKE) --no-print-directory B=$(FUZZ_B) CC=clang WERROR= \
 
 fuzz-bin: $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 
-$(B)/fuzz/fuzz_%: $(B)/fuzz/fuzz_%.o $(LIBESCROW)
+$(B)/fuzz/fuzz_%: $(B)/fuzz/fuzz_%.o $(LIBS_ALL)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBESCROW) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBS_ALL) $(PKG_LIBS)
 
 # `make fuzz [FUZZ_TIME=60]`: each target FUZZ_TIME seconds; new inputs go
 # to build/fuzz/corpus/NAME, crashes to build/fuzz/crash-NAME-*.
@@ -306,6 +365,10 @@ live-image:
 
 live-test: live-deps
 	$(Q)OUT="$(abspath $(LIVE_OUT))" LIVE_TIMEOUT=$(LIVE_TIMEOUT) sh live-image/test.sh $(LIVE_BOOTS)
+
+uninstall:
+	rm -f $(PROGRAMS:$(B)/%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(patsubst docs/%,$(DESTDIR)$(MANDIR)/man1/%,$(wildcard docs/*.1))
 
 clean:
 	rm -rf build

@@ -30,6 +30,7 @@
 #include "options.h"
 #include "secrets.h"
 #include "tool.h"
+#include "version.h"
 
 #define MAX_DS_ARGS 64
 
@@ -78,6 +79,7 @@ usage(FILE *f)
 "                              when there is no terminal)\n"
 "  -y, --yes                   no questions (no corrections, no waits)\n"
 "  -h, --help                  this help\n"
+"      --version               the suite's version (given alone)\n"
 "verify:\n"
 "      --trust-anchor XML      an RFC 9718 trust-anchor file the keys must match\n"
 "      --ds RR                 a DS record the keys must match (repeatable)\n"
@@ -390,6 +392,7 @@ cmd_inspect(const struct opts *o)
 {
 	int i, ret = TOOL_EXIT_OK;
 
+	printf("read by %s\n", tool_version());
 	for (i = 0; i < o->ninputs; i++) {
 		struct cb_input in;
 		size_t k;
@@ -407,7 +410,7 @@ cmd_inspect(const struct opts *o)
 		if (in.env != NULL) {
 			struct escrow_envelope *env = NULL;
 			struct tool_records rec;
-			struct tool_buf b = { 0 };
+			struct escrow_text b = { 0 };
 			char when[32];
 
 			if (escrow_envelope_parse(in.env, in.env_len, &env) == ESCROW_OK &&
@@ -423,7 +426,7 @@ cmd_inspect(const struct opts *o)
 			} else {
 				ret = TOOL_EXIT_FAIL;
 			}
-			tool_buf_free(&b);
+			escrow_text_free(&b);
 			escrow_envelope_free(env);
 		}
 		for (k = 0; k < in.nshares; k++) {
@@ -499,7 +502,7 @@ cmd_restore(const struct opts *o)
 {
 	struct cb_input in;
 	struct cb_restore r;
-	struct tool_buf transcript = { 0 };
+	struct escrow_text transcript = { 0 };
 	int ret = TOOL_EXIT_FAIL;
 
 	memset(&r, 0, sizeof r);
@@ -527,7 +530,7 @@ cmd_restore(const struct opts *o)
 			ret = TOOL_EXIT_OK;
 	}
 out:
-	tool_buf_free(&transcript);
+	escrow_text_free(&transcript);
 	cb_restore_free(&r);
 	cb_input_free(&in);
 	return ret;
@@ -540,7 +543,7 @@ cmd_reshare(const struct opts *o)
 	struct cb_restore r;
 	struct tool_ceremony c;
 	struct tool_ceremony_key *ck = NULL;
-	struct tool_buf note = { 0 };
+	struct escrow_text note = { 0 };
 	uint8_t **der = NULL;
 	size_t i, n = 0, len;
 	int ret = TOOL_EXIT_FAIL, rc;
@@ -567,7 +570,7 @@ cmd_reshare(const struct opts *o)
 	    (o->yes || !tool_have_tty()))
 		fprintf(stderr, "%s: note: the old share set had a passphrase; the new one "
 		    "will have none (give --new-passphrase-file to set one)\n", tool_name);
-	tool_buf_printf(&note, "Replaces share set %s of envelope %s\n"
+	tool_text_printf(&note, "Replaces share set %s of envelope %s\n"
 	    "  (fingerprint %s): that set and envelope should now be destroyed.\n",
 	    r.rec.set_id, r.rec.envelope_id, r.rec.fp_hex);
 	c = o->cer;
@@ -598,7 +601,7 @@ out:
 	}
 	free(ck);
 	free(der);
-	tool_buf_free(&note);
+	escrow_text_free(&note);
 	cb_restore_free(&r);
 	cb_input_free(&in);
 	return ret;
@@ -611,6 +614,8 @@ main(int argc, char **argv)
 	int rc;
 
 	tool_name = "escrow-combine";
+	if (tool_version_option(argc, argv))
+		return TOOL_EXIT_OK;
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;

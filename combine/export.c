@@ -17,41 +17,17 @@
 #include "secrets.h"
 #include "tool.h"
 
-#define OUT_MAX (64u << 20)
-
-/* A secret output buffer that grows in secret memory. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-};
-
+/* Append to the secret output; -1 when memory ran out. */
 static int
-sbuf_add(struct sbuf *b, const char *s, size_t n)
+sbuf_add(struct escrow_text *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *np;
-
-		if (cap > OUT_MAX)
-			return -1;
-		np = escrow_secret_alloc(cap);
-		if (np == NULL)
-			return -1;
-		if (b->p != NULL)
-			memcpy(np, b->p, b->len);
-		escrow_secret_free(b->p);
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
+	escrow_text_put(b, s, n);
+	return escrow_text_done(b) == ESCROW_OK ? 0 : -1;
 }
 
 /* "Name: base64(bytes)\n" with the bytes and their base64 secret. */
 static int
-bind_field(struct sbuf *b, const char *name, const uint8_t *v, size_t n)
+bind_field(struct escrow_text *b, const char *name, const uint8_t *v, size_t n)
 {
 	char *enc;
 	size_t cap = 4 * ((n + 2) / 3) + 1;
@@ -68,7 +44,7 @@ bind_field(struct sbuf *b, const char *name, const uint8_t *v, size_t n)
 }
 
 static int
-bind_bn(struct sbuf *b, EVP_PKEY *k, const char *param, const char *name,
+bind_bn(struct escrow_text *b, EVP_PKEY *k, const char *param, const char *name,
     size_t pad)
 {
 	BIGNUM *bn = NULL;
@@ -90,7 +66,7 @@ bind_bn(struct sbuf *b, EVP_PKEY *k, const char *param, const char *name,
 }
 
 static int
-bind_key(struct sbuf *b, EVP_PKEY *k, int alg)
+bind_key(struct escrow_text *b, EVP_PKEY *k, int alg)
 {
 	static const struct { const char *param, *name; } rsa[] = {
 		{ OSSL_PKEY_PARAM_RSA_N, "Modulus" },
@@ -135,7 +111,7 @@ bind_key(struct sbuf *b, EVP_PKEY *k, int alg)
 
 /* PKCS#8 PEM through a memory BIO, copied out into secret memory. */
 static int
-pem_key(struct sbuf *b, EVP_PKEY *k)
+pem_key(struct escrow_text *b, EVP_PKEY *k)
 {
 	BIO *bio = BIO_new(BIO_s_secmem());
 	char *data;
@@ -160,12 +136,13 @@ int cb_export(struct cb_restore *r, const char *format, const char *path);
 int
 cb_export(struct cb_restore *r, const char *format, const char *path)
 {
-	struct sbuf out = { 0 };
+	struct escrow_text out;
 	struct escrow_envelope_key ek;
 	size_t i;
 	int rc = ESCROW_OK, ret = -1, bind = strcmp(format, "bind") == 0;
 	char comment[ESCROW_DNSSEC_NAME_TEXT_MAX + 128];
 
+	escrow_text_init(&out, ESCROW_TEXT_SECRET);
 	if (bind && r->rec.nkeys != 1) {
 		tool_err("the BIND format holds one key and this envelope has %zu",
 		    r->rec.nkeys);
@@ -201,6 +178,6 @@ cb_export(struct cb_restore *r, const char *format, const char *path)
 fail:
 	tool_err("key %zu: %s", i + 1, escrow_strerror(rc));
 out:
-	escrow_secret_free(out.p);
+	escrow_text_free(&out);
 	return ret;
 }

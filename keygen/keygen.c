@@ -31,6 +31,7 @@
 #include "ceremony.h"
 #include "options.h"
 #include "tool.h"
+#include "version.h"
 
 #define IMPORT_MAX (1u << 20)
 #define CKA_ID_LEN 16
@@ -97,6 +98,7 @@ usage(FILE *f)
 "      --strategy S        auto (default), unwrap, transport or create\n"
 "  -y, --yes               do not ask for confirmations or wait between sheets\n"
 "  -h, --help              this help\n"
+"      --version           the suite's version (given alone)\n"
 "\n"
 "Exit status: 0 success, 1 failure (nothing is left half-written), 2 usage.\n"
 "See escrow-keygen(1).\n");
@@ -306,6 +308,8 @@ main(int argc, char **argv)
 	int rc, status = TOOL_EXIT_FAIL;
 
 	tool_name = "escrow-keygen";
+	if (tool_version_option(argc, argv))
+		return TOOL_EXIT_OK;
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;

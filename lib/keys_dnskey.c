@@ -6,6 +6,7 @@
  * Secret: the private EVP_PKEY passed to escrow_keys_match (only used to
  * sign a fixed test message).  Everything produced here is public.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -273,7 +274,8 @@ escrow_keys_match(const EVP_PKEY *key, int alg, const uint8_t *pub, size_t len)
 	 * The public halves agree; prove the private half belongs to them
 	 * by signing with it and verifying against the given field.
 	 */
-	ret = escrow_keys_sign((EVP_PKEY *)key, alg, probe, sizeof probe - 1,
+	/* EVP's signing context takes a non-const key; it is not changed */
+	ret = escrow_keys_sign((EVP_PKEY *)(uintptr_t)key, alg, probe, sizeof probe - 1,
 	    sig, sizeof sig, &slen);
 	if (ret != ESCROW_OK)
 		return ESCROW_ERR_KEY_MISMATCH;

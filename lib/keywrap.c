@@ -21,10 +21,10 @@
 
 #include <openssl/evp.h>
 
-#include "bytes.h"
+#include "escrow_bytes.h"
 #include "escrow.h"
 #include "escrow_keywrap.h"
-#include "slip39_ct.h"
+#include "ct.h"
 
 /* RFC 5649 section 3: the alternative initial value's constant half */
 static const uint8_t aiv_magic[4] = { 0xA6, 0x59, 0x59, 0xA6 };

@@ -1,8 +1,9 @@
 /*
  * mem.c - secret memory, constant-time comparison, and the random source.
  *
- * Secret: everything passed through here.  The test seed (tests only)
- * is the only state this library keeps between calls.
+ * Secret: everything passed through here.  The test seed is the only
+ * state this library keeps between calls, and exists only in test builds
+ * (ESCROW_TEST_HOOKS: libescrow-test.a, see escrow_hazmat.h).
  */
 #include <string.h>
 
@@ -10,9 +11,13 @@
 
 #include "escrow.h"
 
-/* Deterministic random source for tests; unused by the tools. */
+#ifdef ESCROW_TEST_HOOKS
+#include "escrow_hazmat.h"
+
+/* Deterministic random source for tests (escrow_hazmat.h). */
 static int test_seeded;
 static uint8_t test_state[32];
+#endif
 
 void *
 escrow_secret_alloc(size_t len)
@@ -49,21 +54,24 @@ escrow_equal(const void *a, const void *b, size_t len)
 void
 escrow_random(void *buf, size_t len)
 {
+#ifdef ESCROW_TEST_HOOKS
 	uint8_t next[32];
 	static const uint8_t step[] = "escrow test random step";
 
-	if (!test_seeded) {
-		randombytes_buf(buf, len);
+	if (test_seeded) {
+		/* output from the current state, then ratchet it forward */
+		randombytes_buf_deterministic(buf, len, test_state);
+		crypto_generichash(next, sizeof next, step, sizeof step - 1,
+		    test_state, sizeof test_state);
+		memcpy(test_state, next, sizeof next);
+		sodium_memzero(next, sizeof next);
 		return;
 	}
-	/* output from the current state, then ratchet the state forward */
-	randombytes_buf_deterministic(buf, len, test_state);
-	crypto_generichash(next, sizeof next, step, sizeof step - 1,
-	    test_state, sizeof test_state);
-	memcpy(test_state, next, sizeof next);
-	sodium_memzero(next, sizeof next);
+#endif
+	randombytes_buf(buf, len);
 }
 
+#ifdef ESCROW_TEST_HOOKS
 void
 escrow_random_set_test_seed(const uint8_t seed[32])
 {
@@ -75,3 +83,4 @@ escrow_random_set_test_seed(const uint8_t seed[32])
 	memcpy(test_state, seed, sizeof test_state);
 	test_seeded = 1;
 }
+#endif

@@ -130,7 +130,7 @@ escrow_p11_rv_name(unsigned long rv)
 }
 
 void
-p11_err_clear(struct escrow_p11_error *err)
+escrow_p11_i_err_clear(struct escrow_p11_error *err)
 {
 	if (err == NULL)
 		return;
@@ -145,14 +145,14 @@ vdetail(struct escrow_p11_error *err, const char *fmt, va_list ap)
 }
 
 int
-p11_fail_rv(struct escrow_p11_error *err, int code, const char *fn, CK_RV rv,
+escrow_p11_i_fail_rv(struct escrow_p11_error *err, int code, const char *fn, CK_RV rv,
     const char *fmt, ...)
 {
 	va_list ap;
 
 	if (err == NULL)
 		return code;
-	p11_err_clear(err);
+	escrow_p11_i_err_clear(err);
 	snprintf(err->function, sizeof err->function, "%s", fn);
 	err->rv = rv;
 	err->rv_name = escrow_p11_rv_name(rv);
@@ -163,13 +163,13 @@ p11_fail_rv(struct escrow_p11_error *err, int code, const char *fn, CK_RV rv,
 }
 
 int
-p11_fail(struct escrow_p11_error *err, int code, const char *fmt, ...)
+escrow_p11_i_fail(struct escrow_p11_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (err == NULL)
 		return code;
-	p11_err_clear(err);
+	escrow_p11_i_err_clear(err);
 	va_start(ap, fmt);
 	vdetail(err, fmt, ap);
 	va_end(ap);
@@ -177,7 +177,7 @@ p11_fail(struct escrow_p11_error *err, int code, const char *fmt, ...)
 }
 
 int
-p11_rv_is_hard(CK_RV rv)
+escrow_p11_i_rv_is_hard(CK_RV rv)
 {
 	switch (rv) {
 	case CKR_HOST_MEMORY:
@@ -197,7 +197,7 @@ p11_rv_is_hard(CK_RV rv)
 }
 
 int
-p11_has_mech(struct escrow_p11 *p, CK_MECHANISM_TYPE m, CK_FLAGS need)
+escrow_p11_i_has_mech(struct escrow_p11 *p, CK_MECHANISM_TYPE m, CK_FLAGS need)
 {
 	CK_MECHANISM_INFO info;
 	CK_ULONG i;
@@ -212,7 +212,7 @@ p11_has_mech(struct escrow_p11 *p, CK_MECHANISM_TYPE m, CK_FLAGS need)
 		memset(&info, 0, sizeof info);
 		rv = p->mod->C_GetMechanismInfo(p->slot, m, &info);
 		if (rv != CKR_OK) {
-			if (p11_rv_is_hard(rv)) {
+			if (escrow_p11_i_rv_is_hard(rv)) {
 				p->hard_fn = "C_GetMechanismInfo";
 				p->hard_rv = rv;
 			}

@@ -19,15 +19,12 @@
 /* PKCS#11 3.0 RFC 5649; p11-kit 0.24's header lacks it. */
 #ifndef CKM_AES_KEY_WRAP_KWP
 #define CKM_AES_KEY_WRAP_KWP 0x210BUL
-/* The stored RSA-2048 probe key (PKCS#8 DER, a public throwaway). */
-const uint8_t *p11_probe_rsa_pkcs8(size_t *len);
-
 #endif
 /* Thales Luna's vendor mechanism for RFC 5649 (CKM_AES_KWP). */
 #define ESCROW_CKM_LUNA_AES_KWP (CKM_VENDOR_DEFINED + 0x171UL)
 
 /* Key classes the probe and the templates distinguish. */
-enum p11_kclass {
+enum escrow_p11_i_kclass {
 	P11K_RSA = 0,
 	P11K_P256,
 	P11K_P384,
@@ -37,10 +34,10 @@ enum p11_kclass {
 };
 
 /* The two ways an object is made (MODIFIABLE=false support differs). */
-enum p11_op { P11_OP_CREATE = 0, P11_OP_UNWRAP = 1 };
+enum escrow_p11_i_op { P11_OP_CREATE = 0, P11_OP_UNWRAP = 1 };
 
 /* Tri-state capability cache. */
-enum p11_cap { CAP_UNKNOWN = 0, CAP_YES, CAP_NO };
+enum escrow_p11_i_cap { CAP_UNKNOWN = 0, CAP_YES, CAP_NO };
 
 struct escrow_p11 {
 	CK_FUNCTION_LIST *mod;
@@ -66,27 +63,27 @@ struct escrow_p11 {
 };
 
 /* Error recording (err may be NULL).  Return the code given. */
-int p11_fail_rv(struct escrow_p11_error *err, int code, const char *fn,
+int escrow_p11_i_fail_rv(struct escrow_p11_error *err, int code, const char *fn,
     CK_RV rv, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-int p11_fail(struct escrow_p11_error *err, int code, const char *fmt, ...)
+int escrow_p11_i_fail(struct escrow_p11_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void p11_err_clear(struct escrow_p11_error *err);
+void escrow_p11_i_err_clear(struct escrow_p11_error *err);
 
 /* Is rv a failure of the device, session or host rather than an answer
  * about the mechanism, key or template? */
-int p11_rv_is_hard(CK_RV rv);
+int escrow_p11_i_rv_is_hard(CK_RV rv);
 
 /* Does the token list this mechanism (with these CKF_ flags)? */
-int p11_has_mech(struct escrow_p11 *p, CK_MECHANISM_TYPE m, CK_FLAGS need);
+int escrow_p11_i_has_mech(struct escrow_p11 *p, CK_MECHANISM_TYPE m, CK_FLAGS need);
 
 /* Find objects matching a template; *out is malloc'd (free it). */
-int p11_find(struct escrow_p11 *p, CK_ATTRIBUTE *tmpl, CK_ULONG n,
+int escrow_p11_i_find(struct escrow_p11 *p, CK_ATTRIBUTE *tmpl, CK_ULONG n,
     CK_OBJECT_HANDLE **out, CK_ULONG *count, struct escrow_p11_error *err);
 
 /* Per-algorithm facts. */
-struct p11_alg {
+struct escrow_p11_i_alg {
 	int algorithm;          /* DNSSEC number */
-	enum p11_kclass kclass;
+	enum escrow_p11_i_kclass kclass;
 	CK_KEY_TYPE ck_key_type;
 	int evp_type;           /* EVP_PKEY_RSA, EVP_PKEY_EC, EVP_PKEY_ED25519.. */
 	const char *curve;      /* OpenSSL group name, or NULL */
@@ -94,10 +91,10 @@ struct p11_alg {
 	size_t ec_params_len;
 	const char *name;       /* "RSASHA256" */
 };
-const struct p11_alg *p11_alg_find(int algorithm);
+const struct escrow_p11_i_alg *escrow_p11_i_alg_find(int algorithm);
 /* Does pkey fit alg (type, curve)?  1/0. */
-int p11_alg_matches(const struct p11_alg *a, EVP_PKEY *pkey);
-const char *p11_kclass_name(enum p11_kclass k);
+int escrow_p11_i_alg_matches(const struct escrow_p11_i_alg *a, EVP_PKEY *pkey);
+const char *escrow_p11_i_kclass_name(enum escrow_p11_i_kclass k);
 
 /*
  * Attribute lists built from keys.  The values live in one buffer owned
@@ -105,46 +102,46 @@ const char *p11_kclass_name(enum p11_kclass k);
  * wiped on free.
  */
 #define P11_TMPL_MAX 32
-struct p11_tmpl {
+struct escrow_p11_i_tmpl {
 	CK_ATTRIBUTE a[P11_TMPL_MAX];
 	CK_ULONG n;
 	uint8_t *buf;     /* secret memory */
 	size_t cap, used;
 	int overflow;
 };
-int p11_tmpl_init(struct p11_tmpl *t, size_t cap);
-void p11_tmpl_free(struct p11_tmpl *t);
+int escrow_p11_i_tmpl_init(struct escrow_p11_i_tmpl *t, size_t cap);
+void escrow_p11_i_tmpl_free(struct escrow_p11_i_tmpl *t);
 /* Wipe the values and empty the list, keeping the buffer. */
-void p11_tmpl_reset(struct p11_tmpl *t);
-void p11_tmpl_bool(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, int v);
-void p11_tmpl_ulong(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, CK_ULONG v);
-void p11_tmpl_bytes(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type,
+void escrow_p11_i_tmpl_reset(struct escrow_p11_i_tmpl *t);
+void escrow_p11_i_tmpl_bool(struct escrow_p11_i_tmpl *t, CK_ATTRIBUTE_TYPE type, int v);
+void escrow_p11_i_tmpl_ulong(struct escrow_p11_i_tmpl *t, CK_ATTRIBUTE_TYPE type, CK_ULONG v);
+void escrow_p11_i_tmpl_bytes(struct escrow_p11_i_tmpl *t, CK_ATTRIBUTE_TYPE type,
     const void *v, size_t len);
 /* Remove an attribute (for the MODIFIABLE retry). */
-void p11_tmpl_drop(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type);
+void escrow_p11_i_tmpl_drop(struct escrow_p11_i_tmpl *t, CK_ATTRIBUTE_TYPE type);
 
 /* The private key object's template without key material: token (or
  * session, for probes), private, sensitive, not extractable, sign only,
  * MODIFIABLE=false unless the token refused it before, label, id. */
-int p11_tmpl_private_base(struct escrow_p11 *p, struct p11_tmpl *t,
-    const struct p11_alg *a, const char *label, const uint8_t *id,
-    size_t id_len, int token, enum p11_op op);
+int escrow_p11_i_tmpl_private_base(struct escrow_p11 *p, struct escrow_p11_i_tmpl *t,
+    const struct escrow_p11_i_alg *a, const char *label, const uint8_t *id,
+    size_t id_len, int token, enum escrow_p11_i_op op);
 /* Public key object attributes (MODULUS/EXPONENT or EC_PARAMS/EC_POINT). */
-int p11_tmpl_public_parts(struct p11_tmpl *t, const struct p11_alg *a,
+int escrow_p11_i_tmpl_public_parts(struct escrow_p11_i_tmpl *t, const struct escrow_p11_i_alg *a,
     EVP_PKEY *pub);
 /* Private components for C_CreateObject (SECRET, into t's secret buffer). */
-int p11_tmpl_private_parts(struct p11_tmpl *t, const struct p11_alg *a,
+int escrow_p11_i_tmpl_private_parts(struct escrow_p11_i_tmpl *t, const struct escrow_p11_i_alg *a,
     EVP_PKEY *priv);
 
 /* Sign in the token (DNSSEC form) and verify on the host. */
-int p11_sign_raw(struct escrow_p11 *p, CK_OBJECT_HANDLE key,
-    const struct p11_alg *a, const uint8_t *data, size_t len, uint8_t *sig,
+int escrow_p11_i_sign_raw(struct escrow_p11 *p, CK_OBJECT_HANDLE key,
+    const struct escrow_p11_i_alg *a, const uint8_t *data, size_t len, uint8_t *sig,
     size_t cap, size_t *siglen, struct escrow_p11_error *err);
-int p11_verify_host(const struct p11_alg *a, EVP_PKEY *pub,
+int escrow_p11_i_verify_host(const struct escrow_p11_i_alg *a, EVP_PKEY *pub,
     const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen);
 
 /* The unwrap machinery (p11_unwrap.c), state for one load. */
-struct p11_unwrapper {
+struct escrow_p11_i_unwrapper {
 	struct escrow_p11 *p;
 	int transport;                  /* bring KEKs in by RSA-OAEP */
 	int kek_refused;                /* the token refused a plain AES key */
@@ -153,30 +150,30 @@ struct p11_unwrapper {
 	CK_MECHANISM_TYPE mech;         /* proven unwrap mechanism, or 0 */
 	int mech_state;                 /* CAP_* */
 	CK_OBJECT_HANDLE kat_kek;       /* known KEK, kept for the probes */
-	enum p11_cap probe[P11K_COUNT];
+	enum escrow_p11_i_cap probe[P11K_COUNT];
 	CK_RV probe_rv[P11K_COUNT];
 	CK_OBJECT_HANDLE kek;           /* the current K_wrap in the token */
 	uint8_t *kek_value;             /* SECRET copy, to reuse kek for a set */
 };
-void p11_unwrapper_init(struct p11_unwrapper *u, struct escrow_p11 *p,
+void escrow_p11_i_unwrapper_init(struct escrow_p11_i_unwrapper *u, struct escrow_p11 *p,
     int transport);
-void p11_unwrapper_done(struct p11_unwrapper *u);
+void escrow_p11_i_unwrapper_done(struct escrow_p11_i_unwrapper *u);
 /* Prove a mechanism (once); 0 or ESCROW_ERR_P11_MECHANISM (detail says). */
-int p11_unwrapper_ready(struct p11_unwrapper *u, struct escrow_p11_error *err);
+int escrow_p11_i_unwrapper_ready(struct escrow_p11_i_unwrapper *u, struct escrow_p11_error *err);
 /* Can this token unwrap keys of this class?  0, or ESCROW_ERR_P11_MECHANISM. */
-int p11_unwrapper_probe(struct p11_unwrapper *u, const struct p11_alg *a,
+int escrow_p11_i_unwrapper_probe(struct escrow_p11_i_unwrapper *u, const struct escrow_p11_i_alg *a,
     struct escrow_p11_error *err);
 /* Unwrap one key into a token object with template tmpl. */
-int p11_unwrapper_unwrap(struct p11_unwrapper *u,
-    const struct escrow_p11_key *k, struct p11_tmpl *tmpl,
+int escrow_p11_i_unwrapper_unwrap(struct escrow_p11_i_unwrapper *u,
+    const struct escrow_p11_key *k, struct escrow_p11_i_tmpl *tmpl,
     CK_OBJECT_HANDLE *out, struct escrow_p11_error *err);
 
 /* MODIFIABLE=false is optional: after a create/unwrap with result rv,
  * 1 means it was dropped from t; call again, then this once more. */
-int p11_tmpl_modifiable_retry(struct escrow_p11 *p, enum p11_op op, CK_RV rv,
-    struct p11_tmpl *t);
+int escrow_p11_i_tmpl_modifiable_retry(struct escrow_p11 *p, enum escrow_p11_i_op op, CK_RV rv,
+    struct escrow_p11_i_tmpl *t);
 
 /* The stored RSA-2048 probe key (PKCS#8 DER, a public throwaway). */
-const uint8_t *p11_probe_rsa_pkcs8(size_t *len);
+const uint8_t *escrow_p11_i_probe_rsa_pkcs8(size_t *len);
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escrow_text.h"
 #include "p11_int.h"
 
 struct old_obj {
@@ -31,19 +32,18 @@ struct load {
 	size_t nmade;
 	struct old_obj *old;    /* existing objects with a set's id */
 	size_t nold;
-	struct p11_unwrapper plain, transport;
+	struct escrow_p11_i_unwrapper plain, transport;
 	struct escrow_p11_loaded *res;
-	struct p11_tmpl t;      /* reused per object; secret memory */
+	struct escrow_p11_i_tmpl t;      /* reused per object; secret memory */
 };
 
+/* The CKA_ID in hex for messages: as much as fits in buf. */
 static void
 hex_id(char *buf, size_t cap, const uint8_t *id, size_t len)
 {
-	size_t i;
-
-	buf[0] = '\0';
-	for (i = 0; i < len && 2 * i + 3 <= cap; i++)
-		snprintf(buf + 2 * i, cap - 2 * i, "%02x", id[i]);
+	if (len > (cap - 1) / 2)
+		len = (cap - 1) / 2;
+	escrow_hex(id, len, buf, 0);
 }
 
 static int
@@ -54,37 +54,37 @@ check_inputs(struct load *l, enum escrow_p11_strategy s)
 
 	for (i = 0; i < l->nkeys; i++) {
 		const struct escrow_p11_key *k = &l->keys[i];
-		const struct p11_alg *a = p11_alg_find(k->algorithm);
+		const struct escrow_p11_i_alg *a = escrow_p11_i_alg_find(k->algorithm);
 		int need_blob = s == ESCROW_P11_UNWRAP || s == ESCROW_P11_TRANSPORT;
 
 		if (a == NULL)
-			return p11_fail(l->err, ESCROW_ERR_ALGORITHM, "key %zu: "
+			return escrow_p11_i_fail(l->err, ESCROW_ERR_ALGORITHM, "key %zu: "
 			    "DNSSEC algorithm %d is not supported (8, 10, 13, "
 			    "14, 15, 16 are)", i + 1, k->algorithm);
 		if (k->id == NULL || k->id_len == 0 || k->id_len > 255)
-			return p11_fail(l->err, ESCROW_ERR_INVALID_ARG, "key %zu: "
+			return escrow_p11_i_fail(l->err, ESCROW_ERR_INVALID_ARG, "key %zu: "
 			    "CKA_ID must have 1 to 255 bytes", i + 1);
-		if (!p11_alg_matches(a, k->public_key))
-			return p11_fail(l->err, ESCROW_ERR_ALGORITHM, "key %zu: "
+		if (!escrow_p11_i_alg_matches(a, k->public_key))
+			return escrow_p11_i_fail(l->err, ESCROW_ERR_ALGORITHM, "key %zu: "
 			    "the public key is not a %s key", i + 1, a->name);
 		if ((need_blob || s == ESCROW_P11_AUTO) && k->private_key == NULL &&
 		    (k->wrapped == NULL || k->wrapped_len < 16 || k->kwrap == NULL))
-			return p11_fail(l->err, ESCROW_ERR_INVALID_ARG, "key %zu: "
+			return escrow_p11_i_fail(l->err, ESCROW_ERR_INVALID_ARG, "key %zu: "
 			    "no wrapped private key and K_wrap", i + 1);
 		if (need_blob && (k->wrapped == NULL || k->kwrap == NULL))
-			return p11_fail(l->err, ESCROW_ERR_INVALID_ARG, "key %zu: "
+			return escrow_p11_i_fail(l->err, ESCROW_ERR_INVALID_ARG, "key %zu: "
 			    "%s needs the wrapped key and K_wrap", i + 1,
 			    escrow_p11_strategy_name(s));
 		if (s == ESCROW_P11_CREATE && (k->private_key == NULL ||
-		    !p11_alg_matches(a, k->private_key)))
-			return p11_fail(l->err, ESCROW_ERR_INVALID_ARG, "key %zu: "
+		    !escrow_p11_i_alg_matches(a, k->private_key)))
+			return escrow_p11_i_fail(l->err, ESCROW_ERR_INVALID_ARG, "key %zu: "
 			    "create needs the %s private key", i + 1, a->name);
 		for (j = 0; j < i; j++) {
 			if (l->keys[j].id_len != k->id_len ||
 			    memcmp(l->keys[j].id, k->id, k->id_len) != 0)
 				continue;
 			hex_id(hex, sizeof hex, k->id, k->id_len);
-			return p11_fail(l->err, ESCROW_ERR_INVALID_ARG, "keys %zu "
+			return escrow_p11_i_fail(l->err, ESCROW_ERR_INVALID_ARG, "keys %zu "
 			    "and %zu have the same CKA_ID %s", j + 1, i + 1, hex);
 		}
 	}
@@ -109,7 +109,7 @@ scan_existing(struct load *l, int replace)
 		CK_OBJECT_CLASS cls = classes[c];
 		CK_ATTRIBUTE t = { CKA_CLASS, &cls, sizeof cls };
 
-		ret = p11_find(p, &t, 1, &h, &n, l->err);
+		ret = escrow_p11_i_find(p, &t, 1, &h, &n, l->err);
 		for (i = 0; i < n && ret == ESCROW_OK; i++) {
 			CK_ATTRIBUTE a = { CKA_ID, id, sizeof id };
 
@@ -122,7 +122,7 @@ scan_existing(struct load *l, int replace)
 					continue;
 				if (!replace) {
 					hex_id(hex, sizeof hex, id, a.ulValueLen);
-					ret = p11_fail(l->err,
+					ret = escrow_p11_i_fail(l->err,
 					    ESCROW_ERR_P11_OBJECT_EXISTS, "token `%s' "
 					    "already has a %s with CKA_ID %s (key %zu)",
 					    p->label, escrow_p11_class_name(cls), hex,
@@ -147,7 +147,7 @@ grow_old(struct load *l)
 	/* at most every private and public key object of the token */
 	CK_OBJECT_HANDLE *h = NULL;
 	CK_ULONG n = 0;
-	int ret = p11_find(l->p, NULL, 0, &h, &n, l->err);
+	int ret = escrow_p11_i_find(l->p, NULL, 0, &h, &n, l->err);
 
 	free(h);
 	if (ret != ESCROW_OK)
@@ -158,22 +158,22 @@ grow_old(struct load *l)
 
 /* C_CreateObject with the MODIFIABLE=false fallback. */
 static CK_RV
-create(struct escrow_p11 *p, struct p11_tmpl *t, CK_OBJECT_HANDLE *h)
+create(struct escrow_p11 *p, struct escrow_p11_i_tmpl *t, CK_OBJECT_HANDLE *h)
 {
 	CK_RV rv = p->mod->C_CreateObject(p->sess, t->a, t->n, h);
 
-	if (p11_tmpl_modifiable_retry(p, P11_OP_CREATE, rv, t)) {
+	if (escrow_p11_i_tmpl_modifiable_retry(p, P11_OP_CREATE, rv, t)) {
 		rv = p->mod->C_CreateObject(p->sess, t->a, t->n, h);
-		(void)p11_tmpl_modifiable_retry(p, P11_OP_CREATE, rv, t);
+		(void)escrow_p11_i_tmpl_modifiable_retry(p, P11_OP_CREATE, rv, t);
 	}
 	return rv;
 }
 
 /* Which strategy serves this key?  Fills *u for unwrap/transport. */
 static int
-choose(struct load *l, const struct escrow_p11_key *k, const struct p11_alg *a,
+choose(struct load *l, const struct escrow_p11_key *k, const struct escrow_p11_i_alg *a,
     enum escrow_p11_strategy forced, enum escrow_p11_strategy *s,
-    struct p11_unwrapper **u)
+    struct escrow_p11_i_unwrapper **u)
 {
 	struct escrow_p11_error probe_err;
 	int ret;
@@ -187,20 +187,20 @@ choose(struct load *l, const struct escrow_p11_key *k, const struct p11_alg *a,
 	case ESCROW_P11_TRANSPORT:
 		*s = forced;
 		*u = forced == ESCROW_P11_UNWRAP ? &l->plain : &l->transport;
-		return p11_unwrapper_probe(*u, a, l->err);
+		return escrow_p11_i_unwrapper_probe(*u, a, l->err);
 	case ESCROW_P11_AUTO:
 		break;
 	}
-	p11_err_clear(&probe_err);
+	escrow_p11_i_err_clear(&probe_err);
 	ret = ESCROW_ERR_P11_MECHANISM;
 	if (k->wrapped != NULL && k->kwrap != NULL) {
 		*s = ESCROW_P11_UNWRAP;
 		*u = &l->plain;
-		ret = p11_unwrapper_probe(*u, a, &probe_err);
+		ret = escrow_p11_i_unwrapper_probe(*u, a, &probe_err);
 		if (ret != ESCROW_OK && l->plain.kek_refused) {
 			*s = ESCROW_P11_TRANSPORT;
 			*u = &l->transport;
-			ret = p11_unwrapper_probe(*u, a, &probe_err);
+			ret = escrow_p11_i_unwrapper_probe(*u, a, &probe_err);
 		}
 		if (ret == ESCROW_OK)
 			return ESCROW_OK;
@@ -212,17 +212,17 @@ choose(struct load *l, const struct escrow_p11_key *k, const struct p11_alg *a,
 	}
 	*u = NULL;
 	*s = ESCROW_P11_CREATE;
-	if (k->private_key != NULL && p11_alg_matches(a, k->private_key))
+	if (k->private_key != NULL && escrow_p11_i_alg_matches(a, k->private_key))
 		return ESCROW_OK;
 	if (probe_err.function[0] == '\0')
-		return p11_fail(l->err, ESCROW_ERR_P11_MECHANISM, "token `%s' "
+		return escrow_p11_i_fail(l->err, ESCROW_ERR_P11_MECHANISM, "token `%s' "
 		    "cannot unwrap this %s key and no plaintext private key "
 		    "was given for `create': %s", l->p->label,
-		    p11_kclass_name(a->kclass), probe_err.detail);
-	return p11_fail_rv(l->err, ESCROW_ERR_P11_MECHANISM, probe_err.function,
+		    escrow_p11_i_kclass_name(a->kclass), probe_err.detail);
+	return escrow_p11_i_fail_rv(l->err, ESCROW_ERR_P11_MECHANISM, probe_err.function,
 	    probe_err.rv, "token `%s' cannot unwrap this %s key and no "
 	    "plaintext private key was given for `create': %s", l->p->label,
-	    p11_kclass_name(a->kclass), probe_err.detail);
+	    escrow_p11_i_kclass_name(a->kclass), probe_err.detail);
 }
 
 static int
@@ -237,12 +237,12 @@ check_attributes(struct load *l, CK_OBJECT_HANDLE h, size_t i)
 	CK_RV rv = p->mod->C_GetAttributeValue(p->sess, h, a, 4);
 
 	if (rv != CKR_OK)
-		return p11_fail_rv(l->err, ESCROW_ERR_P11_ATTRIBUTE,
+		return escrow_p11_i_fail_rv(l->err, ESCROW_ERR_P11_ATTRIBUTE,
 		    "C_GetAttributeValue", rv, "key %zu: cannot read back the "
 		    "private key's attributes", i + 1);
 	if (sens != CK_TRUE || ext != CK_FALSE || tok != CK_TRUE ||
 	    priv != CK_TRUE)
-		return p11_fail(l->err, ESCROW_ERR_P11_ATTRIBUTE, "key %zu: the "
+		return escrow_p11_i_fail(l->err, ESCROW_ERR_P11_ATTRIBUTE, "key %zu: the "
 		    "token made the private key with SENSITIVE=%d "
 		    "EXTRACTABLE=%d TOKEN=%d PRIVATE=%d (want 1 0 1 1)", i + 1,
 		    sens, ext, tok, priv);
@@ -250,7 +250,7 @@ check_attributes(struct load *l, CK_OBJECT_HANDLE h, size_t i)
 }
 
 static int
-test_signature(struct load *l, CK_OBJECT_HANDLE h, const struct p11_alg *a,
+test_signature(struct load *l, CK_OBJECT_HANDLE h, const struct escrow_p11_i_alg *a,
     const struct escrow_p11_key *k, size_t i)
 {
 	uint8_t data[48] = "escrow-p11 test signature ", sig[1024];
@@ -258,12 +258,12 @@ test_signature(struct load *l, CK_OBJECT_HANDLE h, const struct p11_alg *a,
 	int ret;
 
 	escrow_random(data + 32, 16);
-	ret = p11_sign_raw(l->p, h, a, data, sizeof data, sig, sizeof sig,
+	ret = escrow_p11_i_sign_raw(l->p, h, a, data, sizeof data, sig, sizeof sig,
 	    &siglen, l->err);
 	if (ret != ESCROW_OK)
 		return ret;
-	if (!p11_verify_host(a, k->public_key, data, sizeof data, sig, siglen))
-		return p11_fail(l->err, ESCROW_ERR_P11_VERIFY, "key %zu: the "
+	if (!escrow_p11_i_verify_host(a, k->public_key, data, sizeof data, sig, siglen))
+		return escrow_p11_i_fail(l->err, ESCROW_ERR_P11_VERIFY, "key %zu: the "
 		    "test signature made in token `%s' does not verify with "
 		    "the given public key", i + 1, l->p->label);
 	return ESCROW_OK;
@@ -273,66 +273,66 @@ static int
 load_one(struct load *l, size_t i, enum escrow_p11_strategy forced)
 {
 	const struct escrow_p11_key *k = &l->keys[i];
-	const struct p11_alg *a = p11_alg_find(k->algorithm);
+	const struct escrow_p11_i_alg *a = escrow_p11_i_alg_find(k->algorithm);
 	struct escrow_p11 *p = l->p;
-	struct p11_unwrapper *u = NULL;
+	struct escrow_p11_i_unwrapper *u = NULL;
 	enum escrow_p11_strategy s;
 	CK_OBJECT_HANDLE hpriv = CK_INVALID_HANDLE, hpub = CK_INVALID_HANDLE;
-	struct p11_tmpl *t = &l->t;
+	struct escrow_p11_i_tmpl *t = &l->t;
 	int ret;
 	CK_RV rv;
 
 	if ((ret = choose(l, k, a, forced, &s, &u)) != ESCROW_OK)
 		return ret;
-	p11_tmpl_reset(t);
-	ret = p11_tmpl_private_base(p, t, a, k->label, k->id, k->id_len, 1,
+	escrow_p11_i_tmpl_reset(t);
+	ret = escrow_p11_i_tmpl_private_base(p, t, a, k->label, k->id, k->id_len, 1,
 	    s == ESCROW_P11_CREATE ? P11_OP_CREATE : P11_OP_UNWRAP);
 	if (ret == ESCROW_OK && s == ESCROW_P11_CREATE)
-		ret = p11_tmpl_private_parts(t, a, k->private_key);
+		ret = escrow_p11_i_tmpl_private_parts(t, a, k->private_key);
 	if (ret == ESCROW_OK && t->overflow)
 		ret = ESCROW_ERR_BUFFER_TOO_SMALL;
 	if (ret != ESCROW_OK) {
-		p11_fail(l->err, ret, "key %zu: cannot build the private key "
+		escrow_p11_i_fail(l->err, ret, "key %zu: cannot build the private key "
 		    "template", i + 1);
 		goto out;
 	}
 	if (u != NULL) {
-		ret = p11_unwrapper_unwrap(u, k, t, &hpriv, l->err);
+		ret = escrow_p11_i_unwrapper_unwrap(u, k, t, &hpriv, l->err);
 	} else {
 		rv = create(p, t, &hpriv);
 		if (rv != CKR_OK)
-			ret = p11_fail_rv(l->err, ESCROW_ERR_P11, "C_CreateObject",
+			ret = escrow_p11_i_fail_rv(l->err, ESCROW_ERR_P11, "C_CreateObject",
 			    rv, "key %zu: token `%s' refused the %s private key",
 			    i + 1, p->label, a->name);
 	}
-	p11_tmpl_reset(t); /* wipes the private components */
+	escrow_p11_i_tmpl_reset(t); /* wipes the private components */
 	if (ret != ESCROW_OK)
 		return ret;
 	l->made[l->nmade++] = hpriv;
 
-	p11_tmpl_ulong(t, CKA_CLASS, CKO_PUBLIC_KEY);
-	p11_tmpl_ulong(t, CKA_KEY_TYPE, a->ck_key_type);
-	p11_tmpl_bool(t, CKA_TOKEN, 1);
-	p11_tmpl_bool(t, CKA_PRIVATE, 0);
-	p11_tmpl_bool(t, CKA_VERIFY, 1);
-	p11_tmpl_bool(t, CKA_ENCRYPT, 0);
-	p11_tmpl_bool(t, CKA_WRAP, 0);
-	p11_tmpl_bool(t, CKA_DERIVE, 0);
+	escrow_p11_i_tmpl_ulong(t, CKA_CLASS, CKO_PUBLIC_KEY);
+	escrow_p11_i_tmpl_ulong(t, CKA_KEY_TYPE, a->ck_key_type);
+	escrow_p11_i_tmpl_bool(t, CKA_TOKEN, 1);
+	escrow_p11_i_tmpl_bool(t, CKA_PRIVATE, 0);
+	escrow_p11_i_tmpl_bool(t, CKA_VERIFY, 1);
+	escrow_p11_i_tmpl_bool(t, CKA_ENCRYPT, 0);
+	escrow_p11_i_tmpl_bool(t, CKA_WRAP, 0);
+	escrow_p11_i_tmpl_bool(t, CKA_DERIVE, 0);
 	if (p->modifiable_false_ok[P11_OP_CREATE] != CAP_NO)
-		p11_tmpl_bool(t, CKA_MODIFIABLE, 0);
+		escrow_p11_i_tmpl_bool(t, CKA_MODIFIABLE, 0);
 	if (k->label != NULL)
-		p11_tmpl_bytes(t, CKA_LABEL, k->label, strlen(k->label));
-	p11_tmpl_bytes(t, CKA_ID, k->id, k->id_len);
-	ret = p11_tmpl_public_parts(t, a, k->public_key);
+		escrow_p11_i_tmpl_bytes(t, CKA_LABEL, k->label, strlen(k->label));
+	escrow_p11_i_tmpl_bytes(t, CKA_ID, k->id, k->id_len);
+	ret = escrow_p11_i_tmpl_public_parts(t, a, k->public_key);
 	if (ret != ESCROW_OK || t->overflow) {
-		ret = p11_fail(l->err, ret != ESCROW_OK ? ret :
+		ret = escrow_p11_i_fail(l->err, ret != ESCROW_OK ? ret :
 		    ESCROW_ERR_BUFFER_TOO_SMALL, "key %zu: cannot read the "
 		    "public key", i + 1);
 		goto out;
 	}
 	rv = create(p, t, &hpub);
 	if (rv != CKR_OK) {
-		ret = p11_fail_rv(l->err, ESCROW_ERR_P11, "C_CreateObject", rv,
+		ret = escrow_p11_i_fail_rv(l->err, ESCROW_ERR_P11, "C_CreateObject", rv,
 		    "key %zu: token `%s' refused the public key object", i + 1,
 		    p->label);
 		goto out;
@@ -346,7 +346,7 @@ load_one(struct load *l, size_t i, enum escrow_p11_strategy forced)
 	l->res[i].private_handle = hpriv;
 	l->res[i].public_handle = hpub;
 out:
-	p11_tmpl_reset(t);
+	escrow_p11_i_tmpl_reset(t);
 	return ret;
 }
 
@@ -429,18 +429,18 @@ escrow_p11_load(struct escrow_p11 *p, const struct escrow_p11_key *keys,
 	size_t i;
 	int ret;
 
-	p11_err_clear(err);
+	escrow_p11_i_err_clear(err);
 	if (opts == NULL)
 		opts = &defaults;
 	if (p == NULL || keys == NULL || nkeys == 0)
-		return p11_fail(err, ESCROW_ERR_INVALID_ARG, "no keys to load");
+		return escrow_p11_i_fail(err, ESCROW_ERR_INVALID_ARG, "no keys to load");
 	memset(&l, 0, sizeof l);
 	l.p = p;
 	l.keys = keys;
 	l.nkeys = nkeys;
 	l.err = err;
-	p11_unwrapper_init(&l.plain, p, 0);
-	p11_unwrapper_init(&l.transport, p, 1);
+	escrow_p11_i_unwrapper_init(&l.plain, p, 0);
+	escrow_p11_i_unwrapper_init(&l.transport, p, 1);
 	if ((ret = check_inputs(&l, opts->strategy)) != ESCROW_OK)
 		goto out;
 	l.made = calloc(2 * nkeys, sizeof *l.made);
@@ -450,7 +450,7 @@ escrow_p11_load(struct escrow_p11 *p, const struct escrow_p11_key *keys,
 		goto out;
 	}
 	/* one secret buffer for all templates: big enough for RSA-8192 */
-	if ((ret = p11_tmpl_init(&l.t, 8192)) != ESCROW_OK)
+	if ((ret = escrow_p11_i_tmpl_init(&l.t, 8192)) != ESCROW_OK)
 		goto out;
 	if ((ret = grow_old(&l)) != ESCROW_OK ||
 	    (ret = scan_existing(&l, opts->replace)) != ESCROW_OK)
@@ -470,7 +470,7 @@ escrow_p11_load(struct escrow_p11 *p, const struct escrow_p11_key *keys,
 
 		if (rv != CKR_OK) {
 			/* keep the new, verified keys: nothing is lost */
-			ret = p11_fail_rv(err, ESCROW_ERR_P11, "C_DestroyObject",
+			ret = escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_DestroyObject",
 			    rv, "the new keys are loaded and verified, but old "
 			    "object %lu (key %zu's CKA_ID) could not be removed",
 			    (unsigned long)l.old[i].h, l.old[i].key + 1);
@@ -485,9 +485,9 @@ escrow_p11_load(struct escrow_p11 *p, const struct escrow_p11_key *keys,
 out:
 	if (ret != ESCROW_OK)
 		rollback(&l);
-	p11_unwrapper_done(&l.plain);
-	p11_unwrapper_done(&l.transport);
-	p11_tmpl_free(&l.t);
+	escrow_p11_i_unwrapper_done(&l.plain);
+	escrow_p11_i_unwrapper_done(&l.transport);
+	escrow_p11_i_tmpl_free(&l.t);
 	free(l.made);
 	free(l.old);
 	free(l.res);

@@ -41,7 +41,7 @@ info_of(struct escrow_p11 *p, CK_OBJECT_HANDLE h,
 	rv = p->mod->C_GetAttributeValue(p->sess, h, a, sizeof a / sizeof a[0]);
 	if (rv != CKR_OK && rv != CKR_ATTRIBUTE_TYPE_INVALID &&
 	    rv != CKR_ATTRIBUTE_SENSITIVE && rv != CKR_BUFFER_TOO_SMALL)
-		return p11_fail_rv(err, ESCROW_ERR_P11, "C_GetAttributeValue",
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_GetAttributeValue",
 		    rv, "object %lu on token `%s'", (unsigned long)h, p->label);
 	if (a[2].ulValueLen == CK_UNAVAILABLE_INFORMATION) {
 		/* too long or absent: read what fits */
@@ -70,11 +70,11 @@ escrow_p11_list(struct escrow_p11 *p, const uint8_t *id, size_t id_len,
 	CK_ULONG n = 0, i;
 	int ret;
 
-	p11_err_clear(err);
+	escrow_p11_i_err_clear(err);
 	if (p == NULL || count == NULL || (out == NULL && cap > 0))
-		return p11_fail(err, ESCROW_ERR_INVALID_ARG, "bad arguments");
+		return escrow_p11_i_fail(err, ESCROW_ERR_INVALID_ARG, "bad arguments");
 	*count = 0;
-	ret = p11_find(p, &t, id != NULL ? 1 : 0, &h, &n, err);
+	ret = escrow_p11_i_find(p, &t, id != NULL ? 1 : 0, &h, &n, err);
 	if (ret != ESCROW_OK)
 		return ret;
 	for (i = 0; i < n && i < cap; i++) {
@@ -96,11 +96,11 @@ find_one(struct escrow_p11 *p, CK_ATTRIBUTE *t, CK_ULONG nt,
 	CK_ULONG n = 0;
 	int ret;
 
-	ret = p11_find(p, t, nt, &h, &n, err);
+	ret = escrow_p11_i_find(p, t, nt, &h, &n, err);
 	if (ret != ESCROW_OK)
 		return ret;
 	if (n != 1)
-		ret = p11_fail(err, ESCROW_ERR_P11_ATTRIBUTE, "%s objects match "
+		ret = escrow_p11_i_fail(err, ESCROW_ERR_P11_ATTRIBUTE, "%s objects match "
 		    "%s on token `%s' (exactly one must)", n == 0 ? "no" : "several",
 		    what, p->label);
 	else
@@ -119,9 +119,9 @@ escrow_p11_find_private(struct escrow_p11 *p, const uint8_t *id,
 		{ CKA_ID, (void *)(uintptr_t)id, id_len },
 	};
 
-	p11_err_clear(err);
+	escrow_p11_i_err_clear(err);
 	if (p == NULL || id == NULL || id_len == 0 || handle == NULL)
-		return p11_fail(err, ESCROW_ERR_INVALID_ARG, "no CKA_ID given");
+		return escrow_p11_i_fail(err, ESCROW_ERR_INVALID_ARG, "no CKA_ID given");
 	return find_one(p, t, 2, handle, "this CKA_ID (private key)", err);
 }
 
@@ -135,15 +135,15 @@ escrow_p11_find_uri(struct escrow_p11 *p, const char *object_uri,
 	CK_ULONG n = 0, i;
 	int ret, r;
 
-	p11_err_clear(err);
+	escrow_p11_i_err_clear(err);
 	if (p == NULL || object_uri == NULL || handle == NULL)
-		return p11_fail(err, ESCROW_ERR_INVALID_ARG, "no URI given");
+		return escrow_p11_i_fail(err, ESCROW_ERR_INVALID_ARG, "no URI given");
 	uri = p11_kit_uri_new();
 	if (uri == NULL)
 		return ESCROW_ERR_NOMEM;
 	r = p11_kit_uri_parse(object_uri, P11_KIT_URI_FOR_ANY, uri);
 	if (r != P11_KIT_URI_OK || p11_kit_uri_any_unrecognized(uri)) {
-		ret = p11_fail(err, ESCROW_ERR_P11_URI, "`%s': %s", object_uri,
+		ret = escrow_p11_i_fail(err, ESCROW_ERR_P11_URI, "`%s': %s", object_uri,
 		    r != P11_KIT_URI_OK ? p11_kit_uri_message(r) :
 		    "an attribute this library does not know");
 		goto out;
@@ -151,13 +151,13 @@ escrow_p11_find_uri(struct escrow_p11 *p, const char *object_uri,
 	memset(&ti, 0, sizeof ti);
 	if (p->mod->C_GetTokenInfo(p->slot, &ti) != CKR_OK ||
 	    !p11_kit_uri_match_token_info(uri, &ti)) {
-		ret = p11_fail(err, ESCROW_ERR_P11_TOKEN, "`%s' names another "
+		ret = escrow_p11_i_fail(err, ESCROW_ERR_P11_TOKEN, "`%s' names another "
 		    "token than the open one (`%s')", object_uri, p->label);
 		goto out;
 	}
 	attrs = p11_kit_uri_get_attributes(uri, &n);
 	if (n == 0 || n > sizeof t / sizeof t[0]) {
-		ret = p11_fail(err, ESCROW_ERR_P11_URI, "`%s' names no object "
+		ret = escrow_p11_i_fail(err, ESCROW_ERR_P11_URI, "`%s' names no object "
 		    "(give id=, object= or type=)", object_uri);
 		goto out;
 	}

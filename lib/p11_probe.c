@@ -116,7 +116,7 @@ static const uint8_t probe_rsa[] = {
 };
 
 const uint8_t *
-p11_probe_rsa_pkcs8(size_t *len)
+escrow_p11_i_probe_rsa_pkcs8(size_t *len)
 {
 	*len = sizeof probe_rsa;
 	return probe_rsa;

@@ -34,7 +34,7 @@ load_module(struct escrow_p11 *p, const char *module, P11KitUri *uri,
 		path = p11_kit_uri_get_module_path(uri);
 		name = p11_kit_uri_get_module_name(uri);
 		if (path == NULL && name == NULL)
-			return p11_fail(err, ESCROW_ERR_P11_MODULE,
+			return escrow_p11_i_fail(err, ESCROW_ERR_P11_MODULE,
 			    "no module given: name a module path, a p11-kit "
 			    "module name, or put module-path= in the URI");
 	} else if (strchr(module, '/') == NULL) {
@@ -44,7 +44,7 @@ load_module(struct escrow_p11 *p, const char *module, P11KitUri *uri,
 	if (path != NULL) {
 		p->mod = p11_kit_module_load(path, 0);
 		if (p->mod == NULL)
-			return p11_fail(err, ESCROW_ERR_P11_MODULE,
+			return escrow_p11_i_fail(err, ESCROW_ERR_P11_MODULE,
 			    "cannot load PKCS#11 module `%s': %s", path,
 			    p11_kit_message() ? p11_kit_message() : "unknown");
 		snprintf(p->module_desc, sizeof p->module_desc, "%s", path);
@@ -53,14 +53,14 @@ load_module(struct escrow_p11 *p, const char *module, P11KitUri *uri,
 		if (p->modlist != NULL)
 			p->mod = p11_kit_module_for_name(p->modlist, name);
 		if (p->mod == NULL)
-			return p11_fail(err, ESCROW_ERR_P11_MODULE,
+			return escrow_p11_i_fail(err, ESCROW_ERR_P11_MODULE,
 			    "no PKCS#11 module named `%s' is registered with "
 			    "p11-kit (see `p11-kit list-modules')", name);
 		snprintf(p->module_desc, sizeof p->module_desc, "%s", name);
 	}
 	rv = p11_kit_module_initialize(p->mod);
 	if (rv != CKR_OK)
-		return p11_fail_rv(err, ESCROW_ERR_P11_MODULE, "C_Initialize",
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11_MODULE, "C_Initialize",
 		    rv, "module `%s' failed to initialise", p->module_desc);
 	p->initialized = 1;
 	return ESCROW_OK;
@@ -101,21 +101,21 @@ select_token(struct escrow_p11 *p, P11KitUri *uri, struct escrow_p11_error *err)
 	memset(&info, 0, sizeof info);
 	rv = p->mod->C_GetInfo(&info);
 	if (rv != CKR_OK)
-		return p11_fail_rv(err, ESCROW_ERR_P11, "C_GetInfo", rv,
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_GetInfo", rv,
 		    "module `%s'", p->module_desc);
 	if (!p11_kit_uri_match_module_info(uri, &info))
-		return p11_fail(err, ESCROW_ERR_P11_TOKEN, "the URI's library "
+		return escrow_p11_i_fail(err, ESCROW_ERR_P11_TOKEN, "the URI's library "
 		    "attributes do not match module `%s'", p->module_desc);
 	rv = p->mod->C_GetSlotList(CK_TRUE, NULL, &n);
 	if (rv != CKR_OK)
-		return p11_fail_rv(err, ESCROW_ERR_P11, "C_GetSlotList", rv,
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_GetSlotList", rv,
 		    "cannot list the slots of `%s'", p->module_desc);
 	slots = calloc(n + 1, sizeof *slots);
 	if (slots == NULL)
 		return ESCROW_ERR_NOMEM;
 	rv = p->mod->C_GetSlotList(CK_TRUE, slots, &n);
 	if (rv != CKR_OK) {
-		ret = p11_fail_rv(err, ESCROW_ERR_P11, "C_GetSlotList", rv,
+		ret = escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_GetSlotList", rv,
 		    "cannot list the slots of `%s'", p->module_desc);
 		goto out;
 	}
@@ -150,16 +150,16 @@ select_token(struct escrow_p11 *p, P11KitUri *uri, struct escrow_p11_error *err)
 		}
 	}
 	if (matches == 0 && failed_fn != NULL)
-		ret = p11_fail_rv(err, ESCROW_ERR_P11_TOKEN, failed_fn, failed_rv,
+		ret = escrow_p11_i_fail_rv(err, ESCROW_ERR_P11_TOKEN, failed_fn, failed_rv,
 		    "slot %lu of module `%s' cannot be read, and no other token "
 		    "matches; it has: %s", (unsigned long)failed_slot,
 		    p->module_desc, seen[0] != '\0' ? seen : "no other token");
 	else if (matches == 0)
-		ret = p11_fail(err, ESCROW_ERR_P11_TOKEN, "no token matches; "
+		ret = escrow_p11_i_fail(err, ESCROW_ERR_P11_TOKEN, "no token matches; "
 		    "module `%s' has: %s", p->module_desc,
 		    n == 0 ? "no token at all" : seen);
 	else if (matches > 1)
-		ret = p11_fail(err, ESCROW_ERR_P11_TOKEN, "%lu tokens match; "
+		ret = escrow_p11_i_fail(err, ESCROW_ERR_P11_TOKEN, "%lu tokens match; "
 		    "name one (token=, serial=): %s", (unsigned long)matches,
 		    matched);
 	else
@@ -180,40 +180,40 @@ open_session(struct escrow_p11 *p, const char *pin, size_t pin_len,
 	rv = p->mod->C_OpenSession(p->slot, CKF_SERIAL_SESSION | CKF_RW_SESSION,
 	    NULL, NULL, &p->sess);
 	if (rv != CKR_OK)
-		return p11_fail_rv(err, ESCROW_ERR_P11, "C_OpenSession", rv,
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_OpenSession", rv,
 		    "cannot open a read/write session on token `%s'", p->label);
 	p->have_session = 1;
 	memset(&ti, 0, sizeof ti);
 	rv = p->mod->C_GetTokenInfo(p->slot, &ti);
 	if (rv != CKR_OK)
-		return p11_fail_rv(err, ESCROW_ERR_P11, "C_GetTokenInfo", rv,
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_GetTokenInfo", rv,
 		    "token `%s'", p->label);
 	if (pin != NULL || (ti.flags & CKF_LOGIN_REQUIRED)) {
 		if (pin == NULL && !(ti.flags & CKF_PROTECTED_AUTHENTICATION_PATH))
-			return p11_fail(err, ESCROW_ERR_P11_PIN,
+			return escrow_p11_i_fail(err, ESCROW_ERR_P11_PIN,
 			    "token `%s' needs a PIN", p->label);
 		rv = p->mod->C_Login(p->sess, CKU_USER,
 		    (CK_UTF8CHAR_PTR)(uintptr_t)pin, pin != NULL ? pin_len : 0);
 		if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_INVALID ||
 		    rv == CKR_PIN_LEN_RANGE || rv == CKR_PIN_LOCKED ||
 		    rv == CKR_PIN_EXPIRED)
-			return p11_fail_rv(err, ESCROW_ERR_P11_PIN, "C_Login", rv,
+			return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11_PIN, "C_Login", rv,
 			    "token `%s' refused the user PIN", p->label);
 		if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN)
-			return p11_fail_rv(err, ESCROW_ERR_P11, "C_Login", rv,
+			return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_Login", rv,
 			    "cannot log in to token `%s'", p->label);
 		p->logged_in = rv == CKR_OK;
 	}
 	rv = p->mod->C_GetMechanismList(p->slot, NULL, &n);
 	if (rv != CKR_OK)
-		return p11_fail_rv(err, ESCROW_ERR_P11, "C_GetMechanismList", rv,
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_GetMechanismList", rv,
 		    "token `%s'", p->label);
 	p->mechs = calloc(n + 1, sizeof *p->mechs);
 	if (p->mechs == NULL)
 		return ESCROW_ERR_NOMEM;
 	rv = p->mod->C_GetMechanismList(p->slot, p->mechs, &n);
 	if (rv != CKR_OK)
-		return p11_fail_rv(err, ESCROW_ERR_P11, "C_GetMechanismList", rv,
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_GetMechanismList", rv,
 		    "token `%s'", p->label);
 	p->nmechs = n;
 	return ESCROW_OK;
@@ -228,9 +228,9 @@ escrow_p11_open(struct escrow_p11 **out, const char *module,
 	P11KitUri *uri = NULL;
 	int ret, r;
 
-	p11_err_clear(err);
+	escrow_p11_i_err_clear(err);
 	if (out == NULL || token_uri == NULL)
-		return p11_fail(err, ESCROW_ERR_INVALID_ARG, "no token URI");
+		return escrow_p11_i_fail(err, ESCROW_ERR_INVALID_ARG, "no token URI");
 	*out = NULL;
 	uri = p11_kit_uri_new();
 	p = calloc(1, sizeof *p);
@@ -240,12 +240,12 @@ escrow_p11_open(struct escrow_p11 **out, const char *module,
 	}
 	r = p11_kit_uri_parse(token_uri, P11_KIT_URI_FOR_ANY, uri);
 	if (r != P11_KIT_URI_OK) {
-		ret = p11_fail(err, ESCROW_ERR_P11_URI, "`%s': %s", token_uri,
+		ret = escrow_p11_i_fail(err, ESCROW_ERR_P11_URI, "`%s': %s", token_uri,
 		    p11_kit_uri_message(r));
 		goto out;
 	}
 	if (p11_kit_uri_any_unrecognized(uri)) {
-		ret = p11_fail(err, ESCROW_ERR_P11_URI, "`%s' has an attribute "
+		ret = escrow_p11_i_fail(err, ESCROW_ERR_P11_URI, "`%s' has an attribute "
 		    "this library does not know (RFC 7512 names only)",
 		    token_uri);
 		goto out;
@@ -292,7 +292,7 @@ escrow_p11_token_label(const struct escrow_p11 *p)
 }
 
 int
-p11_find(struct escrow_p11 *p, CK_ATTRIBUTE *tmpl, CK_ULONG n,
+escrow_p11_i_find(struct escrow_p11 *p, CK_ATTRIBUTE *tmpl, CK_ULONG n,
     CK_OBJECT_HANDLE **out, CK_ULONG *count, struct escrow_p11_error *err)
 {
 	CK_OBJECT_HANDLE *h = NULL, *nh;
@@ -303,7 +303,7 @@ p11_find(struct escrow_p11 *p, CK_ATTRIBUTE *tmpl, CK_ULONG n,
 	*count = 0;
 	rv = p->mod->C_FindObjectsInit(p->sess, tmpl, n);
 	if (rv != CKR_OK)
-		return p11_fail_rv(err, ESCROW_ERR_P11, "C_FindObjectsInit", rv,
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_FindObjectsInit", rv,
 		    "cannot search token `%s'", p->label);
 	for (;;) {
 		if (got == cap) {
@@ -320,7 +320,7 @@ p11_find(struct escrow_p11 *p, CK_ATTRIBUTE *tmpl, CK_ULONG n,
 		if (rv != CKR_OK) {
 			(void)p->mod->C_FindObjectsFinal(p->sess);
 			free(h);
-			return p11_fail_rv(err, ESCROW_ERR_P11, "C_FindObjects",
+			return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_FindObjects",
 			    rv, "cannot search token `%s'", p->label);
 		}
 		if (step == 0)
@@ -331,7 +331,7 @@ p11_find(struct escrow_p11 *p, CK_ATTRIBUTE *tmpl, CK_ULONG n,
 	if (rv != CKR_OK) {
 		/* the search may still be active: every later one would fail */
 		free(h);
-		return p11_fail_rv(err, ESCROW_ERR_P11, "C_FindObjectsFinal",
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_FindObjectsFinal",
 		    rv, "cannot end a search of token `%s'", p->label);
 	}
 	*out = h;

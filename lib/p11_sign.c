@@ -17,7 +17,7 @@
 #define SIG_MAX 1024
 
 static const EVP_MD *
-alg_md(const struct p11_alg *a)
+alg_md(const struct escrow_p11_i_alg *a)
 {
 	switch (a->algorithm) {
 	case 8:
@@ -33,8 +33,8 @@ alg_md(const struct p11_alg *a)
 }
 
 int
-p11_sign_raw(struct escrow_p11 *p, CK_OBJECT_HANDLE key,
-    const struct p11_alg *a, const uint8_t *data, size_t len, uint8_t *sig,
+escrow_p11_i_sign_raw(struct escrow_p11 *p, CK_OBJECT_HANDLE key,
+    const struct escrow_p11_i_alg *a, const uint8_t *data, size_t len, uint8_t *sig,
     size_t cap, size_t *siglen, struct escrow_p11_error *err)
 {
 	CK_MECHANISM mech = { 0, NULL, 0 };
@@ -54,7 +54,7 @@ p11_sign_raw(struct escrow_p11 *p, CK_OBJECT_HANDLE key,
 		/* no CKM_ECDSA_SHA256 in some tokens: hash on the host */
 		mech.mechanism = CKM_ECDSA;
 		if (!EVP_Digest(data, len, hash, &hlen, alg_md(a), NULL))
-			return p11_fail(err, ESCROW_ERR_CRYPTO, "hashing failed");
+			return escrow_p11_i_fail(err, ESCROW_ERR_CRYPTO, "hashing failed");
 		in = hash;
 		inlen = hlen;
 		break;
@@ -64,18 +64,18 @@ p11_sign_raw(struct escrow_p11 *p, CK_OBJECT_HANDLE key,
 	}
 	rv = p->mod->C_SignInit(p->sess, &mech, key);
 	if (rv != CKR_OK)
-		return p11_fail_rv(err, rv == CKR_MECHANISM_INVALID ?
+		return escrow_p11_i_fail_rv(err, rv == CKR_MECHANISM_INVALID ?
 		    ESCROW_ERR_P11_MECHANISM : ESCROW_ERR_P11, "C_SignInit", rv,
 		    "cannot start a %s signature with key %lu on token `%s'",
 		    a->name, (unsigned long)key, p->label);
 	rv = p->mod->C_Sign(p->sess, (CK_BYTE_PTR)(uintptr_t)in, inlen, buf,
 	    &outlen);
 	if (rv != CKR_OK)
-		return p11_fail_rv(err, ESCROW_ERR_P11, "C_Sign", rv,
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_Sign", rv,
 		    "the %s signature with key %lu on token `%s' failed",
 		    a->name, (unsigned long)key, p->label);
 	if (outlen > cap)
-		return p11_fail(err, ESCROW_ERR_BUFFER_TOO_SMALL, "the signature "
+		return escrow_p11_i_fail(err, ESCROW_ERR_BUFFER_TOO_SMALL, "the signature "
 		    "has %lu bytes, the buffer %zu", (unsigned long)outlen, cap);
 	memcpy(sig, buf, outlen);
 	*siglen = outlen;
@@ -108,7 +108,7 @@ out:
 }
 
 int
-p11_verify_host(const struct p11_alg *a, EVP_PKEY *pub, const uint8_t *data,
+escrow_p11_i_verify_host(const struct escrow_p11_i_alg *a, EVP_PKEY *pub, const uint8_t *data,
     size_t len, const uint8_t *sig, size_t siglen)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -138,15 +138,15 @@ escrow_p11_sign(struct escrow_p11 *p, unsigned long key_handle,
     int algorithm, const uint8_t *data, size_t len, uint8_t *sig, size_t cap,
     size_t *siglen, struct escrow_p11_error *err)
 {
-	const struct p11_alg *a = p11_alg_find(algorithm);
+	const struct escrow_p11_i_alg *a = escrow_p11_i_alg_find(algorithm);
 
-	p11_err_clear(err);
+	escrow_p11_i_err_clear(err);
 	if (p == NULL || (data == NULL && len > 0) || sig == NULL ||
 	    siglen == NULL)
-		return p11_fail(err, ESCROW_ERR_INVALID_ARG, "bad arguments");
+		return escrow_p11_i_fail(err, ESCROW_ERR_INVALID_ARG, "bad arguments");
 	if (a == NULL)
-		return p11_fail(err, ESCROW_ERR_ALGORITHM, "DNSSEC algorithm %d "
+		return escrow_p11_i_fail(err, ESCROW_ERR_ALGORITHM, "DNSSEC algorithm %d "
 		    "is not supported (8, 10, 13, 14, 15, 16 are)", algorithm);
-	return p11_sign_raw(p, key_handle, a, data != NULL ? data :
+	return escrow_p11_i_sign_raw(p, key_handle, a, data != NULL ? data :
 	    (const uint8_t *)"", len, sig, cap, siglen, err);
 }

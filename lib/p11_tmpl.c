@@ -2,7 +2,7 @@
  * p11_tmpl.c - PKCS#11 attribute templates built from OpenSSL keys, and
  * the facts per DNSSEC algorithm (key type, curve, CKA_EC_PARAMS).
  *
- * Secret: the private components p11_tmpl_private_parts() copies (RSA
+ * Secret: the private components escrow_p11_i_tmpl_private_parts() copies (RSA
  * d, p, q, dP, dQ, qInv; EC scalars; EdDSA seeds).  Template values live
  * in one escrow_secret_alloc() buffer, wiped when the template is freed;
  * OpenSSL BIGNUMs that carry them are BN_secure_new() and cleared.
@@ -21,7 +21,7 @@ static const uint8_t oid_p384[] = { 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00,
 static const uint8_t oid_ed25519[] = { 0x06, 0x03, 0x2b, 0x65, 0x70 };
 static const uint8_t oid_ed448[] = { 0x06, 0x03, 0x2b, 0x65, 0x71 };
 
-static const struct p11_alg algs[] = {
+static const struct escrow_p11_i_alg algs[] = {
 	{ 8, P11K_RSA, CKK_RSA, EVP_PKEY_RSA, NULL, NULL, 0, "RSASHA256" },
 	{ 10, P11K_RSA, CKK_RSA, EVP_PKEY_RSA, NULL, NULL, 0, "RSASHA512" },
 	{ 13, P11K_P256, CKK_EC, EVP_PKEY_EC, "prime256v1", oid_p256,
@@ -34,8 +34,8 @@ static const struct p11_alg algs[] = {
 	    sizeof oid_ed448, "ED448" },
 };
 
-const struct p11_alg *
-p11_alg_find(int algorithm)
+const struct escrow_p11_i_alg *
+escrow_p11_i_alg_find(int algorithm)
 {
 	size_t i;
 
@@ -46,7 +46,7 @@ p11_alg_find(int algorithm)
 }
 
 const char *
-p11_kclass_name(enum p11_kclass k)
+escrow_p11_i_kclass_name(enum escrow_p11_i_kclass k)
 {
 	static const char *names[P11K_COUNT] = { "RSA", "ECDSA P-256",
 	    "ECDSA P-384", "Ed25519", "Ed448" };
@@ -55,7 +55,7 @@ p11_kclass_name(enum p11_kclass k)
 }
 
 int
-p11_alg_matches(const struct p11_alg *a, EVP_PKEY *pkey)
+escrow_p11_i_alg_matches(const struct escrow_p11_i_alg *a, EVP_PKEY *pkey)
 {
 	char group[64];
 	size_t glen = 0;
@@ -71,7 +71,7 @@ p11_alg_matches(const struct p11_alg *a, EVP_PKEY *pkey)
 }
 
 int
-p11_tmpl_init(struct p11_tmpl *t, size_t cap)
+escrow_p11_i_tmpl_init(struct escrow_p11_i_tmpl *t, size_t cap)
 {
 	memset(t, 0, sizeof *t);
 	t->buf = escrow_secret_alloc(cap);
@@ -82,14 +82,14 @@ p11_tmpl_init(struct p11_tmpl *t, size_t cap)
 }
 
 void
-p11_tmpl_free(struct p11_tmpl *t)
+escrow_p11_i_tmpl_free(struct escrow_p11_i_tmpl *t)
 {
 	escrow_secret_free(t->buf); /* wipes */
 	memset(t, 0, sizeof *t);
 }
 
 void
-p11_tmpl_reset(struct p11_tmpl *t)
+escrow_p11_i_tmpl_reset(struct escrow_p11_i_tmpl *t)
 {
 	escrow_wipe(t->buf, t->used);
 	t->used = 0;
@@ -99,7 +99,7 @@ p11_tmpl_reset(struct p11_tmpl *t)
 
 /* Reserve len bytes in the buffer for a new attribute; NULL on overflow. */
 static void *
-add(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, size_t len)
+add(struct escrow_p11_i_tmpl *t, CK_ATTRIBUTE_TYPE type, size_t len)
 {
 	void *v;
 
@@ -119,7 +119,7 @@ add(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, size_t len)
 }
 
 void
-p11_tmpl_bytes(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, const void *v,
+escrow_p11_i_tmpl_bytes(struct escrow_p11_i_tmpl *t, CK_ATTRIBUTE_TYPE type, const void *v,
     size_t len)
 {
 	void *d = add(t, type, len);
@@ -129,21 +129,21 @@ p11_tmpl_bytes(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, const void *v,
 }
 
 void
-p11_tmpl_bool(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, int v)
+escrow_p11_i_tmpl_bool(struct escrow_p11_i_tmpl *t, CK_ATTRIBUTE_TYPE type, int v)
 {
 	CK_BBOOL b = v ? CK_TRUE : CK_FALSE;
 
-	p11_tmpl_bytes(t, type, &b, sizeof b);
+	escrow_p11_i_tmpl_bytes(t, type, &b, sizeof b);
 }
 
 void
-p11_tmpl_ulong(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, CK_ULONG v)
+escrow_p11_i_tmpl_ulong(struct escrow_p11_i_tmpl *t, CK_ATTRIBUTE_TYPE type, CK_ULONG v)
 {
-	p11_tmpl_bytes(t, type, &v, sizeof v);
+	escrow_p11_i_tmpl_bytes(t, type, &v, sizeof v);
 }
 
 void
-p11_tmpl_drop(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type)
+escrow_p11_i_tmpl_drop(struct escrow_p11_i_tmpl *t, CK_ATTRIBUTE_TYPE type)
 {
 	CK_ULONG i;
 
@@ -158,7 +158,7 @@ p11_tmpl_drop(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type)
 
 /* Copy a BIGNUM parameter of pkey (big-endian, pad bytes if pad > 0). */
 static int
-bn_attr(struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, EVP_PKEY *pkey,
+bn_attr(struct escrow_p11_i_tmpl *t, CK_ATTRIBUTE_TYPE type, EVP_PKEY *pkey,
     const char *param, int pad)
 {
 	BIGNUM *bn = BN_secure_new();
@@ -186,13 +186,13 @@ out:
 }
 
 static int
-field_bytes(const struct p11_alg *a)
+field_bytes(const struct escrow_p11_i_alg *a)
 {
 	return a->kclass == P11K_P256 ? 32 : 48;
 }
 
 int
-p11_tmpl_public_parts(struct p11_tmpl *t, const struct p11_alg *a,
+escrow_p11_i_tmpl_public_parts(struct escrow_p11_i_tmpl *t, const struct escrow_p11_i_alg *a,
     EVP_PKEY *pub)
 {
 	uint8_t pt[2 + 133];
@@ -206,7 +206,7 @@ p11_tmpl_public_parts(struct p11_tmpl *t, const struct p11_alg *a,
 			    OSSL_PKEY_PARAM_RSA_E, 0);
 		return ret;
 	}
-	p11_tmpl_bytes(t, CKA_EC_PARAMS, a->ec_params, a->ec_params_len);
+	escrow_p11_i_tmpl_bytes(t, CKA_EC_PARAMS, a->ec_params, a->ec_params_len);
 	if (a->ck_key_type == CKK_EC) {
 		if (!EVP_PKEY_get_octet_string_param(pub,
 		    OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, pt + 2, sizeof pt - 2,
@@ -220,12 +220,12 @@ p11_tmpl_public_parts(struct p11_tmpl *t, const struct p11_alg *a,
 	/* CKA_EC_POINT is a DER OCTET STRING; every length here is < 128 */
 	pt[0] = 0x04;
 	pt[1] = (uint8_t)len;
-	p11_tmpl_bytes(t, CKA_EC_POINT, pt, len + 2);
+	escrow_p11_i_tmpl_bytes(t, CKA_EC_POINT, pt, len + 2);
 	return t->overflow ? ESCROW_ERR_BUFFER_TOO_SMALL : ESCROW_OK;
 }
 
 int
-p11_tmpl_private_parts(struct p11_tmpl *t, const struct p11_alg *a,
+escrow_p11_i_tmpl_private_parts(struct escrow_p11_i_tmpl *t, const struct escrow_p11_i_alg *a,
     EVP_PKEY *priv)
 {
 	static const struct {
@@ -251,7 +251,7 @@ p11_tmpl_private_parts(struct p11_tmpl *t, const struct p11_alg *a,
 			ret = bn_attr(t, rsa[i].type, priv, rsa[i].param, 0);
 		return ret;
 	}
-	p11_tmpl_bytes(t, CKA_EC_PARAMS, a->ec_params, a->ec_params_len);
+	escrow_p11_i_tmpl_bytes(t, CKA_EC_PARAMS, a->ec_params, a->ec_params_len);
 	if (a->ck_key_type == CKK_EC)
 		return bn_attr(t, CKA_VALUE, priv, OSSL_PKEY_PARAM_PRIV_KEY,
 		    field_bytes(a));
@@ -266,7 +266,7 @@ p11_tmpl_private_parts(struct p11_tmpl *t, const struct p11_alg *a,
 }
 
 static int
-has_attr(const struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type)
+has_attr(const struct escrow_p11_i_tmpl *t, CK_ATTRIBUTE_TYPE type)
 {
 	CK_ULONG i;
 
@@ -282,8 +282,8 @@ has_attr(const struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type)
  * call this once more with the new result).  The token's answer is cached.
  */
 int
-p11_tmpl_modifiable_retry(struct escrow_p11 *p, enum p11_op op, CK_RV rv,
-    struct p11_tmpl *t)
+escrow_p11_i_tmpl_modifiable_retry(struct escrow_p11 *p, enum escrow_p11_i_op op, CK_RV rv,
+    struct escrow_p11_i_tmpl *t)
 {
 	int has = has_attr(t, CKA_MODIFIABLE);
 
@@ -301,31 +301,31 @@ p11_tmpl_modifiable_retry(struct escrow_p11 *p, enum p11_op op, CK_RV rv,
 	    rv != CKR_TEMPLATE_INCONSISTENT &&
 	    rv != CKR_ATTRIBUTE_VALUE_INVALID)
 		return 0;
-	p11_tmpl_drop(t, CKA_MODIFIABLE);
+	escrow_p11_i_tmpl_drop(t, CKA_MODIFIABLE);
 	return 1;
 }
 
 int
-p11_tmpl_private_base(struct escrow_p11 *p, struct p11_tmpl *t,
-    const struct p11_alg *a, const char *label, const uint8_t *id,
-    size_t id_len, int token, enum p11_op op)
+escrow_p11_i_tmpl_private_base(struct escrow_p11 *p, struct escrow_p11_i_tmpl *t,
+    const struct escrow_p11_i_alg *a, const char *label, const uint8_t *id,
+    size_t id_len, int token, enum escrow_p11_i_op op)
 {
-	p11_tmpl_ulong(t, CKA_CLASS, CKO_PRIVATE_KEY);
-	p11_tmpl_ulong(t, CKA_KEY_TYPE, a->ck_key_type);
-	p11_tmpl_bool(t, CKA_TOKEN, token);
-	p11_tmpl_bool(t, CKA_PRIVATE, 1);
-	p11_tmpl_bool(t, CKA_SENSITIVE, 1);
-	p11_tmpl_bool(t, CKA_EXTRACTABLE, 0);
-	p11_tmpl_bool(t, CKA_SIGN, 1);
-	p11_tmpl_bool(t, CKA_DECRYPT, 0);
-	p11_tmpl_bool(t, CKA_UNWRAP, 0);
-	p11_tmpl_bool(t, CKA_DERIVE, 0);
-	p11_tmpl_bool(t, CKA_SIGN_RECOVER, 0);
+	escrow_p11_i_tmpl_ulong(t, CKA_CLASS, CKO_PRIVATE_KEY);
+	escrow_p11_i_tmpl_ulong(t, CKA_KEY_TYPE, a->ck_key_type);
+	escrow_p11_i_tmpl_bool(t, CKA_TOKEN, token);
+	escrow_p11_i_tmpl_bool(t, CKA_PRIVATE, 1);
+	escrow_p11_i_tmpl_bool(t, CKA_SENSITIVE, 1);
+	escrow_p11_i_tmpl_bool(t, CKA_EXTRACTABLE, 0);
+	escrow_p11_i_tmpl_bool(t, CKA_SIGN, 1);
+	escrow_p11_i_tmpl_bool(t, CKA_DECRYPT, 0);
+	escrow_p11_i_tmpl_bool(t, CKA_UNWRAP, 0);
+	escrow_p11_i_tmpl_bool(t, CKA_DERIVE, 0);
+	escrow_p11_i_tmpl_bool(t, CKA_SIGN_RECOVER, 0);
 	if (p->modifiable_false_ok[op] != CAP_NO)
-		p11_tmpl_bool(t, CKA_MODIFIABLE, 0);
+		escrow_p11_i_tmpl_bool(t, CKA_MODIFIABLE, 0);
 	if (label != NULL)
-		p11_tmpl_bytes(t, CKA_LABEL, label, strlen(label));
+		escrow_p11_i_tmpl_bytes(t, CKA_LABEL, label, strlen(label));
 	if (id != NULL)
-		p11_tmpl_bytes(t, CKA_ID, id, id_len);
+		escrow_p11_i_tmpl_bytes(t, CKA_ID, id, id_len);
 	return t->overflow ? ESCROW_ERR_BUFFER_TOO_SMALL : ESCROW_OK;
 }

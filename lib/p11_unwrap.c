@@ -40,7 +40,7 @@ static const CK_MECHANISM_TYPE candidates[] = {
 };
 
 void
-p11_unwrapper_init(struct p11_unwrapper *u, struct escrow_p11 *p,
+escrow_p11_i_unwrapper_init(struct escrow_p11_i_unwrapper *u, struct escrow_p11 *p,
     int transport)
 {
 	memset(u, 0, sizeof *u);
@@ -50,7 +50,7 @@ p11_unwrapper_init(struct p11_unwrapper *u, struct escrow_p11 *p,
 }
 
 static void
-destroy(struct p11_unwrapper *u, CK_OBJECT_HANDLE *h)
+destroy(struct escrow_p11_i_unwrapper *u, CK_OBJECT_HANDLE *h)
 {
 	if (*h != CK_INVALID_HANDLE)
 		(void)u->p->mod->C_DestroyObject(u->p->sess, *h);
@@ -58,7 +58,7 @@ destroy(struct p11_unwrapper *u, CK_OBJECT_HANDLE *h)
 }
 
 void
-p11_unwrapper_done(struct p11_unwrapper *u)
+escrow_p11_i_unwrapper_done(struct escrow_p11_i_unwrapper *u)
 {
 	destroy(u, &u->kek);
 	destroy(u, &u->kat_kek);
@@ -72,7 +72,7 @@ p11_unwrapper_done(struct p11_unwrapper *u)
 
 /* The in-token RSA transport pair and its public half on the host. */
 static int
-transport_key(struct p11_unwrapper *u, struct escrow_p11_error *err)
+transport_key(struct escrow_p11_i_unwrapper *u, struct escrow_p11_error *err)
 {
 	struct escrow_p11 *p = u->p;
 	CK_MECHANISM gen = { CKM_RSA_PKCS_KEY_PAIR_GEN, NULL, 0 };
@@ -99,25 +99,25 @@ transport_key(struct p11_unwrapper *u, struct escrow_p11_error *err)
 	CK_RV rv;
 	int has;
 
-	has = p11_has_mech(p, CKM_RSA_PKCS_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR) &&
-	    p11_has_mech(p, CKM_RSA_PKCS_OAEP, CKF_UNWRAP);
+	has = escrow_p11_i_has_mech(p, CKM_RSA_PKCS_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR) &&
+	    escrow_p11_i_has_mech(p, CKM_RSA_PKCS_OAEP, CKF_UNWRAP);
 	if (!has && p->hard_fn != NULL)
-		return p11_fail_rv(err, ESCROW_ERR_P11, p->hard_fn, p->hard_rv,
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, p->hard_fn, p->hard_rv,
 		    "cannot tell whether token `%s' has the mechanisms the "
 		    "transport strategy needs", p->label);
 	if (!has)
-		return p11_fail(err, ESCROW_ERR_P11_MECHANISM, "token `%s' lacks "
+		return escrow_p11_i_fail(err, ESCROW_ERR_P11_MECHANISM, "token `%s' lacks "
 		    "RSA key generation or RSA-OAEP unwrap, which the transport "
 		    "strategy needs", p->label);
 	rv = p->mod->C_GenerateKeyPair(p->sess, &gen, pub, 6, priv, 7,
 	    &u->tr_pub, &u->tr_priv);
 	if (rv != CKR_OK)
-		return p11_fail_rv(err, ESCROW_ERR_P11_MECHANISM,
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11_MECHANISM,
 		    "C_GenerateKeyPair", rv, "token `%s' could not make an "
 		    "RSA-3072 transport key", p->label);
 	rv = p->mod->C_GetAttributeValue(p->sess, u->tr_pub, rd, 2);
 	if (rv != CKR_OK)
-		return p11_fail_rv(err, ESCROW_ERR_P11, "C_GetAttributeValue", rv,
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, "C_GetAttributeValue", rv,
 		    "cannot read the transport key's modulus");
 	bn = BN_bin2bn(n, (int)rd[0].ulValueLen, NULL);
 	be = BN_bin2bn(e, (int)rd[1].ulValueLen, NULL);
@@ -134,7 +134,7 @@ transport_key(struct p11_unwrapper *u, struct escrow_p11_error *err)
 	ret = ESCROW_OK;
 out:
 	if (ret != ESCROW_OK)
-		p11_fail(err, ret, "cannot build the transport public key");
+		escrow_p11_i_fail(err, ret, "cannot build the transport public key");
 	EVP_PKEY_CTX_free(ctx);
 	OSSL_PARAM_free(params);
 	OSSL_PARAM_BLD_free(bld);
@@ -162,7 +162,7 @@ oaep_encrypt(EVP_PKEY *pub, const uint8_t *in, size_t inlen, uint8_t *out,
 
 /* Put an AES key into the token as an unwrap-only session object. */
 static int
-import_kek(struct p11_unwrapper *u, const uint8_t *value, size_t len,
+import_kek(struct escrow_p11_i_unwrapper *u, const uint8_t *value, size_t len,
     CK_OBJECT_HANDLE *out, struct escrow_p11_error *err)
 {
 	struct escrow_p11 *p = u->p;
@@ -189,7 +189,7 @@ import_kek(struct p11_unwrapper *u, const uint8_t *value, size_t len,
 		rv = p->mod->C_CreateObject(p->sess, tmpl, 11, out);
 		u->kek_refused = rv != CKR_OK;
 		if (rv != CKR_OK)
-			return p11_fail_rv(err, ESCROW_ERR_P11_MECHANISM,
+			return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11_MECHANISM,
 			    "C_CreateObject", rv, "token `%s' will not take an "
 			    "unwrap-only AES key (try the transport strategy)",
 			    p->label);
@@ -198,14 +198,14 @@ import_kek(struct p11_unwrapper *u, const uint8_t *value, size_t len,
 	if (u->tr_host == NULL && (ret = transport_key(u, err)) != ESCROW_OK)
 		return ret;
 	if (!oaep_encrypt(u->tr_host, value, len, ct, &ctlen))
-		return p11_fail(err, ESCROW_ERR_CRYPTO, "RSA-OAEP encryption "
+		return escrow_p11_i_fail(err, ESCROW_ERR_CRYPTO, "RSA-OAEP encryption "
 		    "to the transport key failed");
 	/* the length comes from the decrypted data: SoftHSM refuses
 	 * CKA_VALUE_LEN here (CKR_ATTRIBUTE_READ_ONLY) */
 	rv = p->mod->C_UnwrapKey(p->sess, &m, u->tr_priv, ct, ctlen, tmpl, 10,
 	    out);
 	if (rv != CKR_OK)
-		return p11_fail_rv(err, ESCROW_ERR_P11_MECHANISM, "C_UnwrapKey",
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11_MECHANISM, "C_UnwrapKey",
 		    rv, "token `%s' did not take the AES key by RSA-OAEP "
 		    "(SHA-1, MGF1-SHA-1)", p->label);
 	return ESCROW_OK;
@@ -213,7 +213,7 @@ import_kek(struct p11_unwrapper *u, const uint8_t *value, size_t len,
 
 /* Known answer: unwrap the RFC 5649 example and read it back. */
 static CK_RV
-kat(struct p11_unwrapper *u, CK_MECHANISM_TYPE mt, const char **fn)
+kat(struct escrow_p11_i_unwrapper *u, CK_MECHANISM_TYPE mt, const char **fn)
 {
 	struct escrow_p11 *p = u->p;
 	CK_MECHANISM m = { mt, NULL, 0 };
@@ -245,7 +245,7 @@ kat(struct p11_unwrapper *u, CK_MECHANISM_TYPE mt, const char **fn)
 }
 
 int
-p11_unwrapper_ready(struct p11_unwrapper *u, struct escrow_p11_error *err)
+escrow_p11_i_unwrapper_ready(struct escrow_p11_i_unwrapper *u, struct escrow_p11_error *err)
 {
 	struct escrow_p11 *p = u->p;
 	const char *fn = "";
@@ -264,7 +264,7 @@ p11_unwrapper_ready(struct p11_unwrapper *u, struct escrow_p11_error *err)
 		return ret;
 	for (i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
 		used = strlen(tried);
-		if (!p11_has_mech(p, candidates[i], CKF_UNWRAP))
+		if (!escrow_p11_i_has_mech(p, candidates[i], CKF_UNWRAP))
 			continue;
 		rv = kat(u, candidates[i], &fn);
 		if (rv == CKR_OK) {
@@ -273,8 +273,8 @@ p11_unwrapper_ready(struct p11_unwrapper *u, struct escrow_p11_error *err)
 			return ESCROW_OK;
 		}
 		/* the device failed, it did not say no */
-		if (p11_rv_is_hard(rv))
-			return p11_fail_rv(err, ESCROW_ERR_P11, fn, rv, "token "
+		if (escrow_p11_i_rv_is_hard(rv))
+			return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, fn, rv, "token "
 			    "`%s' failed while testing unwrap mechanism 0x%lx",
 			    p->label, (unsigned long)candidates[i]);
 		snprintf(tried + used, sizeof tried - used, "%s0x%lx: %s",
@@ -282,10 +282,10 @@ p11_unwrapper_ready(struct p11_unwrapper *u, struct escrow_p11_error *err)
 		    escrow_p11_rv_name(rv));
 	}
 	if (p->hard_fn != NULL)
-		return p11_fail_rv(err, ESCROW_ERR_P11, p->hard_fn, p->hard_rv,
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, p->hard_fn, p->hard_rv,
 		    "cannot tell which unwrap mechanisms token `%s' has",
 		    p->label);
-	return p11_fail(err, ESCROW_ERR_P11_MECHANISM, "token `%s' has no "
+	return escrow_p11_i_fail(err, ESCROW_ERR_P11_MECHANISM, "token `%s' has no "
 	    "RFC 5649 unwrap mechanism that passes the known-answer test "
 	    "(tried 0x210B, 0x%lx, 0x210A; failures: %s)", p->label,
 	    (unsigned long)ESCROW_CKM_LUNA_AES_KWP, tried[0] ? tried : "none listed");
@@ -293,7 +293,7 @@ p11_unwrapper_ready(struct p11_unwrapper *u, struct escrow_p11_error *err)
 
 /* A throwaway key of the same type, wrapped under the known KEK. */
 static int
-probe_blob(const struct p11_alg *a, uint8_t *out, size_t cap, size_t *outlen)
+probe_blob(const struct escrow_p11_i_alg *a, uint8_t *out, size_t cap, size_t *outlen)
 {
 	EVP_PKEY *k = NULL;
 	PKCS8_PRIV_KEY_INFO *p8 = NULL;
@@ -304,7 +304,7 @@ probe_blob(const struct p11_alg *a, uint8_t *out, size_t cap, size_t *outlen)
 
 	switch (a->kclass) {
 	case P11K_RSA: {
-		const uint8_t *rsa = p11_probe_rsa_pkcs8(&rsalen);
+		const uint8_t *rsa = escrow_p11_i_probe_rsa_pkcs8(&rsalen);
 
 		k = d2i_AutoPrivateKey(NULL, &rsa, (long)rsalen);
 		break;
@@ -335,39 +335,39 @@ out:
 }
 
 int
-p11_unwrapper_probe(struct p11_unwrapper *u, const struct p11_alg *a,
+escrow_p11_i_unwrapper_probe(struct escrow_p11_i_unwrapper *u, const struct escrow_p11_i_alg *a,
     struct escrow_p11_error *err)
 {
 	struct escrow_p11 *p = u->p;
 	CK_MECHANISM m = { 0, NULL, 0 };
 	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
-	struct p11_tmpl t;
+	struct escrow_p11_i_tmpl t;
 	uint8_t blob[4096];
 	size_t bloblen = 0;
 	int ret;
 	CK_RV rv;
 
-	if ((ret = p11_unwrapper_ready(u, err)) != ESCROW_OK)
+	if ((ret = escrow_p11_i_unwrapper_ready(u, err)) != ESCROW_OK)
 		return ret;
 	if (u->probe[a->kclass] == CAP_YES)
 		return ESCROW_OK;
 	if (u->probe[a->kclass] == CAP_NO)
 		goto refused;
 	if (!probe_blob(a, blob, sizeof blob, &bloblen))
-		return p11_fail(err, ESCROW_ERR_CRYPTO, "cannot make a %s probe key",
-		    p11_kclass_name(a->kclass));
-	if ((ret = p11_tmpl_init(&t, 512)) != ESCROW_OK)
+		return escrow_p11_i_fail(err, ESCROW_ERR_CRYPTO, "cannot make a %s probe key",
+		    escrow_p11_i_kclass_name(a->kclass));
+	if ((ret = escrow_p11_i_tmpl_init(&t, 512)) != ESCROW_OK)
 		return ret;
-	ret = p11_tmpl_private_base(p, &t, a, "escrow probe", NULL, 0, 0,
+	ret = escrow_p11_i_tmpl_private_base(p, &t, a, "escrow probe", NULL, 0, 0,
 	    P11_OP_UNWRAP);
 	m.mechanism = u->mech;
 	if (ret == ESCROW_OK) {
 		rv = p->mod->C_UnwrapKey(p->sess, &m, u->kat_kek, blob, bloblen,
 		    t.a, t.n, &h);
-		if (p11_tmpl_modifiable_retry(p, P11_OP_UNWRAP, rv, &t)) {
+		if (escrow_p11_i_tmpl_modifiable_retry(p, P11_OP_UNWRAP, rv, &t)) {
 			rv = p->mod->C_UnwrapKey(p->sess, &m, u->kat_kek, blob,
 			    bloblen, t.a, t.n, &h);
-			(void)p11_tmpl_modifiable_retry(p, P11_OP_UNWRAP, rv, &t);
+			(void)escrow_p11_i_tmpl_modifiable_retry(p, P11_OP_UNWRAP, rv, &t);
 		}
 		u->probe[a->kclass] = rv == CKR_OK ? CAP_YES : CAP_NO;
 		if (rv != CKR_OK)
@@ -375,19 +375,19 @@ p11_unwrapper_probe(struct p11_unwrapper *u, const struct p11_alg *a,
 		if (h != CK_INVALID_HANDLE)
 			(void)p->mod->C_DestroyObject(p->sess, h);
 	}
-	p11_tmpl_free(&t);
+	escrow_p11_i_tmpl_free(&t);
 	if (ret != ESCROW_OK || u->probe[a->kclass] == CAP_YES)
 		return ret;
 refused:
-	return p11_fail_rv(err, ESCROW_ERR_P11_MECHANISM, "C_UnwrapKey",
+	return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11_MECHANISM, "C_UnwrapKey",
 	    u->probe_rv[a->kclass], "token `%s' cannot unwrap %s private keys "
 	    "with mechanism 0x%lx (a probe key failed)", p->label,
-	    p11_kclass_name(a->kclass), (unsigned long)u->mech);
+	    escrow_p11_i_kclass_name(a->kclass), (unsigned long)u->mech);
 }
 
 int
-p11_unwrapper_unwrap(struct p11_unwrapper *u, const struct escrow_p11_key *k,
-    struct p11_tmpl *t, CK_OBJECT_HANDLE *out, struct escrow_p11_error *err)
+escrow_p11_i_unwrapper_unwrap(struct escrow_p11_i_unwrapper *u, const struct escrow_p11_key *k,
+    struct escrow_p11_i_tmpl *t, CK_OBJECT_HANDLE *out, struct escrow_p11_error *err)
 {
 	struct escrow_p11 *p = u->p;
 	CK_MECHANISM m = { u->mech, NULL, 0 };
@@ -409,14 +409,14 @@ p11_unwrapper_unwrap(struct p11_unwrapper *u, const struct escrow_p11_key *k,
 	}
 	rv = p->mod->C_UnwrapKey(p->sess, &m, u->kek,
 	    (CK_BYTE_PTR)(uintptr_t)k->wrapped, k->wrapped_len, t->a, t->n, out);
-	if (p11_tmpl_modifiable_retry(p, P11_OP_UNWRAP, rv, t)) {
+	if (escrow_p11_i_tmpl_modifiable_retry(p, P11_OP_UNWRAP, rv, t)) {
 		rv = p->mod->C_UnwrapKey(p->sess, &m, u->kek,
 		    (CK_BYTE_PTR)(uintptr_t)k->wrapped, k->wrapped_len, t->a,
 		    t->n, out);
-		(void)p11_tmpl_modifiable_retry(p, P11_OP_UNWRAP, rv, t);
+		(void)escrow_p11_i_tmpl_modifiable_retry(p, P11_OP_UNWRAP, rv, t);
 	}
 	if (rv != CKR_OK)
-		return p11_fail_rv(err, ESCROW_ERR_UNWRAP, "C_UnwrapKey", rv,
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_UNWRAP, "C_UnwrapKey", rv,
 		    "token `%s' refused the wrapped key (mechanism 0x%lx): "
 		    "a damaged blob or the wrong K_wrap", p->label,
 		    (unsigned long)u->mech);

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "escrow_slip39.h"
-#include "shamir.h"
-#include "slip39_internal.h"
+#include "slip39_shamir.h"
+#include "slip39_int.h"
 
 #define MAXG ESCROW_SHARESET_MAX_GROUPS
 #define MAXM ESCROW_SHARESET_MAX_MEMBERS

@@ -12,8 +12,8 @@
 
 #include <openssl/evp.h>
 
-#include "slip39_ct.h"
-#include "slip39_internal.h"
+#include "ct.h"
+#include "slip39_int.h"
 
 #define PASS_MAX 1024
 #define HALF_MAX (ESCROW_SLIP39_SECRET_MAX / 2)

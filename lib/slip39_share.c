@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "escrow_slip39.h"
-#include "slip39_ct.h"
-#include "slip39_internal.h"
+#include "ct.h"
+#include "slip39_int.h"
 
 #define META ESCROW_SLIP39_METADATA_WORDS
 #define CSUM ESCROW_SLIP39_CHECKSUM_WORDS

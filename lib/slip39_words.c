@@ -15,9 +15,9 @@
 #include <string.h>
 
 #include "escrow_slip39.h"
-#include "slip39_ct.h"
-#include "slip39_internal.h"
-#include "wordlist.h"
+#include "ct.h"
+#include "slip39_int.h"
+#include "slip39_wordlist.h"
 
 #define NWORDS ESCROW_WORDLIST_SIZE
 #define WMAX ESCROW_SLIP39_WORD_MAX

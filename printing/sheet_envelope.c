@@ -14,7 +14,7 @@
 #include "escrow.h"
 #include "escrow_paper.h"
 #include "escrow_print.h"
-#include "sheet_internal.h"
+#include "sheet_int.h"
 
 #define CHUNK_MODULE (0.75 * MM)
 #define CHUNK_COLS 3

@@ -19,7 +19,7 @@
 
 #include "escrow.h"
 #include "escrow_print.h"
-#include "sheet_internal.h"
+#include "sheet_int.h"
 
 /* ---- the document in memory ---------------------------------------------- */
 

@@ -11,7 +11,7 @@
 
 #include "escrow.h"
 #include "escrow_print.h"
-#include "sheet_internal.h"
+#include "sheet_int.h"
 
 static int
 section(struct sheet *s, const char *title, const char *const *lines, size_t n)

@@ -16,7 +16,7 @@
 
 #include "escrow.h"
 #include "escrow_print.h"
-#include "sheet_internal.h"
+#include "sheet_int.h"
 
 #define QUIET 4
 

@@ -14,7 +14,7 @@
 
 #include "escrow.h"
 #include "escrow_print.h"
-#include "sheet_internal.h"
+#include "sheet_int.h"
 
 #define SHARE_MODULE (0.85 * MM)
 #define GRID_COLS 3

@@ -8,7 +8,8 @@ set -eu
 B=${B:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 lib="$top/$B/libescrow.a"
-[ -f "$lib" ] || { echo "bench_paper: $lib not built" >&2; exit 1; }
+print="$top/$B/libescrow-print.a"
+[ -f "$lib" ] && [ -f "$print" ] || { echo "bench_paper: $lib or $print not built" >&2; exit 1; }
 command -v zbarimg >/dev/null 2>&1 || { echo "bench_paper: zbarimg missing (make deps)" >&2; exit 1; }
 dir=$(mktemp -d "${TMPDIR:-/tmp}/escrow-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT INT TERM
@@ -21,7 +22,7 @@ cat > "$dir/bench.c" <<'C'
 #include "escrow.h"
 #include "escrow_paper.h"
 #include "escrow_print.h"
-#include "wordlist.h"
+#include "escrow_slip39.h"
 
 static double
 now(void)
@@ -62,7 +63,7 @@ ceremony(const char *keep_dir)
 
 		for (k = 0; k < 33; k++)
 			off += (size_t)snprintf(mn + off, sizeof mn - off, "%s%s",
-			    k ? " " : "", escrow_wordlist[(i * 33 + k * 7) % 1024]);
+			    k ? " " : "", escrow_slip39_word((unsigned)((i * 33 + k * 7) % 1024)));
 		sh.mnemonic = mn;
 		sh.member = (unsigned)i + 1;
 		if (escrow_sheet_share(&sh, &o, &d) != ESCROW_OK)
@@ -131,8 +132,8 @@ main(int argc, char **argv)
 	return 0;
 }
 C
-cc -std=c11 -D_DEFAULT_SOURCE -O2 -I"$top/lib/include" -I"$top/lib" -I"$top/printing" \
-	-o "$dir/bench" "$dir/bench.c" "$lib" \
+cc -std=c11 -D_DEFAULT_SOURCE -O2 -I"$top/lib/include" -I"$top/printing/include" \
+	-o "$dir/bench" "$dir/bench.c" "$print" "$lib" \
 	$(pkg-config --libs libsodium libcrypto libqrencode zbar cairo poppler-glib libjpeg) \
 	$(cups-config --libs) -lm
 

@@ -5,7 +5,7 @@
 #include <check.h>
 #include <stdint.h>
 
-#include "gf256.h"
+#include "slip39_gf256.h"
 #include "testutil.h"
 
 Suite *check_gf256_suite(void);

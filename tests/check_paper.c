@@ -20,9 +20,9 @@
 #include "escrow.h"
 #include "escrow_paper.h"
 #include "escrow_print.h"
-#include "qrchunk_internal.h"
+#include "chunk_int.h"
 #include "testutil.h"
-#include "wordlist.h"
+#include "slip39_wordlist.h"
 
 Suite *check_paper_suite(void);
 
@@ -597,6 +597,38 @@ START_TEST(test_paper_text_typing_error_located)
 	ck_assert_int_eq(escrow_textform_decode(t, tl + 7, &out, &len, &bad),
 	    ESCROW_ERR_TRAILING);
 	free(t);
+	/* lines numbered past the header's LINES, with valid line checks
+	 * (taken from the text of a longer envelope): refused at the first
+	 * one, naming it, never written past the buffer */
+	{
+		uint8_t *big = random_env(1300 + 2001 * 20);
+		char *bt = NULL, *from, *to;
+		size_t btl, head, extra;
+
+		memcpy(big, env, 1300);
+		ck_assert_int_eq(escrow_textform_encode(big, 1300 + 2001 * 20,
+		    &bt, &btl), ESCROW_OK);
+		from = strstr(bt, "\n0066 ") + 1; /* 2066 lines: 4 digits */
+		for (extra = 1; extra <= 2000; extra += 1999) {
+			char num[16];
+
+			snprintf(num, sizeof num, "\n%04zu ", 65 + extra + 1);
+			to = strstr(bt, num) + 1;
+			head = (size_t)(strstr(text, "SHA256") - text);
+			t = malloc(tl + (size_t)(to - from) + 1);
+			memcpy(t, text, head);
+			memcpy(t + head, from, (size_t)(to - from));
+			memcpy(t + head + (size_t)(to - from), text + head,
+			    tl - head + 1);
+			ck_assert_int_eq(escrow_textform_decode(t, strlen(t), &out,
+			    &len, &bad), ESCROW_ERR_TRAILING);
+			ck_assert_uint_eq(bad, 66);
+			ck_assert_ptr_null(out);
+			free(t);
+		}
+		free(bt);
+		free(big);
+	}
 	/* a header that lies about the size */
 	t = strdup(text);
 	p = strstr(t, "BYTES 1300");

@@ -32,7 +32,7 @@
 #include "escrow_paper.h"
 #include "escrow_print.h"
 #include "testutil.h"
-#include "wordlist.h"
+#include "slip39_wordlist.h"
 
 Suite *check_print_e2e_suite(void);
 

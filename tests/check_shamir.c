@@ -12,8 +12,8 @@
 #include <openssl/sha.h>
 
 #include "escrow.h"
-#include "gf256.h"
-#include "shamir.h"
+#include "slip39_gf256.h"
+#include "slip39_shamir.h"
 #include "testutil.h"
 
 Suite *check_shamir_suite(void);

@@ -11,8 +11,9 @@
 #include <string.h>
 
 #include "escrow.h"
+#include "escrow_hazmat.h"
 #include "escrow_slip39.h"
-#include "slip39_internal.h"
+#include "slip39_int.h"
 #include "testutil.h"
 
 Suite *check_slip39_suite(void);

@@ -14,24 +14,25 @@
 #include "records.h"
 #include "secrets.h"
 #include "tool.h"
+#include "version.h"
 
 void
-tool_describe_set(const struct escrow_shareset *set, struct tool_buf *b)
+tool_describe_set(const struct escrow_shareset *set, struct escrow_text *b)
 {
 	unsigned g;
 
-	tool_buf_printf(b, "Share set %u (SLIP-0039, extendable, iteration exponent %u): ",
+	tool_text_printf(b, "Share set %u (SLIP-0039, extendable, iteration exponent %u): ",
 	    set->identifier, set->iteration_exponent);
 	if (set->group_count == 1) {
-		tool_buf_printf(b, "%u of %u shares needed\n", set->groups[0].threshold,
+		tool_text_printf(b, "%u of %u shares needed\n", set->groups[0].threshold,
 		    set->groups[0].count);
 		return;
 	}
-	tool_buf_printf(b, "%u of %u groups needed;", set->group_threshold, set->group_count);
+	tool_text_printf(b, "%u of %u groups needed;", set->group_threshold, set->group_count);
 	for (g = 0; g < set->group_count; g++)
-		tool_buf_printf(b, " group %u: %u of %u;", g + 1, set->groups[g].threshold,
+		tool_text_printf(b, " group %u: %u of %u;", g + 1, set->groups[g].threshold,
 		    set->groups[g].count);
-	tool_buf_printf(b, "\n");
+	tool_text_printf(b, "\n");
 }
 
 /* The first qualifying subset of the shares must give S back. */
@@ -133,7 +134,7 @@ fail:
 
 static int
 write_shares_out(const char *dir, const struct tool_shares *sh,
-    struct tool_written *w, struct tool_buf *transcript)
+    struct tool_written *w, struct escrow_text *transcript)
 {
 	char *text, name[64];
 	size_t i, len;
@@ -161,7 +162,7 @@ write_shares_out(const char *dir, const struct tool_shares *sh,
 		escrow_wipe(text, ESCROW_SLIP39_MNEMONIC_MAX + 1);
 		if (rc != 0)
 			goto out;
-		tool_buf_printf(transcript, "  wrote %s/%s (a share, mode 0600, asked for "
+		tool_text_printf(transcript, "  wrote %s/%s (a share, mode 0600, asked for "
 		    "with --shares-out)\n", dir, name);
 	}
 	ret = 0;
@@ -220,7 +221,7 @@ tool_ceremony_run(struct tool_ceremony *c)
 	struct tool_shares sh = { 0 };
 	struct tool_records rec;
 	struct tool_written written = { 0 };
-	struct tool_buf transcript = { 0 }, summary = { 0 };
+	struct escrow_text transcript = { 0 }, summary = { 0 };
 	struct escrow_envelope *env = NULL;
 	EVP_PKEY **privs = NULL;
 	uint8_t *S = NULL, *bytes = NULL;
@@ -252,28 +253,28 @@ tool_ceremony_run(struct tool_ceremony *c)
 		goto out;
 
 	tool_time_iso(created, when);
-	tool_buf_printf(&transcript, "%s\nCreated: %s\nEnvelope id: %s\n"
-	    "Envelope fingerprint (SHA-256): %s\nFingerprint words: %s\n", c->title,
-	    when, rec.envelope_id, rec.fp_hex, rec.fp_words);
+	tool_text_printf(&transcript, "%s\n%s\nCreated: %s\nEnvelope id: %s\n"
+	    "Envelope fingerprint (SHA-256): %s\nFingerprint words: %s\n",
+	    tool_version(), c->title, when, rec.envelope_id, rec.fp_hex, rec.fp_words);
 	if (c->note != NULL)
-		tool_buf_printf(&transcript, "%s", c->note);
+		tool_text_printf(&transcript, "%s", c->note);
 	tool_describe_set(&c->set, &transcript);
-	tool_buf_printf(&transcript, "Keys (%zu):\n", rec.nkeys);
+	tool_text_printf(&transcript, "Keys (%zu):\n", rec.nkeys);
 	for (i = 0; i < rec.nkeys; i++) {
 		char line[1400];
 
 		tool_records_key_summary(&rec, i, line, sizeof line);
-		tool_buf_printf(&transcript, "  %s\n    %s\n    %s\n", line,
+		tool_text_printf(&transcript, "  %s\n    %s\n    %s\n", line,
 		    rec.keys[i].ds256_text, rec.keys[i].ds384_text);
 	}
-	tool_buf_printf(&transcript, "Self-check: the envelope opened with the master "
+	tool_text_printf(&transcript, "Self-check: the envelope opened with the master "
 	    "secret, every key unwrapped and matched its public key, and a qualifying "
 	    "subset of the shares recombined to the master secret.\nFiles:\n");
 
 	snprintf(name, sizeof name, "%s.escrow", rec.base);
 	if (tool_write_tracked(&written, c->outdir, name, bytes, len, 0644) != 0)
 		goto out;
-	tool_buf_printf(&transcript, "  wrote %s/%s (the envelope)\n", c->outdir, name);
+	tool_text_printf(&transcript, "  wrote %s/%s (the envelope)\n", c->outdir, name);
 	if (tool_records_write(&rec, c->outdir, created, &written, &transcript) != 0)
 		goto out;
 	if (c->shares_out != NULL &&
@@ -281,7 +282,7 @@ tool_ceremony_run(struct tool_ceremony *c)
 		goto out;
 	if (c->paper.pdf || c->paper.queue != NULL) {
 		paper_started = c->paper.queue != NULL;
-		tool_buf_printf(&transcript, "Paper:\n");
+		tool_text_printf(&transcript, "Paper:\n");
 		if (tool_paper_output(&rec, bytes, len, &c->set, &sh, &c->paper,
 		    &written, &transcript) != 0)
 			goto out;
@@ -303,27 +304,27 @@ tool_ceremony_run(struct tool_ceremony *c)
 			privs[i] = c->keys[i].pkey;
 		if (tool_load(env, S, privs, &rec, c->load, &transcript) != 0) {
 			load_failed = 1;
-			tool_buf_printf(&transcript, "Loading into the HSM FAILED; the token "
+			tool_text_printf(&transcript, "Loading into the HSM FAILED; the token "
 			    "was left as it was.  The escrow is complete: load the key later "
 			    "with escrow-combine load.\n");
 			tool_hint("the envelope and the shares are complete and valid: load "
 			    "the key later with `escrow-combine load'");
 		}
 	}
-	tool_buf_printf(&transcript, "Finished; the master secret, the shares and the "
+	tool_text_printf(&transcript, "Finished; the master secret, the shares and the "
 	    "private keys were wiped from memory.\n");
 	snprintf(name, sizeof name, "%s-transcript.txt", rec.base);
 	if (tool_write_tracked(&written, c->outdir, name, transcript.p,
 	    transcript.len, 0644) != 0)
 		goto out;
 
-	tool_buf_printf(&summary, "Envelope: %s/%s.escrow\nFingerprint: %s\n"
+	tool_text_printf(&summary, "Envelope: %s/%s.escrow\nFingerprint: %s\n"
 	    "Read aloud:  %s\n", c->outdir, rec.base, rec.fp_hex, rec.fp_words);
 	tool_describe_set(&c->set, &summary);
 	for (i = 0; i < rec.nkeys && i < 10; i++)
-		tool_buf_printf(&summary, "%s\n", rec.keys[i].ds256_text);
+		tool_text_printf(&summary, "%s\n", rec.keys[i].ds256_text);
 	if (rec.nkeys > 10)
-		tool_buf_printf(&summary, "... %zu keys in all: see %s/%s.ds\n", rec.nkeys,
+		tool_text_printf(&summary, "... %zu keys in all: see %s/%s.ds\n", rec.nkeys,
 		    c->outdir, rec.base);
 	fwrite(summary.p, 1, summary.len, stdout);
 	ret = load_failed ? -1 : 0;
@@ -343,7 +344,7 @@ out:
 	tool_shares_free(&sh);
 	escrow_secret_free(S);
 	escrow_secret_free(pass);
-	tool_buf_free(&transcript);
-	tool_buf_free(&summary);
+	escrow_text_free(&transcript);
+	escrow_text_free(&summary);
 	return ret;
 }

@@ -18,7 +18,7 @@
 
 #include "escrow_envelope.h"
 #include "load.h"
-#include "paper.h"
+#include "sheets_out.h"
 
 struct tool_ceremony_key {
 	struct escrow_envelope_key pub; /* public fields (wrapped ignored) */
@@ -48,6 +48,6 @@ struct tool_ceremony {
 int tool_ceremony_run(struct tool_ceremony *c);
 
 /* "Share set 123 ...: 3 of 5 shares needed" */
-void tool_describe_set(const struct escrow_shareset *set, struct tool_buf *b);
+void tool_describe_set(const struct escrow_shareset *set, struct escrow_text *b);
 
 #endif

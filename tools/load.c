@@ -31,7 +31,7 @@ progress(size_t done, size_t total, void *ctx)
 }
 
 static void
-p11_fail(const char *what, int ret, const struct escrow_p11_error *e)
+load_fail(const char *what, int ret, const struct escrow_p11_error *e)
 {
 	if (e->function[0] != '\0')
 		tool_err("%s: %s returned %s: %s", what, e->function, e->rv_name,
@@ -61,9 +61,9 @@ host_private_keys(struct escrow_envelope *env, const uint8_t S[32],
 static int
 write_rrsigs(struct escrow_p11 *p, const struct tool_records *r,
     const struct escrow_p11_loaded *loaded, const struct tool_load_opts *o,
-    struct tool_buf *transcript)
+    struct escrow_text *transcript)
 {
-	struct tool_buf zone = { 0 };
+	struct escrow_text zone = { 0 };
 	struct escrow_dnskey *set = NULL;
 	struct escrow_rrsig sig;
 	struct escrow_p11_error e;
@@ -77,7 +77,7 @@ write_rrsigs(struct escrow_p11 *p, const struct tool_records *r,
 	if (set == NULL)
 		goto oom;
 	for (i = 0; i < r->nkeys; i++)
-		tool_buf_printf(&zone, "%s\n", r->keys[i].dnskey_text);
+		tool_text_printf(&zone, "%s\n", r->keys[i].dnskey_text);
 	for (i = 0; i < r->nkeys; i++) {
 		/* the DNSKEY RRset of this key's owner */
 		for (j = 0, n = 0; j < r->nkeys; j++)
@@ -102,7 +102,7 @@ write_rrsigs(struct escrow_p11 *p, const struct tool_records *r,
 		    r->keys[i].dnskey.algorithm, data, len, signature,
 		    sizeof signature, &siglen, &e);
 		if (rc != ESCROW_OK) {
-			p11_fail("signing the DNSKEY RRset in the token", rc, &e);
+			load_fail("signing the DNSKEY RRset in the token", rc, &e);
 			goto out;
 		}
 		rc = escrow_keys_verify_dnskey(r->keys[i].dnskey.algorithm,
@@ -116,12 +116,12 @@ write_rrsigs(struct escrow_p11 *p, const struct tool_records *r,
 		rc = escrow_dnssec_rrsig_text(&sig, signature, siglen, text, sizeof text);
 		if (rc != ESCROW_OK)
 			goto dnssec_fail;
-		tool_buf_printf(&zone, "%s\n", text);
+		tool_text_printf(&zone, "%s\n", text);
 	}
 	if (tool_write_new(NULL, o->rrsig_out,
 	    zone.p, zone.len, 0644) != 0)
 		goto out;
-	tool_buf_printf(transcript, "  wrote %s (DNSKEY RRset and RRSIGs made in the token)\n",
+	tool_text_printf(transcript, "  wrote %s (DNSKEY RRset and RRSIGs made in the token)\n",
 	    o->rrsig_out);
 	ret = 0;
 	goto out;
@@ -133,14 +133,14 @@ oom:
 out:
 	free(data);
 	free(set);
-	tool_buf_free(&zone);
+	escrow_text_free(&zone);
 	return ret;
 }
 
 int
 tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
     const struct tool_records *r, const struct tool_load_opts *o,
-    struct tool_buf *transcript)
+    struct escrow_text *transcript)
 {
 	struct escrow_p11 *p = NULL;
 	struct escrow_p11_key *keys = NULL;
@@ -204,7 +204,7 @@ tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
 	escrow_secret_free(pin);
 	pin = NULL;
 	if (rc != ESCROW_OK) {
-		p11_fail("opening the token", rc, &e);
+		load_fail("opening the token", rc, &e);
 		goto out;
 	}
 
@@ -227,7 +227,7 @@ tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
 		rc = escrow_p11_load(p, keys, n, &lo, loaded, &e);
 	}
 	if (rc != ESCROW_OK) {
-		p11_fail("loading the keys", rc, &e);
+		load_fail("loading the keys", rc, &e);
 		if (e.objects_left > 0)
 			tool_hint("%zu objects this run made are still in the token (named "
 			    "above): remove them before trying again", e.objects_left);
@@ -235,13 +235,13 @@ tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
 			tool_hint("nothing was left in the token: every object this run made was destroyed");
 		goto out;
 	}
-	tool_buf_printf(transcript, "Loaded into token \"%s\" (module %s):\n",
+	tool_text_printf(transcript, "Loaded into token \"%s\" (module %s):\n",
 	    escrow_p11_token_label(p), o->module != NULL ? o->module : "(from URI)");
 	for (i = 0; i < n; i++) {
 		char hexid[2 * ESCROW_ENVELOPE_MAX_FIELD + 1];
 
-		tool_hex(r->keys[i].id, r->keys[i].id_len, hexid, 0);
-		tool_buf_printf(transcript,
+		escrow_hex(r->keys[i].id, r->keys[i].id_len, hexid, 0);
+		tool_text_printf(transcript,
 		    "  key tag %u, label \"%s\", id %s: %s%s%s, test signature made in the "
 		    "token verified, CKA_SENSITIVE true, CKA_EXTRACTABLE false%s\n",
 		    r->keys[i].tag, r->keys[i].label, hexid,

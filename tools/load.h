@@ -34,6 +34,6 @@ struct tool_load_opts {
  */
 int tool_load(struct escrow_envelope *env, const uint8_t S[32],
     EVP_PKEY **privs, const struct tool_records *r,
-    const struct tool_load_opts *o, struct tool_buf *transcript);
+    const struct tool_load_opts *o, struct escrow_text *transcript);
 
 #endif

@@ -366,50 +366,15 @@ tool_exists(const char *dir, const char *name)
 }
 
 void
-tool_hex(const uint8_t *in, size_t len, char *out, int upper)
-{
-	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * len] = '\0';
-}
-
-void
-tool_buf_printf(struct tool_buf *b, const char *fmt, ...)
+tool_text_printf(struct escrow_text *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
-	char *np;
 
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->p == NULL ? NULL : b->p + b->len,
-		    b->p == NULL ? 0 : b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			abort();
-		if (b->p != NULL && (size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		np = realloc(b->p, b->cap + (size_t)n + 4096);
-		if (np == NULL) {
-			fprintf(stderr, "%s: out of memory\n", tool_name);
-			exit(TOOL_EXIT_FAIL);
-		}
-		b->p = np;
-		b->cap += (size_t)n + 4096;
+	va_start(ap, fmt);
+	escrow_text_vprintf(b, fmt, ap);
+	va_end(ap);
+	if (escrow_text_done(b) != ESCROW_OK) {
+		fprintf(stderr, "%s: out of memory\n", tool_name);
+		exit(TOOL_EXIT_FAIL);
 	}
-}
-
-void
-tool_buf_free(struct tool_buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
 }

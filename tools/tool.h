@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "escrow.h"
+#include "escrow_text.h"
 
 /* Exit codes, as in the man pages. */
 #define TOOL_EXIT_OK 0
@@ -81,16 +82,9 @@ int tool_write_new(const char *dir, const char *name, const void *data,
 /* Does DIR/NAME exist?  Says so (as a refusal to overwrite) and returns 1. */
 int tool_exists(const char *dir, const char *name);
 
-/* Hex of bytes into out (2*len+1); lower or upper case. */
-void tool_hex(const uint8_t *in, size_t len, char *out, int upper);
-
-/* A growable public text buffer for transcripts and records. */
-struct tool_buf {
-	char *p;
-	size_t len, cap;
-};
-void tool_buf_printf(struct tool_buf *b, const char *fmt, ...)
+/* Append to a growing text buffer (transcripts, records); out of memory
+ * ends the program with a message, as nothing can go on without it. */
+void tool_text_printf(struct escrow_text *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void tool_buf_free(struct tool_buf *b);
 
 #endif
