@@ -42,7 +42,7 @@ DEB_PACKAGES := gcc make pkg-config libsodium-dev libssl-dev libqrencode-dev \
 	poppler-utils ldnsutils imagemagick fonts-dejavu-core expect man-db \
 	libjpeg-dev zbar-tools clang libclang-rt-14-dev strace libisal-dev \
 	nodejs xxd libxml2-dev libxml2-utils libnss3-tools opencryptoki p11-kit \
-	tmux
+	tmux fuse2fs
 
 # lib/ (libescrow.a) links only these; printing/ (libescrow-print.a) is the
 # only part that links the paper libraries and CUPS.
@@ -105,6 +105,8 @@ TOOL_OBJ    := $(TOOL_SRC:%.c=$(B)/%.o)
 # tests/fixture_*.c: test data and helpers that several suites share
 TEST_OBJ    := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/main.o $(B)/tests/testutil.o \
 	$(patsubst tests/%.c,$(B)/tests/%.o,$(sort $(wildcard tests/fixture_*.c)))
+# check_media tests tools/media.c, which needs nothing but libc
+TEST_OBJ    += $(B)/tools/media.o
 
 LIBESCROW := $(B)/libescrow.a
 LIBPRINT  := $(B)/libescrow-print.a

@@ -38,7 +38,8 @@ static const int probe_opts[] = { CB_OPT_ENVELOPE, P11_OPTS, 'a', 0 };
 static const int export_opts[] = { COMMON, CB_OPT_FORMAT, 'o', CB_OPT_UNDERSTAND, 0 };
 static const int reshare_opts[] = { COMMON, 'm', 'N', TOOL_OPT_GROUP,
 	TOOL_OPT_GROUP_THRESHOLD, TOOL_OPT_ITER, 'o', CB_OPT_NEWPASS, TOOL_OPT_PDF,
-	TOOL_OPT_PRINT, TOOL_OPT_PAPER, TOOL_OPT_SHARES_OUT, P11_OPTS, 0 };
+	TOOL_OPT_PRINT, TOOL_OPT_PAPER, TOOL_OPT_SHARES_OUT, P11_OPTS,
+	TOOL_OPT_ALLOW_REMOVABLE, 0 };
 static const int inspect_opts[] = { 0 };
 
 static int check_verify(struct cb_opts *o);
@@ -97,7 +98,8 @@ P11_HELP
 "      --new-passphrase-file FILE  passphrase of the new set (otherwise asked twice)\n"
 "      --pdf, --print QUEUE, --paper a4|letter, --shares-out DIR   as escrow-keygen\n"
 "      --module, --token, --pin-source, --strategy, --module-init-args,\n"
-"      --accept-token-usages   also load the keys, as load\n",
+"      --accept-token-usages   also load the keys, as load\n"
+"      --allow-removable-secrets   as escrow-keygen (tests only)\n",
 	  "restore, then make a new master secret, share set and envelope" },
 	{ "probe", cb_cmd_probe, cb_check_probe, probe_opts,
 	  "[--module PATH|NAME] --token URI [--pin-source FILE]\n"

@@ -30,6 +30,7 @@ struct tool_ceremony_key {
 struct tool_ceremony {
 	const char *outdir;
 	const char *shares_out;          /* NULL: shares only on paper */
+	int allow_removable_secrets;     /* --allow-removable-secrets (tests) */
 	struct tool_paper_opts paper;    /* pdf / queue / yes / size */
 	const char *passphrase_file;
 	int interactive;                 /* may ask on the terminal */

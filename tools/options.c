@@ -8,6 +8,7 @@
 #include "escrow_p11.h"
 #include "escrow_slip39.h"
 #include "options.h"
+#include "secretdirs.h"
 #include "tool.h"
 
 const char *tool_help_command;
@@ -214,6 +215,9 @@ tool_output_option(int opt, const char *arg, struct tool_ceremony *c)
 	case TOOL_OPT_PRINT:
 		c->paper.queue = arg;
 		return 1;
+	case TOOL_OPT_ALLOW_REMOVABLE:
+		c->allow_removable_secrets = 1;
+		return 1;
 	case TOOL_OPT_PAPER:
 		if (tool_paper_parse(arg, &c->paper.paper) != 0) {
 			tool_bad_usage("--paper `%s': a4 or letter", arg);
@@ -304,7 +308,7 @@ tool_output_finish(const struct tool_ceremony *c)
 		    "or --shares-out DIR (without them the envelope could never be opened)");
 		return -1;
 	}
-	return 0;
+	return tool_secret_dirs_check(c);
 }
 
 int

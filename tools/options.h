@@ -20,7 +20,7 @@ enum {
 	TOOL_OPT_SHARES_OUT, TOOL_OPT_PDF, TOOL_OPT_PRINT, TOOL_OPT_PAPER,
 	TOOL_OPT_MODULE, TOOL_OPT_TOKEN, TOOL_OPT_PIN_SOURCE, TOOL_OPT_STRATEGY,
 	TOOL_OPT_REPLACE, TOOL_OPT_RRSIG_OUT, TOOL_OPT_MODULE_INIT_ARGS,
-	TOOL_OPT_ACCEPT_USAGES,
+	TOOL_OPT_ACCEPT_USAGES, TOOL_OPT_ALLOW_REMOVABLE,
 };
 
 /* The struct option lines for them, to put in a tool's table. */
@@ -32,7 +32,8 @@ enum {
 	{ "shares-out", required_argument, NULL, TOOL_OPT_SHARES_OUT }, \
 	{ "pdf", no_argument, NULL, TOOL_OPT_PDF }, \
 	{ "print", required_argument, NULL, TOOL_OPT_PRINT }, \
-	{ "paper", required_argument, NULL, TOOL_OPT_PAPER }
+	{ "paper", required_argument, NULL, TOOL_OPT_PAPER }, \
+	{ "allow-removable-secrets", no_argument, NULL, TOOL_OPT_ALLOW_REMOVABLE }
 #define TOOL_LOAD_LONGOPTS \
 	{ "module", required_argument, NULL, TOOL_OPT_MODULE }, \
 	{ "token", required_argument, NULL, TOOL_OPT_TOKEN }, \
@@ -104,7 +105,9 @@ void tool_load_init(struct tool_load_opts *o);
  */
 int tool_layout_finish(struct tool_layout *l, int required);
 
-/* At least one of --print, --pdf, --shares-out.  0 or -1. */
+/* At least one of --print, --pdf, --shares-out; --pdf (into c->outdir)
+ * and --shares-out not on a removable or network medium unless
+ * --allow-removable-secrets (secretdirs.h).  0 or -1. */
 int tool_output_finish(const struct tool_ceremony *c);
 
 /* --token needs --module unless the URI names it (module-path=,
