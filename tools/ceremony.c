@@ -228,6 +228,7 @@ tool_ceremony_run(struct tool_ceremony *c)
 	size_t i, len = 0;
 	uint64_t created;
 	int ret = -1, have_records = 0, paper_started = 0, complete = 0, load_failed = 0;
+	int transcript_failed = 0;
 
 	if (tool_prepare_dir(c->outdir) != 0)
 		return -1;
@@ -286,6 +287,9 @@ tool_ceremony_run(struct tool_ceremony *c)
 		    &written, &transcript) != 0)
 			goto out;
 	}
+	if (tool_sync_dir(c->outdir) != 0 ||
+	    (c->shares_out != NULL && tool_sync_dir(c->shares_out) != 0))
+		goto out;
 	/*
 	 * The escrow is complete.  A failure to load the HSM from here on
 	 * leaves it intact (load later with escrow-combine load), and the
@@ -314,8 +318,8 @@ tool_ceremony_run(struct tool_ceremony *c)
 	    "private keys were wiped from memory.\n");
 	snprintf(name, sizeof name, "%s-transcript.txt", rec.base);
 	if (tool_write_tracked(&written, c->outdir, name, transcript.p,
-	    transcript.len, 0644) != 0)
-		goto out;
+	    transcript.len, 0644) != 0 || tool_sync_dir(c->outdir) != 0)
+		transcript_failed = 1;
 
 	tool_buf_printf(&summary, "Envelope: %s/%s.escrow\nFingerprint: %s\n"
 	    "Read aloud:  %s\n", c->outdir, rec.base, rec.fp_hex, rec.fp_words);
@@ -326,7 +330,18 @@ tool_ceremony_run(struct tool_ceremony *c)
 		tool_buf_printf(&summary, "... %zu keys in all: see %s/%s.ds\n", rec.nkeys,
 		    c->outdir, rec.base);
 	fwrite(summary.p, 1, summary.len, stdout);
-	ret = load_failed ? -1 : 0;
+	if (transcript_failed) {
+		/* everything but the record of the ceremony is in place */
+		tool_err("the escrow is complete and valid: the envelope, the public "
+		    "records%s%s are written and checked; only the transcript "
+		    "`%s/%s' could not be written (the reason is above)",
+		    c->paper.pdf || c->paper.queue != NULL ? ", the sheets" : "",
+		    c->shares_out != NULL ? ", the share files" : "", c->outdir, name);
+		tool_hint("keep everything; free some space and save the lines above, "
+		    "or `escrow-combine inspect %s/%s.escrow', as the record of the "
+		    "ceremony", c->outdir, rec.base);
+	}
+	ret = load_failed || transcript_failed ? -1 : 0;
 out:
 	if (ret != 0 && !complete) {
 		if (paper_started)

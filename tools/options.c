@@ -8,6 +8,7 @@
 #include "escrow_p11.h"
 #include "escrow_slip39.h"
 #include "options.h"
+#include "secrets.h"
 #include "tool.h"
 
 int
@@ -196,6 +197,8 @@ tool_load_finish(const struct tool_load_opts *o)
 		tool_bad_usage("--pin-source goes with --module and --token");
 		return -1;
 	}
+	if (o->token != NULL && tool_token_uri_check(o->token) != 0)
+		return -1;
 	return 0;
 }
 

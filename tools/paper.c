@@ -37,12 +37,9 @@ emit(struct escrow_doc *doc, const char *name, const struct tool_paper_opts *o,
 
 	if (o->pdf) {
 		snprintf(path, sizeof path, "%s/%s", o->dir, name);
-		rc = escrow_doc_write(doc, path);
-		if (rc != ESCROW_OK) {
-			tool_err("cannot write `%s': %s", path, escrow_strerror(rc));
-			return -1;
-		}
-		if (tool_written_add(w, o->dir, name) != 0)
+		/* as every other file: O_EXCL, mode 0600, fsync'd, errno said
+		 * (a full disk as such) */
+		if (tool_write_tracked(w, o->dir, name, doc->data, doc->len, 0600) != 0)
 			return -1;
 		tool_buf_printf(transcript, "  wrote %s (%u page%s)\n", path,
 		    doc->pages, doc->pages == 1 ? "" : "s");

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 
 #include <sodium.h>
 
@@ -12,6 +14,56 @@
 #include "escrow_keys.h"
 #include "secrets.h"
 #include "tool.h"
+
+void
+tool_secret_check(void)
+{
+	static int warned;
+	struct rlimit rl;
+	char lim[64];
+
+	if (warned || escrow_secret_unlocked_count() == 0)
+		return;
+	warned = 1;
+	if (getrlimit(RLIMIT_MEMLOCK, &rl) != 0)
+		snprintf(lim, sizeof lim, "unknown");
+	else if (rl.rlim_cur == RLIM_INFINITY)
+		snprintf(lim, sizeof lim, "unlimited");
+	else
+		snprintf(lim, sizeof lim, "%llu KB", (unsigned long long)rl.rlim_cur / 1024);
+	tool_err("warning: secret memory could not be locked into RAM (mlock failed; "
+	    "the locked-memory limit, `ulimit -l', is %s): secrets may reach swap", lim);
+	tool_hint("raise the limit (`ulimit -l 65536', or memlock in "
+	    "/etc/security/limits.conf) or work on a machine without swap, "
+	    "as the kiosk is");
+}
+
+int
+tool_token_uri_check(const char *uri)
+{
+	const char *q = uri != NULL ? strchr(uri, '?') : NULL;
+	size_t i;
+
+	/* RFC 7512 query attributes pin-value and pin-source: a PIN in the
+	 * URI sits in argv, which every user of the machine can read */
+	for (; q != NULL && *q != '\0'; q++) {
+		if (*q != '?' && *q != '&')
+			continue;
+		for (i = 1; q[i] == ' '; i++)
+			;
+		if (strncasecmp(q + i, "pin-value", 9) == 0 ||
+		    strncasecmp(q + i, "pin-source", 10) == 0) {
+			tool_err("--token: the URI carries a PIN (pin-value= or pin-source=); "
+			    "refusing it: a command line is visible to every user of the "
+			    "machine (ps, /proc) and this tool would not use it");
+			tool_hint("remove it from the URI (and change the PIN if it was "
+			    "exposed), and give --pin-source FILE (mode 0600) or type the "
+			    "PIN at the prompt");
+			return -1;
+		}
+	}
+	return 0;
+}
 
 static int
 printable(const char *s)
@@ -28,10 +80,11 @@ tool_passphrase(const char *file, int interactive, int twice)
 	char *p = NULL, *again = NULL;
 
 	if (file != NULL) {
-		p = tool_read_secret_file(file, TOOL_PASSPHRASE_MAX);
+		p = tool_read_secret_file(file, "the passphrase file", TOOL_PASSPHRASE_MAX);
 		if (p == NULL)
 			return NULL;
 	} else if (interactive && tool_have_tty()) {
+		tool_secret_check();
 		p = tool_prompt_secret("SLIP-0039 passphrase (Enter for none): ",
 		    TOOL_PASSPHRASE_MAX);
 		if (p == NULL) {
@@ -76,13 +129,19 @@ tool_pin(const char *file, const char *token)
 	char prompt[512];
 	char *pin;
 
+	if (tool_token_uri_check(token) != 0)
+		return NULL;
 	if (file != NULL)
-		return tool_read_secret_file(file, TOOL_PIN_MAX);
+		return tool_read_secret_file(file, "the PIN file", TOOL_PIN_MAX);
 	if (!tool_have_tty()) {
 		tool_err("no PIN: give --pin-source FILE or run on a terminal");
 		return NULL;
 	}
-	snprintf(prompt, sizeof prompt, "User PIN for token %s: ", token);
+	tool_secret_check();
+	/* the token as its path part only: a query (?pin-value=...) is not
+	 * shown, should one ever get past tool_token_uri_check() */
+	snprintf(prompt, sizeof prompt, "User PIN for token %.*s: ",
+	    (int)strcspn(token, "?"), token);
 	pin = tool_prompt_secret(prompt, TOOL_PIN_MAX);
 	if (pin == NULL)
 		tool_err("no PIN read from the terminal");

@@ -13,6 +13,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "secrets.h"
 #include "tool.h"
 
 const char *tool_name = "escrow";
@@ -108,8 +109,9 @@ fail:
 }
 
 char *
-tool_read_secret_file(const char *path, size_t max)
+tool_read_secret_file(const char *path, const char *what, size_t max)
 {
+	struct stat st;
 	char *s;
 	int fd;
 	size_t n = 0;
@@ -122,14 +124,29 @@ tool_read_secret_file(const char *path, size_t max)
 	}
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		tool_err("cannot open `%s': %s", path, strerror(errno));
+		tool_err("cannot open %s `%s': %s", what, path, strerror(errno));
+		goto fail;
+	}
+	/* as ssh with a private key: a secret others can read is refused
+	 * (a pipe or terminal is private to whoever holds it) */
+	if (fstat(fd, &st) != 0) {
+		tool_err("cannot examine %s `%s': %s", what, path, strerror(errno));
+		close(fd);
+		goto fail;
+	}
+	if (S_ISREG(st.st_mode) && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		tool_err("%s `%s' is accessible by group or others (mode %04o): "
+		    "refusing to use it", what, path, (unsigned)(st.st_mode & 07777));
+		tool_hint("run `chmod 600 %s' (and consider the secret seen: change "
+		    "it if others could read the file)", path);
+		close(fd);
 		goto fail;
 	}
 	while (n < max && (r = read(fd, s + n, max - n)) != 0) {
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			tool_err("cannot read `%s': %s", path, strerror(errno));
+			tool_err("cannot read %s `%s': %s", what, path, strerror(errno));
 			close(fd);
 			goto fail;
 		}
@@ -147,10 +164,19 @@ fail:
 int
 tool_harden(void)
 {
-	if (escrow_harden_process() == ESCROW_OK)
-		return 0;
-	tool_err("cannot harden the process (core dumps off, umask 077)");
-	return TOOL_EXIT_FAIL;
+	void *probe;
+
+	if (escrow_harden_process() != ESCROW_OK) {
+		tool_err("cannot harden the process (core dumps off, umask 077)");
+		return TOOL_EXIT_FAIL;
+	}
+	/* a failed mlock is silent in libsodium: find out now, warn once,
+	 * and again at exit if it first happens later (limit exhausted) */
+	probe = escrow_secret_alloc(1);
+	escrow_secret_free(probe);
+	tool_secret_check();
+	atexit(tool_secret_check);
+	return 0;
 }
 
 int
@@ -345,11 +371,44 @@ tool_write_new(const char *dir, const char *name, const void *data,
 	}
 	return 0;
 fail:
-	tool_err("cannot write `%s': %s", path, strerror(errno));
+	tool_write_error(path, errno);
 	if (fd >= 0)
 		close(fd);
 	unlink(path);
 	return -1;
+}
+
+void
+tool_write_error(const char *path, int err)
+{
+	if (err == ENOSPC || err == EDQUOT) {
+		tool_err("cannot write `%s': no space left on the device%s", path,
+		    err == EDQUOT ? " (disk quota reached)" : "");
+		tool_hint("free some space there, or choose an output directory on "
+		    "another device, and run again");
+	} else {
+		tool_err("cannot write `%s': %s", path, strerror(err));
+	}
+}
+
+int
+tool_sync_dir(const char *dir)
+{
+	int fd, err;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		tool_err("cannot open directory `%s' to sync it: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (fsync(fd) != 0 && errno != EINVAL) {
+		err = errno;
+		close(fd);
+		tool_write_error(dir, err);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 int

@@ -35,9 +35,12 @@ uint8_t *tool_read_file(const char *path, size_t *len, size_t max);
 
 /*
  * Read a secret (passphrase, PIN) from a file into secret memory: the first
- * line, without its line ending.  Returns NULL and says why on failure.
+ * line, without its line ending.  A regular file that group or others may
+ * access is refused, as ssh refuses such a private key.  WHAT names the
+ * file's role in messages ("the PIN file").  Returns NULL and says why on
+ * failure.
  */
-char *tool_read_secret_file(const char *path, size_t max);
+char *tool_read_secret_file(const char *path, const char *what, size_t max);
 
 /*
  * Ask for a secret on the terminal without echo.  Returns secret memory,
@@ -77,6 +80,18 @@ int tool_prepare_dir(const char *dir);
  */
 int tool_write_new(const char *dir, const char *name, const void *data,
     size_t len, int mode);
+
+/*
+ * Say that writing PATH failed with errno ERR; a full disk (ENOSPC,
+ * EDQUOT) is said as such, with what to do.
+ */
+void tool_write_error(const char *path, int err);
+
+/*
+ * fsync a directory, so that the names of the files just written in it
+ * survive a power cut as their contents do.  Prints the reason; 0 or -1.
+ */
+int tool_sync_dir(const char *dir);
 
 /* Does DIR/NAME exist?  Says so (as a refusal to overwrite) and returns 1. */
 int tool_exists(const char *dir, const char *name);
