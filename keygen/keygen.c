@@ -341,6 +341,12 @@ main(int argc, char **argv)
 	}
 	if (o.nkeys > 1 && isatty(STDERR_FILENO))
 		fputc('\n', stderr);
+	/* default labels are the BIND names: unique in the set, as the files */
+	if (o.label == NULL && tool_unique_names(keys[0].label, sizeof keys[0],
+	    made, sizeof keys[0].label) != 0)
+		goto out;
+	for (i = 0; i < made; i++)
+		ck[i].pub.label_len = strlen(keys[i].label);
 
 	c = o.cer;
 	c.paper.yes = o.yes;

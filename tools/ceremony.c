@@ -211,6 +211,11 @@ preflight(const struct tool_ceremony *c, const struct tool_records *r,
 	if (bad)
 		tool_hint("nothing was written: choose another output directory, or move "
 		    "the old files away");
+	else if (r->tag_collisions > 0)
+		fprintf(stderr, "%s: note: %zu keys of the set share their key tag (and "
+		    "owner and algorithm) with another key of it; their files are named "
+		    "K<owner>+<alg>+<tag>-<key number> (see the transcript)\n", tool_name,
+		    r->tag_collisions);
 	return bad ? -1 : 0;
 }
 
@@ -266,6 +271,10 @@ tool_ceremony_run(struct tool_ceremony *c)
 		tool_records_key_summary(&rec, i, line, sizeof line);
 		tool_buf_printf(&transcript, "  %s\n    %s\n    %s\n", line,
 		    rec.keys[i].ds256_text, rec.keys[i].ds384_text);
+		if (rec.keys[i].tag_shared > 0)
+			tool_buf_printf(&transcript, "    key %zu of the set; its tag is shared "
+			    "by %u keys of the set: file %s\n", i + 1,
+			    rec.keys[i].tag_shared, rec.keys[i].keyfile);
 	}
 	tool_buf_printf(&transcript, "Self-check: the envelope opened with the master "
 	    "secret, every key unwrapped and matched its public key, and a qualifying "

@@ -185,6 +185,20 @@ public_sheet(const struct tool_records *r, const struct tool_paper_opts *o,
 	s.fingerprint_words = r->fp_words;
 	struct escrow_sheet_out out = { o->paper, NULL, 0 };
 	rc = escrow_sheet_public(&s, &out, &doc);
+	if (rc == ESCROW_ERR_TOO_LARGE) {
+		/* thousands of keys: the records live in the files, as the
+		 * envelope does when it is too large for its sheets */
+		fprintf(stderr,
+		    "%s: the public records of %zu keys would take more pages than a "
+		    "public-record sheet may have: no public-record sheet.\n"
+		    "  -> the DS records, key files and trust anchor are in the output "
+		    "directory; the envelope and share sheets still print.\n",
+		    tool_name, r->nkeys);
+		tool_buf_printf(transcript, "  public-record sheet skipped: %zu keys are "
+		    "too many for it; the records are in the files above\n", r->nkeys);
+		ret = 0;
+		goto out;
+	}
 	if (rc != ESCROW_OK) {
 		tool_err("rendering the public-record sheet: %s", escrow_strerror(rc));
 		goto out;
@@ -212,15 +226,20 @@ tool_paper_output(const struct tool_records *r, const uint8_t *env,
 
 	rc = escrow_sheet_envelope_pages(env_len, o->paper, &pages);
 	if (rc == ESCROW_ERR_TOO_LARGE) {
+		/* pages is 0 when the envelope is too large even to count */
 		fprintf(stderr,
-		    "%s: the envelope (%zu bytes) would take %u pages of paper, more than "
+		    "%s: the envelope (%zu bytes) would take %s%u pages of paper, more than "
 		    "the %u-page limit: no envelope sheets.\n"
 		    "  -> keep the envelope file on durable media (several copies); "
-		    "the share sheets still print.\n", tool_name, env_len, pages,
+		    "the share sheets still print.\n", tool_name, env_len,
+		    pages == 0 ? "more than " : "",
+		    pages == 0 ? ESCROW_SHEET_ENVELOPE_MAX_PAGES : pages,
 		    ESCROW_SHEET_ENVELOPE_MAX_PAGES);
 		tool_buf_printf(transcript,
-		    "  envelope sheets skipped: %u pages needed, the limit is %u; "
-		    "the envelope file must be kept on durable media\n", pages,
+		    "  envelope sheets skipped: %s%u pages needed, the limit is %u; "
+		    "the envelope file must be kept on durable media\n",
+		    pages == 0 ? "more than " : "",
+		    pages == 0 ? ESCROW_SHEET_ENVELOPE_MAX_PAGES : pages,
 		    ESCROW_SHEET_ENVELOPE_MAX_PAGES);
 	} else if (rc != ESCROW_OK) {
 		tool_err("envelope sheets: %s", escrow_strerror(rc));
