@@ -13,6 +13,7 @@
 #                     two at a time (check-fuzz)
 #   make demo         a whole ceremony against a throwaway SoftHSM token
 #   make install      PREFIX=/usr/local DESTDIR=
+#   make uninstall    removes what make install put there
 #   make bench        benchmarks, printed as ratios against a baseline
 #   V=1               show the commands; WERROR=1 turns warnings into errors
 
@@ -57,7 +58,7 @@ TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS))
 TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
 
 WARN := -Wall -Wextra -Wshadow -Wvla -Wformat=2 -Wstrict-prototypes \
-	-Wmissing-prototypes
+	-Wmissing-prototypes -Wredundant-decls -Wcast-qual
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(HARDEN) $(if $(WERROR),-Werror) \
 	$(DIR_INC) $(PKG_CFLAGS) $(CFLAGS) $(SAN) -MMD -MP
@@ -70,6 +71,10 @@ PUB_INC := -Ilib/include -Iprinting/include
 $(B)/lib/%.o:      DIR_INC = -Ilib/include -Ilib
 $(B)/printing/%.o: DIR_INC = $(PUB_INC) -Iprinting
 $(B)/tools/%.o:    DIR_INC = $(PUB_INC) -Itools
+# the one place the version comes from (VERSION; no build date)
+VERSION := $(shell cat VERSION)
+$(B)/tools/version.o: DIR_INC = $(PUB_INC) -Itools -DESCROW_VERSION='"$(VERSION)"'
+$(B)/tools/version.o: VERSION
 $(B)/keygen/%.o:   DIR_INC = $(PUB_INC) -Itools -Ikeygen
 $(B)/combine/%.o:  DIR_INC = $(PUB_INC) -Itools -Icombine
 # tests and fuzz targets may reach the internals they test
@@ -89,19 +94,23 @@ PRINT_OBJ   := $(PRINT_SRC:%.c=$(B)/%.o)
 KEYGEN_OBJ  := $(KEYGEN_SRC:%.c=$(B)/%.o)
 COMBINE_OBJ := $(COMBINE_SRC:%.c=$(B)/%.o)
 TOOL_OBJ    := $(TOOL_SRC:%.c=$(B)/%.o)
-TEST_OBJ    := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/main.o $(B)/tests/testutil.o
+# tests/fixture_*.c: test data and helpers that several suites share
+TEST_OBJ    := $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/main.o $(B)/tests/testutil.o \
+	$(patsubst tests/%.c,$(B)/tests/%.o,$(sort $(wildcard tests/fixture_*.c)))
 
 LIBESCROW := $(B)/libescrow.a
 LIBPRINT  := $(B)/libescrow-print.a
+LIBESCROW_TEST := $(B)/libescrow-test.a
 # what a program of the suite links: the printed medium on top of the library
 LIBS_ALL  := $(LIBPRINT) $(LIBESCROW)
+LIBS_TEST := $(LIBPRINT) $(LIBESCROW_TEST)
 PROGRAMS  := $(if $(KEYGEN_SRC),$(B)/escrow-keygen) $(if $(COMBINE_SRC),$(B)/escrow-combine)
 TEST_BIN  := $(B)/tests/check_all
 CT_BIN    := $(B)/tests/ct_check
 HELPER    := $(B)/tests/escrow-testhelper
 
 .PHONY: all check check-run check-asan check-valgrind demo demo-run deps \
-	install clean bench bench-run fuzz fuzz-bin fuzz-run check-fuzz check-fuzz-run
+	install uninstall clean bench bench-run fuzz fuzz-bin fuzz-run check-fuzz check-fuzz-run
 .DEFAULT_GOAL := all
 
 all: $(LIBESCROW) $(LIBPRINT) $(PROGRAMS)
@@ -112,6 +121,18 @@ $(B)/%.o: %.c
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIBESCROW): $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# Test builds link libescrow-test.a: the same objects, with lib/mem.c built
+# with ESCROW_TEST_HOOKS (the deterministic random source of
+# lib/escrow_hazmat.h); nothing installed links it.
+$(B)/lib/mem_test.o: lib/mem.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (test hooks)")
+	$(Q)$(CC) $(ALL_CFLAGS) -DESCROW_TEST_HOOKS -c -o $@ $<
+
+$(LIBESCROW_TEST): $(filter-out $(B)/lib/mem.o,$(LIB_OBJ)) $(B)/lib/mem_test.o
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
@@ -152,18 +173,18 @@ $(B)/tests/%.o: tests/%.c
 
 $(B)/tests/main.o: $(B)/tests/suites.h
 
-$(TEST_BIN): $(TEST_OBJ) $(LIBS_ALL)
+$(TEST_BIN): $(TEST_OBJ) $(LIBS_TEST)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIBS_ALL) $(PKG_LIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIBS_TEST) $(PKG_LIBS) $(TEST_LIBS)
 
-$(CT_BIN): $(B)/tests/ct/ct_check.o $(LIBS_ALL)
+$(CT_BIN): $(B)/tests/ct/ct_check.o $(LIBS_TEST)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_ALL) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_TEST) $(PKG_LIBS)
 
 # Test-only: prints secrets on purpose so tests can search for them.
-$(HELPER): $(B)/tests/helpers/testhelper.o $(LIBS_ALL)
+$(HELPER): $(B)/tests/helpers/testhelper.o $(LIBS_TEST)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_ALL) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_TEST) $(PKG_LIBS)
 
 # Test-only PKCS#11 module that forwards to SoftHSM and fails chosen calls
 # (tests/fi/fi.c).  Built without sanitizers: it is loaded into the tools.
@@ -338,6 +359,10 @@ live-image:
 
 live-test: live-deps
 	$(Q)OUT="$(abspath $(LIVE_OUT))" LIVE_TIMEOUT=$(LIVE_TIMEOUT) sh live-image/test.sh $(LIVE_BOOTS)
+
+uninstall:
+	rm -f $(PROGRAMS:$(B)/%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(patsubst docs/%,$(DESTDIR)$(MANDIR)/man1/%,$(wildcard docs/*.1))
 
 clean:
 	rm -rf build

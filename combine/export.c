@@ -12,46 +12,24 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "combine.h"
+#include "cmd.h"
+#include "input.h"
+#include "restore.h"
 #include "escrow_keys.h"
 #include "secrets.h"
 #include "tool.h"
 
-#define OUT_MAX (64u << 20)
-
-/* A secret output buffer that grows in secret memory. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-};
-
+/* Append to the secret output; -1 when memory ran out. */
 static int
-sbuf_add(struct sbuf *b, const char *s, size_t n)
+sbuf_add(struct escrow_text *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *np;
-
-		if (cap > OUT_MAX)
-			return -1;
-		np = escrow_secret_alloc(cap);
-		if (np == NULL)
-			return -1;
-		if (b->p != NULL)
-			memcpy(np, b->p, b->len);
-		escrow_secret_free(b->p);
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
+	escrow_text_put(b, s, n);
+	return escrow_text_done(b) == ESCROW_OK ? 0 : -1;
 }
 
 /* "Name: base64(bytes)\n" with the bytes and their base64 secret. */
 static int
-bind_field(struct sbuf *b, const char *name, const uint8_t *v, size_t n)
+bind_field(struct escrow_text *b, const char *name, const uint8_t *v, size_t n)
 {
 	char *enc;
 	size_t cap = 4 * ((n + 2) / 3) + 1;
@@ -68,7 +46,7 @@ bind_field(struct sbuf *b, const char *name, const uint8_t *v, size_t n)
 }
 
 static int
-bind_bn(struct sbuf *b, EVP_PKEY *k, const char *param, const char *name,
+bind_bn(struct escrow_text *b, EVP_PKEY *k, const char *param, const char *name,
     size_t pad)
 {
 	BIGNUM *bn = NULL;
@@ -90,7 +68,7 @@ bind_bn(struct sbuf *b, EVP_PKEY *k, const char *param, const char *name,
 }
 
 static int
-bind_key(struct sbuf *b, EVP_PKEY *k, int alg)
+bind_key(struct escrow_text *b, EVP_PKEY *k, int alg)
 {
 	static const struct { const char *param, *name; } rsa[] = {
 		{ OSSL_PKEY_PARAM_RSA_N, "Modulus" },
@@ -135,7 +113,7 @@ bind_key(struct sbuf *b, EVP_PKEY *k, int alg)
 
 /* PKCS#8 PEM through a memory BIO, copied out into secret memory. */
 static int
-pem_key(struct sbuf *b, EVP_PKEY *k)
+pem_key(struct escrow_text *b, EVP_PKEY *k)
 {
 	BIO *bio = BIO_new(BIO_s_secmem());
 	char *data;
@@ -155,17 +133,17 @@ pem_key(struct sbuf *b, EVP_PKEY *k)
 	return ret;
 }
 
-int cb_export(struct cb_restore *r, const char *format, const char *path);
-
-int
+/* Write every key of the restored envelope to path, in format. */
+static int
 cb_export(struct cb_restore *r, const char *format, const char *path)
 {
-	struct sbuf out = { 0 };
+	struct escrow_text out;
 	struct escrow_envelope_key ek;
 	size_t i;
 	int rc = ESCROW_OK, ret = -1, bind = strcmp(format, "bind") == 0;
 	char comment[ESCROW_DNSSEC_NAME_TEXT_MAX + 128];
 
+	escrow_text_init(&out, ESCROW_TEXT_SECRET);
 	if (bind && r->rec.nkeys != 1) {
 		tool_err("the BIND format holds one key and this envelope has %zu",
 		    r->rec.nkeys);
@@ -201,6 +179,24 @@ cb_export(struct cb_restore *r, const char *format, const char *path)
 fail:
 	tool_err("key %zu: %s", i + 1, escrow_strerror(rc));
 out:
-	escrow_secret_free(out.p);
+	escrow_text_free(&out);
+	return ret;
+}
+
+int
+cb_cmd_export(const struct cb_opts *o)
+{
+	struct cb_input in;
+	struct cb_restore r;
+	struct cb_restore_opts ro = { o->passphrase_file, !o->yes, NULL, NULL, NULL };
+	int ret = TOOL_EXIT_FAIL;
+
+	memset(&r, 0, sizeof r);
+	if (cb_input_gather(&in, o->envelope, o->inputs, o->ninputs) == 0 &&
+	    cb_restore(&in, &ro, &r) == 0 &&
+	    cb_export(&r, o->format, o->output) == 0)
+		ret = TOOL_EXIT_OK;
+	cb_restore_free(&r);
+	cb_input_free(&in);
 	return ret;
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "combine.h"
+#include "input.h"
 #include "escrow_paper.h"
 #include "tool.h"
 
@@ -415,4 +415,22 @@ cb_input_finish_envelope(struct cb_input *in)
 		return -1;
 	}
 	return set_envelope(in, env, len, "the scanned envelope sheets");
+}
+
+int
+cb_input_gather(struct cb_input *in, const char *envelope, char **inputs, int n)
+{
+	int i, bad = 0;
+
+	if (cb_input_init(in) != 0)
+		return -1;
+	if (envelope != NULL && cb_input_envelope_file(in, envelope) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (cb_input_file(in, inputs[i]) != 0)
+			bad++;
+	if (bad > 0)
+		fprintf(stderr, "%s: %d input%s had problems (named above); going on with "
+		    "the rest\n", tool_name, bad, bad == 1 ? "" : "s");
+	return 0;
 }

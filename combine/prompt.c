@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "combine.h"
+#include "prompt.h"
+#include "shares.h"
 #include "tool.h"
 
 #define LINE_MAX_TYPED 1024
@@ -91,15 +92,9 @@ cb_prompt_shares(struct cb_input *in, const struct escrow_envelope *env)
 
 	for (;;) {
 		struct cb_share *s;
-		size_t i, dup;
-		unsigned have[ESCROW_SHARESET_MAX_GROUPS] = { 0 }, g, complete = 0;
+		size_t dup;
 
-		for (i = 0; i < in->nshares; i++)
-			if (in->shares[i].committed && !in->shares[i].duplicate)
-				have[in->shares[i].group]++;
-		for (g = 0; g < set->group_count; g++)
-			complete += have[g] >= set->groups[g].threshold;
-		if (complete >= set->group_threshold)
+		if (cb_shares_enough(in, set))
 			return 0;
 		if (in->nshares == CB_MAX_SHARES) {
 			tool_err("too many shares typed");

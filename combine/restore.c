@@ -1,7 +1,7 @@
 /*
- * restore.c - from the pieces read to the master secret: check each
- * share alone against the envelope, combine a qualifying subset, and
- * prove the result with the envelope's MAC.  Shares, the passphrase and
+ * restore.c - from the pieces read to the master secret: have each share
+ * checked (shares.c), ask for more at the terminal (prompt.c), combine a
+ * qualifying subset, and prove the result with the envelope's MAC.  Shares, the passphrase and
  * S are secret and live in secret memory.
  */
 #include <stdio.h>
@@ -10,210 +10,14 @@
 
 #include <openssl/evp.h>
 
-#include "combine.h"
+#include "prompt.h"
+#include "restore.h"
+#include "shares.h"
 #include "escrow_keys.h"
 #include "secrets.h"
 #include "tool.h"
 
-static void
-list_positions(const struct escrow_slip39_diag *d, char *out, size_t cap)
-{
-	size_t i, n = 0;
-
-	out[0] = '\0';
-	for (i = 0; i < d->npositions && n + 8 < cap; i++)
-		n += (size_t)snprintf(out + n, cap - n, "%s%d",
-		    i == 0 ? "" : (i + 1 == d->npositions ? " or " : ", "),
-		    d->positions[i] + 1);
-}
-
-/*
- * A share whose checksum fails: look for the single-word change that
- * makes the checksum valid AND matches one of the envelope's
- * commitments.  Only an unambiguous candidate is offered, and only used
- * when the operator agrees.
- */
-static int
-try_correct(struct cb_share *s, const struct escrow_envelope *env,
-    const struct escrow_slip39_diag *d, int interactive)
-{
-	uint16_t *w = NULL;
-	size_t i, found = 0, pos = 0;
-	unsigned cand = 0, v;
-	char was[ESCROW_SLIP39_WORD_MAX + 1], now[ESCROW_SLIP39_WORD_MAX + 1];
-	char question[400];
-	int ret = -1;
-
-	if (env == NULL || d->npositions == 0)
-		return -1;
-	w = escrow_secret_alloc(sizeof s->words);
-	if (w == NULL)
-		return -1;
-	memcpy(w, s->words, sizeof s->words);
-	for (i = 0; i < d->npositions; i++) {
-		size_t p = (size_t)d->positions[i];
-		uint16_t orig = w[p];
-
-		for (v = 0; v < 1024; v++) {
-			if (v == orig)
-				continue;
-			w[p] = (uint16_t)v;
-			if (escrow_slip39_checksum_valid(w, s->nwords) &&
-			    escrow_envelope_find_commitment(env, w, s->nwords, NULL,
-			    NULL) == ESCROW_OK) {
-				found++;
-				pos = p;
-				cand = v;
-			}
-		}
-		w[p] = orig;
-	}
-	if (found != 1)
-		goto out;
-	escrow_slip39_word_ct(s->words[pos], was);
-	escrow_slip39_word_ct(cand, now);
-	if (!interactive || !tool_have_tty()) {
-		tool_hint("exactly one correction matches the envelope: word %zu; run "
-		    "on a terminal to review and accept it, or correct that word", pos + 1);
-		goto out;
-	}
-	snprintf(question, sizeof question,
-	    "Share from %.200s: change word %zu from `%s' to `%s'?", s->source,
-	    pos + 1, was, now);
-	if (tool_confirm(question)) {
-		s->words[pos] = (uint16_t)cand;
-		fprintf(stderr, "%s: share from %s: word %zu corrected\n", tool_name,
-		    s->source, pos + 1);
-		ret = 0;
-	}
-	escrow_wipe(was, sizeof was);
-	escrow_wipe(now, sizeof now);
-out:
-	escrow_secret_free(w);
-	return ret;
-}
-
-int
-cb_check_share(struct cb_share *s, const struct escrow_envelope *env,
-    int interactive)
-{
-	struct escrow_slip39_diag d;
-	const struct escrow_shareset *set = env != NULL ? escrow_envelope_shareset(env) : NULL;
-	char pos[128];
-	int rc;
-
-	s->decoded = s->committed = 0;
-	rc = escrow_slip39_share_from_words(s->words, s->nwords, &s->share, &d);
-	if (rc == ESCROW_ERR_CHECKSUM) {
-		list_positions(&d, pos, sizeof pos);
-		if (d.npositions > 0)
-			tool_err("share from %s: the checksum is wrong; the mistake is "
-			    "probably in word %s", s->source, pos);
-		else
-			tool_err("share from %s: the checksum is wrong in more than one word",
-			    s->source);
-		if (try_correct(s, env, &d, interactive) != 0) {
-			tool_hint("compare the share with its sheet word by word");
-			return -1;
-		}
-		rc = escrow_slip39_share_from_words(s->words, s->nwords, &s->share, &d);
-	}
-	if (rc != ESCROW_OK) {
-		tool_err("share from %s: %s", s->source, escrow_strerror(rc));
-		return -1;
-	}
-	s->decoded = 1;
-	if (set == NULL)
-		return 0;
-	if (s->share.identifier != set->identifier) {
-		tool_err("share from %s belongs to share set %u, but the envelope's share "
-		    "set is %u", s->source, s->share.identifier, set->identifier);
-		tool_hint("that sheet is from another ceremony: leave it out");
-		return -1;
-	}
-	rc = escrow_envelope_find_commitment(env, s->words, s->nwords, &s->group,
-	    &s->member);
-	if (rc != ESCROW_OK || s->group != s->share.group_index ||
-	    s->member != s->share.member_index) {
-		tool_err("share from %s (group %u, member %u) does not match the "
-		    "envelope's commitment for it", s->source, s->share.group_index + 1u,
-		    s->share.member_index + 1u);
-		tool_hint("the share is damaged or altered, or the envelope is not the one "
-		    "this share was made with (compare the fingerprints)");
-		return -1;
-	}
-	s->committed = 1;
-	return 0;
-}
-
-/* Good, distinct shares per group. */
-static void
-count_groups(const struct cb_input *in, unsigned have[ESCROW_SHARESET_MAX_GROUPS])
-{
-	size_t i;
-
-	memset(have, 0, ESCROW_SHARESET_MAX_GROUPS * sizeof have[0]);
-	for (i = 0; i < in->nshares; i++)
-		if (in->shares[i].committed && !in->shares[i].duplicate)
-			have[in->shares[i].group]++;
-}
-
-static int
-enough(const struct cb_input *in, const struct escrow_shareset *set)
-{
-	unsigned have[ESCROW_SHARESET_MAX_GROUPS], g, complete = 0;
-
-	count_groups(in, have);
-	for (g = 0; g < set->group_count; g++)
-		if (have[g] >= set->groups[g].threshold)
-			complete++;
-	return complete >= set->group_threshold;
-}
-
-void
-cb_report_needed(const struct cb_input *in, const struct escrow_shareset *set)
-{
-	unsigned have[ESCROW_SHARESET_MAX_GROUPS], g, complete = 0;
-
-	count_groups(in, have);
-	for (g = 0; g < set->group_count; g++)
-		if (have[g] >= set->groups[g].threshold)
-			complete++;
-	if (set->group_count == 1) {
-		fprintf(stderr, "%s: %u of the %u shares needed %s\n", tool_name,
-		    have[0] < set->groups[0].threshold ? have[0] : set->groups[0].threshold,
-		    set->groups[0].threshold,
-		    have[0] >= set->groups[0].threshold ? "are here" :
-		    "are here: more are needed");
-		return;
-	}
-	fprintf(stderr, "%s: %u of the %u groups needed are complete:\n", tool_name,
-	    complete, set->group_threshold);
-	for (g = 0; g < set->group_count; g++)
-		fprintf(stderr, "  group %u: %u of %u shares needed%s\n", g + 1,
-		    have[g] < set->groups[g].threshold ? have[g] : set->groups[g].threshold,
-		    set->groups[g].threshold,
-		    have[g] >= set->groups[g].threshold ? " (complete)" : "");
-}
-
-static void
-mark_duplicates(struct cb_input *in)
-{
-	size_t i, j;
-
-	for (i = 0; i < in->nshares; i++)
-		for (j = 0; j < i; j++)
-			if (in->shares[i].committed && in->shares[j].committed &&
-			    !in->shares[j].duplicate &&
-			    in->shares[i].group == in->shares[j].group &&
-			    in->shares[i].member == in->shares[j].member) {
-				in->shares[i].duplicate = 1;
-				fprintf(stderr, "%s: share from %s is the same as the one from "
-				    "%s: used once\n", tool_name, in->shares[i].source,
-				    in->shares[j].source);
-				break;
-			}
-}
+#define PASSPHRASE_TRIES 10
 
 /*
  * Pick a qualifying subset: the first group_threshold complete groups,
@@ -281,13 +85,15 @@ combine_check(const struct cb_input *in, struct cb_restore *r,
 }
 
 int
-cb_restore(struct cb_input *in, const char *passphrase_file, int interactive,
+cb_restore(struct cb_input *in, const struct cb_restore_opts *ro,
     struct cb_restore *r)
 {
+	const char *passphrase_file = ro->passphrase_file;
+	int interactive = ro->interactive;
 	const struct escrow_shareset *set;
 	struct escrow_slip39_share *chosen = NULL;
 	size_t i, index[ESCROW_SLIP39_MAX_SHARES];
-	int rc, combined, bad = 0;
+	int rc, combined, bad = 0, try;
 
 	memset(r, 0, sizeof *r);
 	if (cb_input_finish_envelope(in) != 0)
@@ -308,17 +114,20 @@ cb_restore(struct cb_input *in, const char *passphrase_file, int interactive,
 	r->have_rec = 1;
 	fprintf(stderr, "%s: envelope from %s\n  fingerprint %s\n  words: %s\n", tool_name,
 	    in->env_source, r->rec.fp_hex, r->rec.fp_words);
+	/* the caller's checks that need the envelope, before any share */
+	if (ro->ready != NULL && ro->ready(r, ro->ctx) != 0)
+		return -1;
 
 	for (i = 0; i < in->nshares; i++)
 		if (cb_check_share(&in->shares[i], r->env, interactive) != 0)
 			bad++;
-	mark_duplicates(in);
-	if (!enough(in, set) && interactive && tool_have_tty()) {
+	cb_mark_duplicates(in);
+	if (!cb_shares_enough(in, set) && interactive && tool_have_tty()) {
 		cb_report_needed(in, set);
 		if (cb_prompt_shares(in, r->env) != 0)
 			return -1;
 	}
-	if (!enough(in, set)) {
+	if (!cb_shares_enough(in, set)) {
 		cb_report_needed(in, set);
 		tool_err("not enough good shares to restore%s",
 		    bad ? " (the bad ones are named above)" : "");
@@ -326,32 +135,54 @@ cb_restore(struct cb_input *in, const char *passphrase_file, int interactive,
 		return -1;
 	}
 
-	r->passphrase = tool_passphrase(passphrase_file, interactive, 0);
 	r->S = escrow_secret_alloc(32);
 	chosen = escrow_secret_alloc(ESCROW_SLIP39_MAX_SHARES * sizeof *chosen);
-	if (r->passphrase == NULL || r->S == NULL || chosen == NULL) {
+	if (r->S == NULL || chosen == NULL) {
+		tool_err("out of secure memory (raise `ulimit -l')");
 		escrow_secret_free(chosen);
 		return -1;
 	}
-	rc = combine_check(in, r, set, -1, chosen, index, &combined);
-	if (rc == ESCROW_ERR_MAC || (rc != ESCROW_OK && combined == 0)) {
-		/* more shares than needed: is one of them the culprit? */
-		for (i = 0; i < in->nshares && rc != ESCROW_OK; i++) {
-			int rc2 = combine_check(in, r, set, (long)i, chosen, index, &combined);
+	for (try = 1;; try++) {
+		r->passphrase = tool_passphrase_for(passphrase_file, interactive, 0, ro->role);
+		if (r->passphrase == NULL) {
+			escrow_secret_free(chosen);
+			return -1;
+		}
+		rc = combine_check(in, r, set, -1, chosen, index, &combined);
+		if (rc == ESCROW_ERR_MAC || (rc != ESCROW_OK && combined == 0)) {
+			/* more shares than needed: is one of them the culprit? */
+			for (i = 0; i < in->nshares && rc != ESCROW_OK; i++) {
+				int rc2 = combine_check(in, r, set, (long)i, chosen, index,
+				    &combined);
 
-			if (rc2 == ESCROW_OK) {
-				tool_err("share from %s is bad: the others restore the envelope "
-				    "without it", in->shares[i].source);
-				rc = ESCROW_OK;
+				if (rc2 == ESCROW_OK) {
+					tool_err("share from %s is bad: the others restore the "
+					    "envelope without it", in->shares[i].source);
+					rc = ESCROW_OK;
+				}
 			}
 		}
+		if (rc != ESCROW_ERR_MAC || passphrase_file != NULL || !interactive ||
+		    !tool_have_tty() || tool_interrupted() || try == PASSPHRASE_TRIES)
+			break;
+		tool_err("the envelope's MAC does not match: the passphrase is wrong "
+		    "(every share matches its commitment)");
+		fprintf(stderr, "The shares are still in memory: type the passphrase again "
+		    "(try %d of %d; Enter alone for none).\n", try + 1, PASSPHRASE_TRIES);
+		escrow_secret_free(r->passphrase);
+		r->passphrase = NULL;
 	}
 	escrow_secret_free(chosen);
 	if (rc == ESCROW_ERR_MAC) {
 		tool_err("the envelope's MAC does not match, although every share matches "
 		    "the envelope's commitments");
-		tool_hint("the passphrase is wrong (or the envelope was altered: compare "
-		    "its fingerprint with the one on the share sheets)");
+		if (passphrase_file != NULL)
+			tool_hint("the passphrase is wrong: the one in --passphrase-file `%s' "
+			    "(or the envelope was altered: compare its fingerprint with the one "
+			    "on the share sheets)", passphrase_file);
+		else
+			tool_hint("the passphrase is wrong (or the envelope was altered: compare "
+			    "its fingerprint with the one on the share sheets)");
 		return -1;
 	}
 	if (rc != ESCROW_OK) {

@@ -29,8 +29,10 @@
 #include "escrow_p11.h"
 #include "escrow_slip39.h"
 #include "ceremony.h"
+#include "load.h"
 #include "options.h"
 #include "tool.h"
+#include "version.h"
 
 #define IMPORT_MAX (1u << 20)
 #define CKA_ID_LEN 16
@@ -54,7 +56,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: escrow-keygen [-a ALG] [-b BITS] [-n OWNER] [--flags N] [-l LABEL] [--keys K]\n"
+"usage: escrow-keygen [-a ALG] [-b BITS] -n OWNER [--flags N] [-l LABEL] [--keys K]\n"
 "                     [--import-key FILE] (-m M -N N | --group M/N ... --group-threshold G)\n"
 "                     [--passphrase-file FILE] [--entropy] -o DIR [--shares-out DIR] [--yes]\n"
 "                     [--pdf] [--print QUEUE] [--paper a4|letter]\n"
@@ -67,7 +69,7 @@ usage(FILE *f)
 "  -a, --algorithm ALG     8 RSASHA256 (default), 10 RSASHA512, 13 ECDSAP256SHA256,\n"
 "                          14 ECDSAP384SHA384, 15 ED25519, 16 ED448 (number or name)\n"
 "  -b, --bits BITS         RSA modulus size: 2048 (default), 3072 or 4096\n"
-"  -n, --owner OWNER       DNSSEC owner name (default \".\", the root)\n"
+"  -n, --owner OWNER       DNSSEC owner name (required; `-n .' for the root)\n"
 "      --flags N           DNSKEY flags (default 257, a key-signing key)\n"
 "  -l, --label LABEL       PKCS#11 label (default K<owner>+<alg>+<tag>; with --keys,\n"
 "                          LABEL-1, LABEL-2, ...)\n"
@@ -95,6 +97,7 @@ usage(FILE *f)
 "      --strategy S        auto (default), unwrap, transport or create\n"
 "  -y, --yes               do not ask for confirmations or wait between sheets\n"
 "  -h, --help              this help\n"
+"      --version           the suite's version (given alone)\n"
 "\n"
 "Exit status: 0 success, 1 failure (nothing is left half-written), 2 usage.\n"
 "See escrow-keygen(1).\n");
@@ -151,18 +154,28 @@ static const struct option longopts[] = {
 static int
 parse_args(int argc, char **argv, struct opts *o)
 {
+	static const int repeatable[] = { TOOL_OPT_GROUP, TOOL_OPT_PDF, OPT_ENTROPY, 'y',
+	    'h', 0 };
+	unsigned char seen[TOOL_OPT_SEEN] = { 0 };
 	unsigned long v;
-	int c, taken;
+	int c, li, taken;
 
 	memset(o, 0, sizeof *o);
 	o->alg = ESCROW_ALG_RSASHA256;
-	o->owner = ".";
+	o->owner = NULL;
 	o->flags = ESCROW_DNSSEC_FLAGS_KSK;
 	o->nkeys = 1;
 	o->cer.paper.paper = ESCROW_PAPER_A4;
 	tool_layout_init(&o->layout);
 	tool_load_init(&o->load);
-	while ((c = getopt_long(argc, argv, "a:b:n:l:m:N:o:yh", longopts, NULL)) != -1) {
+	opterr = 0;
+	for (li = -1; (c = getopt_long(argc, argv, ":a:b:n:l:m:N:o:yh", longopts, &li)) != -1;
+	    li = -1) {
+		if (c == '?' || c == ':')
+			return tool_bad_option(longopts, argc, argv, li, c, "escrow-keygen --help");
+		if ((taken = tool_option_once(longopts, argc, argv, li, c, repeatable,
+		    seen)) != 0)
+			return taken;
 		taken = tool_shared_option(c, optarg, &o->layout, &o->cer, &o->load);
 		if (taken < 0)
 			return TOOL_EXIT_USAGE;
@@ -197,11 +210,15 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'o': o->cer.outdir = optarg; break;
 		case 'y': o->yes = 1; break;
 		case 'h': usage(stdout); return TOOL_EXIT_OK;
-		default: usage(stderr); return TOOL_EXIT_USAGE;
+		default:
+			return tool_bad_option(longopts, argc, argv, li, c, "escrow-keygen --help");
 		}
 	}
 	if (optind < argc)
 		return tool_bad_usage("unexpected argument `%s'", argv[optind]);
+	if (o->owner == NULL)
+		return tool_bad_usage("-n OWNER is required: the DNS name the key signs for "
+		    "(`-n example.com.'; `-n .' for the root)");
 	if (o->cer.outdir == NULL)
 		return tool_bad_usage("-o DIR is required: where the envelope and records go");
 	if (tool_layout_finish(&o->layout, 1) != 0 || tool_load_finish(&o->load) != 0 ||
@@ -292,35 +309,150 @@ fail:
 	return -1;
 }
 
+/* "RSASHA256 (8), 2048 bits" and the like. */
+static void
+describe_key(const struct opts *o, struct escrow_text *b)
+{
+	if (o->import != NULL) {
+		tool_text_printf(b, "imported from `%s'", o->import);
+		if (o->alg_given)
+			tool_text_printf(b, " as %s (%d)", escrow_keys_alg_name(o->alg), o->alg);
+		return;
+	}
+	tool_text_printf(b, "%s (%d)", escrow_keys_alg_name(o->alg), o->alg);
+	if (o->alg == ESCROW_ALG_RSASHA256 || o->alg == ESCROW_ALG_RSASHA512)
+		tool_text_printf(b, ", %u bits", o->bits != 0 ? o->bits : 2048u);
+}
+
+/* Everything this run will do, before it does any of it. */
+static int
+confirm_summary(const struct opts *o)
+{
+	struct escrow_text b = { 0 };
+	int ok;
+
+	tool_text_printf(&b, "About to generate:\n  %s", o->nkeys == 1 ? "key:      " :
+	    "keys:     ");
+	if (o->nkeys > 1)
+		tool_text_printf(&b, "%lu keys, each ", o->nkeys);
+	describe_key(o, &b);
+	tool_text_printf(&b, "; owner \"%s\"%s, flags %lu%s\n  shares:   ", o->owner,
+	    strcmp(o->owner, ".") == 0 ? " (the root)" : "", o->flags,
+	    o->flags == ESCROW_DNSSEC_FLAGS_KSK ? " (KSK)" : "");
+	if (o->layout.set.group_count == 1) {
+		tool_text_printf(&b, "%u of %u needed", o->layout.set.groups[0].threshold,
+		    o->layout.set.groups[0].count);
+	} else {
+		unsigned g;
+
+		tool_text_printf(&b, "%u of %u groups needed:", o->layout.set.group_threshold,
+		    o->layout.set.group_count);
+		for (g = 0; g < o->layout.set.group_count; g++)
+			tool_text_printf(&b, "%s group %u: %u of %u", g == 0 ? "" : ";", g + 1,
+			    o->layout.set.groups[g].threshold, o->layout.set.groups[g].count);
+	}
+	tool_text_printf(&b, " (SLIP-0039, iteration exponent %u)\n",
+	    o->layout.set.iteration_exponent);
+	tool_text_printf(&b, "  outputs:  envelope and public records in %s", o->cer.outdir);
+	if (o->cer.paper.queue != NULL)
+		tool_text_printf(&b, "; sheets printed on `%s'", o->cer.paper.queue);
+	if (o->cer.paper.pdf)
+		tool_text_printf(&b, "; sheets as PDF in %s (share sheets hold secrets)",
+		    o->cer.outdir);
+	if (o->cer.shares_out != NULL)
+		tool_text_printf(&b, "; shares as files in %s (tests and demos only)",
+		    o->cer.shares_out);
+	tool_text_printf(&b, "\n  HSM:      ");
+	if (o->load.module != NULL)
+		tool_text_printf(&b, "load into token %s (module %s), strategy %s\n",
+		    o->load.token, o->load.module,
+		    escrow_p11_strategy_name((enum escrow_p11_strategy)o->load.strategy));
+	else
+		tool_text_printf(&b, "none (load later with escrow-combine load)\n");
+	tool_text_printf(&b, "  then:     %s%s\n", o->cer.entropy ? "typed entropy, then " : "",
+	    o->cer.passphrase_file != NULL ? "the passphrase from --passphrase-file" :
+	    "the passphrase (asked twice; Enter for none)");
+	fwrite(b.p, 1, b.len, stderr);
+	escrow_text_free(&b);
+	ok = tool_choose("Continue?", "yn", 'y') == 'y';
+	if (!ok)
+		tool_err("%s: nothing was done", tool_interrupted() ? "stopped by a signal" :
+		    "stopped by the operator");
+	return ok ? 0 : -1;
+}
+
+/* Before anything is generated, typed or printed: every public check. */
+static int
+preflight(const struct opts *o)
+{
+	int bad = 0;
+
+	bad |= tool_check_dir(o->cer.outdir, "-o") != 0;
+	if (o->cer.shares_out != NULL)
+		bad |= tool_check_dir(o->cer.shares_out, "--shares-out") != 0;
+	if (o->cer.passphrase_file != NULL)
+		bad |= tool_check_secret_file(o->cer.passphrase_file,
+		    "--passphrase-file", "the passphrase file", 0) != 0;
+	if (o->import != NULL)
+		bad |= tool_check_secret_file(o->import, "--import-key",
+		    "the key to escrow", 1) != 0;
+	bad |= tool_load_preflight(&o->load) != 0;
+	return bad ? -1 : 0;
+}
+
+/* The exit status after a stop signal: 128 + its number, as a shell's. */
+static int
+stopped(void)
+{
+	return 128 + tool_interrupted();
+}
+
 int
 main(int argc, char **argv)
 {
 	struct opts o;
 	struct tool_ceremony c;
 	struct tool_ceremony_key *ck = NULL;
+	struct tool_token tok;
+	struct tool_token_id *ids = NULL;
 	struct newkey *keys = NULL;
 	uint8_t owner[ESCROW_DNSSEC_NAME_MAX];
 	size_t i, olen, made = 0;
-	int rc, status = TOOL_EXIT_FAIL;
+	int rc, status = TOOL_EXIT_FAIL, interactive;
 
 	tool_name = "escrow-keygen";
+	memset(&tok, 0, sizeof tok);
+	if (tool_version_option(argc, argv))
+		return TOOL_EXIT_OK;
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
 	if (tool_harden() != 0)
 		return TOOL_EXIT_FAIL;
+	tool_catch_signals();
+	interactive = !o.yes && tool_have_tty();
 	if (escrow_dnssec_name_from_text(o.owner, owner, &olen) != ESCROW_OK) {
 		tool_err("owner name `%s': %s", o.owner, escrow_strerror(ESCROW_ERR_NAME));
 		tool_hint("write a DNS name such as `example.com.' or `.' for the root");
 		return TOOL_EXIT_USAGE;
 	}
+	if (preflight(&o) != 0)
+		return TOOL_EXIT_FAIL;
+	if (interactive && confirm_summary(&o) != 0)
+		return tool_interrupted() ? stopped() : TOOL_EXIT_FAIL;
+	/* the token and the login, before anything is generated or printed */
+	if (o.load.module != NULL && tool_token_open(&tok, &o.load, !o.yes) != 0)
+		goto out;
 	keys = calloc(o.nkeys, sizeof *keys);
 	ck = calloc(o.nkeys, sizeof *ck);
-	if (keys == NULL || ck == NULL) {
+	ids = calloc(o.nkeys, sizeof *ids);
+	if (keys == NULL || ck == NULL || ids == NULL) {
 		tool_err("out of memory for %lu keys", o.nkeys);
 		goto out;
 	}
 	for (made = 0; made < o.nkeys; made++) {
+		if (tool_interrupted())
+			goto out;
 		if (o.nkeys > 1 && isatty(STDERR_FILENO))
 			fprintf(stderr, "\rgenerating keys: %zu/%lu", made + 1, o.nkeys);
 		if (make_key(&o, made, &keys[made]) != 0)
@@ -338,6 +470,9 @@ main(int argc, char **argv)
 		ck[made].pkcs8 = keys[made].pkcs8;
 		ck[made].pkcs8_len = keys[made].pkcs8_len;
 		ck[made].pkey = keys[made].pkey;
+		ids[made].id = keys[made].id;
+		ids[made].id_len = CKA_ID_LEN;
+		ids[made].tag = escrow_dnssec_keytag(&keys[made].dnskey);
 	}
 	if (o.nkeys > 1 && isatty(STDERR_FILENO))
 		fputc('\n', stderr);
@@ -347,6 +482,8 @@ main(int argc, char **argv)
 		goto out;
 	for (i = 0; i < made; i++)
 		ck[i].pub.label_len = strlen(keys[i].label);
+	if (tok.p != NULL && tool_token_check_ids(&tok, ids, o.nkeys) != 0)
+		goto out;
 
 	c = o.cer;
 	c.paper.yes = o.yes;
@@ -356,15 +493,22 @@ main(int argc, char **argv)
 	c.keys = ck;
 	c.nkeys = o.nkeys;
 	c.title = "escrow-keygen transcript";
-	c.load = o.load.module != NULL ? &o.load : NULL;
+	c.token = tok.p != NULL ? &tok : NULL;
 	if (tool_ceremony_run(&c) == 0)
 		status = TOOL_EXIT_OK;
 out:
+	tool_token_close(&tok);
 	for (i = 0; keys != NULL && i < made + (made < o.nkeys); i++) {
 		EVP_PKEY_free(keys[i].pkey);
 		escrow_secret_free(keys[i].pkcs8);
 	}
 	free(keys);
 	free(ck);
+	free(ids);
+	if (tool_interrupted()) {
+		if (keys == NULL || made < o.nkeys)
+			tool_err("stopped by %s: nothing was written", tool_signal_name());
+		return stopped();
+	}
 	return status;
 }

@@ -106,7 +106,7 @@ int
 escrow_dnssec_dnskey_text(const struct escrow_dnskey *k, char *out, size_t cap)
 {
 	char owner[ESCROW_DNSSEC_NAME_TEXT_MAX];
-	struct escrow_tb tb;
+	struct escrow_text tb;
 	int ret;
 
 	if (!dnskey_ok(k) || out == NULL)
@@ -115,11 +115,11 @@ escrow_dnssec_dnskey_text(const struct escrow_dnskey *k, char *out, size_t cap)
 	    sizeof owner);
 	if (ret != ESCROW_OK)
 		return ret;
-	escrow_tb_init(&tb, out, cap);
-	escrow_tb_printf(&tb, "%s %u IN DNSKEY %u %u %u ", owner,
+	escrow_text_init_fixed(&tb, out, cap);
+	escrow_text_printf(&tb, "%s %u IN DNSKEY %u %u %u ", owner,
 	    (unsigned)k->ttl, k->flags, k->protocol, k->algorithm);
-	escrow_tb_base64(&tb, k->pubkey, k->pubkey_len);
-	return escrow_tb_done(&tb);
+	escrow_text_base64(&tb, k->pubkey, k->pubkey_len);
+	return escrow_text_done(&tb);
 }
 
 int
@@ -176,7 +176,7 @@ int
 escrow_dnssec_ds_text(const struct escrow_ds *ds, char *out, size_t cap)
 {
 	char owner[ESCROW_DNSSEC_NAME_TEXT_MAX];
-	struct escrow_tb tb;
+	struct escrow_text tb;
 	int ret;
 
 	if (ds == NULL || out == NULL || ds->digest_len == 0 ||
@@ -186,11 +186,11 @@ escrow_dnssec_ds_text(const struct escrow_ds *ds, char *out, size_t cap)
 	    sizeof owner);
 	if (ret != ESCROW_OK)
 		return ret;
-	escrow_tb_init(&tb, out, cap);
-	escrow_tb_printf(&tb, "%s %u IN DS %u %u %u ", owner,
+	escrow_text_init_fixed(&tb, out, cap);
+	escrow_text_printf(&tb, "%s %u IN DS %u %u %u ", owner,
 	    (unsigned)ds->ttl, ds->key_tag, ds->algorithm, ds->digest_type);
-	escrow_tb_hex(&tb, ds->digest, ds->digest_len);
-	return escrow_tb_done(&tb);
+	escrow_text_hex(&tb, ds->digest, ds->digest_len, 1);
+	return escrow_text_done(&tb);
 }
 
 int
@@ -219,15 +219,15 @@ escrow_dnssec_ds_check(const struct escrow_ds *ds, const struct escrow_dnskey *k
 int
 escrow_dnssec_keyfile_name(const struct escrow_dnskey *k, char *out, size_t cap)
 {
-	struct escrow_tb tb;
+	struct escrow_text tb;
 	size_t i = 0;
 
 	if (!dnskey_ok(k) || out == NULL)
 		return ESCROW_ERR_INVALID_ARG;
-	escrow_tb_init(&tb, out, cap);
-	escrow_tb_str(&tb, "K");
+	escrow_text_init_fixed(&tb, out, cap);
+	escrow_text_str(&tb, "K");
 	if (k->owner_len == 1)
-		escrow_tb_str(&tb, ".");
+		escrow_text_str(&tb, ".");
 	while (k->owner[i] != 0) {
 		size_t l = k->owner[i], j;
 
@@ -239,16 +239,16 @@ escrow_dnssec_keyfile_name(const struct escrow_dnskey *k, char *out, size_t cap)
 			/* as BIND's file names: anything unusual as %XX */
 			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 			    c == '-' || c == '_')
-				escrow_tb_put(&tb, (const char *)&c, 1);
+				escrow_text_put(&tb, (const char *)&c, 1);
 			else
-				escrow_tb_printf(&tb, "%%%02X", c);
+				escrow_text_printf(&tb, "%%%02X", c);
 		}
-		escrow_tb_str(&tb, ".");
+		escrow_text_str(&tb, ".");
 		i += l + 1;
 	}
-	escrow_tb_printf(&tb, "+%03u+%05u.key", k->algorithm,
+	escrow_text_printf(&tb, "+%03u+%05u.key", k->algorithm,
 	    escrow_dnssec_keytag(k));
-	return escrow_tb_done(&tb);
+	return escrow_text_done(&tb);
 }
 
 int
@@ -256,7 +256,7 @@ escrow_dnssec_keyfile_text(const struct escrow_dnskey *k, char *out, size_t cap)
 {
 	char owner[ESCROW_DNSSEC_NAME_TEXT_MAX];
 	char rr[ESCROW_DNSSEC_TEXT_MAX];
-	struct escrow_tb tb;
+	struct escrow_text tb;
 	int ret;
 
 	if (!dnskey_ok(k) || out == NULL)
@@ -267,11 +267,11 @@ escrow_dnssec_keyfile_text(const struct escrow_dnskey *k, char *out, size_t cap)
 		ret = escrow_dnssec_dnskey_text(k, rr, sizeof rr);
 	if (ret != ESCROW_OK)
 		return ret;
-	escrow_tb_init(&tb, out, cap);
-	escrow_tb_printf(&tb, "; This is a %s key, keyid %u, for %s\n",
+	escrow_text_init_fixed(&tb, out, cap);
+	escrow_text_printf(&tb, "; This is a %s key, keyid %u, for %s\n",
 	    (k->flags & 1) ? "key-signing" : "zone-signing",
 	    escrow_dnssec_keytag(k), owner);
-	escrow_tb_str(&tb, rr);
-	escrow_tb_str(&tb, "\n");
-	return escrow_tb_done(&tb);
+	escrow_text_str(&tb, rr);
+	escrow_text_str(&tb, "\n");
+	return escrow_text_done(&tb);
 }

@@ -1,6 +1,6 @@
 /*
  * dnssec_int.h - helpers shared by the dnssec*.c and trustanchor*.c files:
- * a bounded text builder, base64 and hex, name checks.  Public data only.
+ * base64 and hex decoding, name checks.  Public data only.
  */
 #ifndef ESCROW_DNSSEC_INT_H
 #define ESCROW_DNSSEC_INT_H
@@ -8,24 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Appends into a fixed buffer; remembers overflow instead of failing. */
-struct escrow_tb {
-	char *buf;
-	size_t cap;
-	size_t len;       /* would-be length, even past cap */
-};
-
-void escrow_tb_init(struct escrow_tb *tb, char *buf, size_t cap);
-void escrow_tb_put(struct escrow_tb *tb, const char *s, size_t n);
-void escrow_tb_str(struct escrow_tb *tb, const char *s);
-void escrow_tb_printf(struct escrow_tb *tb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void escrow_tb_hex(struct escrow_tb *tb, const uint8_t *p, size_t n);
-void escrow_tb_base64(struct escrow_tb *tb, const uint8_t *p, size_t n);
-/* Text with &, <, >, " and ' escaped for XML. */
-void escrow_tb_xml(struct escrow_tb *tb, const char *s);
-/* 0, or ESCROW_ERR_BUFFER_TOO_SMALL (buffer then holds ""). */
-int escrow_tb_done(struct escrow_tb *tb);
+#include "escrow_text.h" /* the records are built in fixed escrow_text buffers */
 
 /*
  * Decode hex / base64 ignoring ASCII whitespace; strict otherwise (base64:

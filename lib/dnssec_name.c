@@ -125,16 +125,16 @@ int
 escrow_dnssec_name_to_text(const uint8_t *wire, size_t len, char *out,
     size_t cap)
 {
-	struct escrow_tb tb;
+	struct escrow_text tb;
 	size_t i = 0;
 
 	if (out == NULL)
 		return ESCROW_ERR_INVALID_ARG;
 	if (!escrow_dnssec_i_name_valid(wire, len))
 		return ESCROW_ERR_NAME;
-	escrow_tb_init(&tb, out, cap);
+	escrow_text_init_fixed(&tb, out, cap);
 	if (len == 1)
-		escrow_tb_str(&tb, ".");
+		escrow_text_str(&tb, ".");
 	while (wire[i] != 0) {
 		size_t l = wire[i], j;
 
@@ -144,16 +144,16 @@ escrow_dnssec_name_to_text(const uint8_t *wire, size_t len, char *out,
 			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 			    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
 			    c == '*' || c == '/' || c == '+' || c == '=')
-				escrow_tb_put(&tb, (const char *)&c, 1);
+				escrow_text_put(&tb, (const char *)&c, 1);
 			else if (c > ' ' && c < 0x7f)
-				escrow_tb_printf(&tb, "\\%c", c);
+				escrow_text_printf(&tb, "\\%c", c);
 			else
-				escrow_tb_printf(&tb, "\\%03u", c);
+				escrow_text_printf(&tb, "\\%03u", c);
 		}
-		escrow_tb_str(&tb, ".");
+		escrow_text_str(&tb, ".");
 		i += l + 1;
 	}
-	return escrow_tb_done(&tb);
+	return escrow_text_done(&tb);
 }
 
 int

@@ -127,16 +127,16 @@ out:
 }
 
 static void
-put_time(struct escrow_tb *tb, uint32_t t)
+put_time(struct escrow_text *tb, uint32_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 
 	if (gmtime_r(&tt, &tm) == NULL) {
-		escrow_tb_printf(tb, "%u", (unsigned)t);
+		escrow_text_printf(tb, "%u", (unsigned)t);
 		return;
 	}
-	escrow_tb_printf(tb, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900,
+	escrow_text_printf(tb, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900,
 	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
@@ -145,7 +145,7 @@ escrow_dnssec_rrsig_text(const struct escrow_rrsig *sig,
     const uint8_t *signature, size_t siglen, char *out, size_t cap)
 {
 	char signer[ESCROW_DNSSEC_NAME_TEXT_MAX];
-	struct escrow_tb tb;
+	struct escrow_text tb;
 	int ret;
 
 	if (sig == NULL || signature == NULL || siglen == 0 || out == NULL ||
@@ -155,14 +155,14 @@ escrow_dnssec_rrsig_text(const struct escrow_rrsig *sig,
 	    sizeof signer);
 	if (ret != ESCROW_OK)
 		return ret;
-	escrow_tb_init(&tb, out, cap);
-	escrow_tb_printf(&tb, "%s %u IN RRSIG DNSKEY %u %u %u ", signer,
+	escrow_text_init_fixed(&tb, out, cap);
+	escrow_text_printf(&tb, "%s %u IN RRSIG DNSKEY %u %u %u ", signer,
 	    (unsigned)sig->original_ttl, sig->algorithm, sig->labels,
 	    (unsigned)sig->original_ttl);
 	put_time(&tb, sig->expiration);
-	escrow_tb_str(&tb, " ");
+	escrow_text_str(&tb, " ");
 	put_time(&tb, sig->inception);
-	escrow_tb_printf(&tb, " %u %s ", sig->key_tag, signer);
-	escrow_tb_base64(&tb, signature, siglen);
-	return escrow_tb_done(&tb);
+	escrow_text_printf(&tb, " %u %s ", sig->key_tag, signer);
+	escrow_text_base64(&tb, signature, siglen);
+	return escrow_text_done(&tb);
 }

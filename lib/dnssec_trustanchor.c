@@ -11,27 +11,27 @@
 #include "dnssec_int.h"
 
 static void
-keydigest(struct escrow_tb *tb, const struct escrow_dnskey *k,
+keydigest(struct escrow_text *tb, const struct escrow_dnskey *k,
     const struct escrow_ds *ds, const char *id, const char *id_tag,
     const char *valid_from, int with_pubkey)
 {
-	escrow_tb_str(tb, "  <KeyDigest id=\"");
-	escrow_tb_xml(tb, id);
-	escrow_tb_str(tb, id_tag);
-	escrow_tb_str(tb, "\" validFrom=\"");
-	escrow_tb_xml(tb, valid_from);
-	escrow_tb_printf(tb, "\">\n    <KeyTag>%u</KeyTag>\n"
+	escrow_text_str(tb, "  <KeyDigest id=\"");
+	escrow_text_xml(tb, id);
+	escrow_text_str(tb, id_tag);
+	escrow_text_str(tb, "\" validFrom=\"");
+	escrow_text_xml(tb, valid_from);
+	escrow_text_printf(tb, "\">\n    <KeyTag>%u</KeyTag>\n"
 	    "    <Algorithm>%u</Algorithm>\n    <DigestType>%u</DigestType>\n"
 	    "    <Digest>", ds->key_tag, ds->algorithm, ds->digest_type);
-	escrow_tb_hex(tb, ds->digest, ds->digest_len);
-	escrow_tb_str(tb, "</Digest>\n");
+	escrow_text_hex(tb, ds->digest, ds->digest_len, 1);
+	escrow_text_str(tb, "</Digest>\n");
 	if (with_pubkey) {
-		escrow_tb_str(tb, "    <PublicKey>");
-		escrow_tb_base64(tb, k->pubkey, k->pubkey_len);
-		escrow_tb_printf(tb, "</PublicKey>\n    <Flags>%u</Flags>\n",
+		escrow_text_str(tb, "    <PublicKey>");
+		escrow_text_base64(tb, k->pubkey, k->pubkey_len);
+		escrow_text_printf(tb, "</PublicKey>\n    <Flags>%u</Flags>\n",
 		    k->flags);
 	}
-	escrow_tb_str(tb, "  </KeyDigest>\n");
+	escrow_text_str(tb, "  </KeyDigest>\n");
 }
 
 int
@@ -40,7 +40,7 @@ escrow_dnssec_ta_keydigest(const struct escrow_dnskey *k, int digest_type,
     size_t cap)
 {
 	struct escrow_ds ds;
-	struct escrow_tb tb;
+	struct escrow_text tb;
 	int ret;
 
 	if (k == NULL || id == NULL || valid_from == NULL || out == NULL)
@@ -48,9 +48,9 @@ escrow_dnssec_ta_keydigest(const struct escrow_dnskey *k, int digest_type,
 	ret = escrow_dnssec_ds_make(k, digest_type, &ds);
 	if (ret != ESCROW_OK)
 		return ret;
-	escrow_tb_init(&tb, out, cap);
+	escrow_text_init_fixed(&tb, out, cap);
 	keydigest(&tb, k, &ds, id, "", valid_from, with_pubkey);
-	return escrow_tb_done(&tb);
+	return escrow_text_done(&tb);
 }
 
 int
@@ -60,7 +60,7 @@ escrow_dnssec_ta_document(const struct escrow_dnskey *keys, size_t n,
     char *out, size_t cap, size_t *len)
 {
 	char zone[ESCROW_DNSSEC_NAME_TEXT_MAX];
-	struct escrow_tb tb;
+	struct escrow_text tb;
 	size_t i;
 	int ret;
 
@@ -73,15 +73,15 @@ escrow_dnssec_ta_document(const struct escrow_dnskey *keys, size_t n,
 	    zone, sizeof zone);
 	if (ret != ESCROW_OK)
 		return ret;
-	escrow_tb_init(&tb, out, cap);
-	escrow_tb_str(&tb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	escrow_text_init_fixed(&tb, out, cap);
+	escrow_text_str(&tb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<TrustAnchor id=\"");
-	escrow_tb_xml(&tb, ta_id);
-	escrow_tb_str(&tb, "\" source=\"");
-	escrow_tb_xml(&tb, source);
-	escrow_tb_str(&tb, "\">\n  <Zone>");
-	escrow_tb_xml(&tb, zone);
-	escrow_tb_str(&tb, "</Zone>\n");
+	escrow_text_xml(&tb, ta_id);
+	escrow_text_str(&tb, "\" source=\"");
+	escrow_text_xml(&tb, source);
+	escrow_text_str(&tb, "\">\n  <Zone>");
+	escrow_text_xml(&tb, zone);
+	escrow_text_str(&tb, "</Zone>\n");
 	for (i = 0; i < n; i++) {
 		struct escrow_ds ds;
 		char tag[8];
@@ -97,10 +97,10 @@ escrow_dnssec_ta_document(const struct escrow_dnskey *keys, size_t n,
 		keydigest(&tb, &keys[i], &ds, id_prefix, tag, valid_from,
 		    with_pubkey);
 	}
-	escrow_tb_str(&tb, "</TrustAnchor>\n");
+	escrow_text_str(&tb, "</TrustAnchor>\n");
 	if (len != NULL)
 		*len = tb.len;
-	return escrow_tb_done(&tb);
+	return escrow_text_done(&tb);
 }
 
 int

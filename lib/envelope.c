@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "envelope_int.h"
+#include "escrow_hazmat.h"
 #include "escrow_keywrap.h"
 
 static const char info_wrap[] = "escrow v1 wrap";
@@ -91,7 +92,7 @@ escrow_envelope_set_shareset(struct escrow_envelope *env,
 	if (env == NULL || set == NULL || env->state != ENV_BUILDING ||
 	    env->have_set)
 		return ESCROW_ERR_INVALID_ARG;
-	if (escrow_env_shareset_check(set) != ESCROW_OK)
+	if (escrow_envelope_i_shareset_check(set) != ESCROW_OK)
 		return ESCROW_ERR_SHARE_PARAMS;
 	env->set = *set;
 	/* canonical: nothing beyond group_count */
@@ -193,7 +194,7 @@ escrow_envelope_add_key(struct escrow_envelope *env,
 		return ESCROW_ERR_TOO_LARGE;
 	if (env->nkeys >= ESCROW_ENVELOPE_MAX_KEYS)
 		return ESCROW_ERR_TOO_LARGE;
-	if ((ret = escrow_env_key_check(key)) != ESCROW_OK)
+	if ((ret = escrow_envelope_i_key_check(key)) != ESCROW_OK)
 		return ret;
 	wlen = ESCROW_KEYWRAP_WRAPPED_LEN(pkcs8_len);
 	rlen = 3 + key->label_len + key->id_len + key->owner_len + 3 +
@@ -295,9 +296,9 @@ escrow_envelope_seal(struct escrow_envelope *env, uint8_t **out,
 		*out_len = 0;
 	if (env == NULL || out == NULL || out_len == NULL ||
 	    env->state != ENV_BUILDING || !env->have_set || env->nkeys == 0 ||
-	    env->ncommit != escrow_env_share_total(&env->set))
+	    env->ncommit != escrow_envelope_i_share_total(&env->set))
 		return ESCROW_ERR_INVALID_ARG;
-	if ((ret = escrow_env_ids_unique(env)) != ESCROW_OK)
+	if ((ret = escrow_envelope_i_ids_unique(env)) != ESCROW_OK)
 		return ret == ESCROW_ERR_FORMAT ? ESCROW_ERR_INVALID_ARG : ret;
 	qsort(env->commit, env->ncommit, sizeof env->commit[0], commit_cmp);
 
@@ -314,7 +315,7 @@ escrow_envelope_seal(struct escrow_envelope *env, uint8_t **out,
 		return ESCROW_ERR_NOMEM;
 	memmove(buf + hlen, buf, env->keylen);
 	write_header(env, buf);
-	escrow_env_hmac(env->keys + ESCROW_ENVELOPE_KEY_LEN, buf,
+	escrow_envelope_i_hmac(env->keys + ESCROW_ENVELOPE_KEY_LEN, buf,
 	    total - ESCROW_ENVELOPE_MAC_LEN, buf + total - ESCROW_ENVELOPE_MAC_LEN);
 
 	env->keybuf = NULL;
@@ -361,7 +362,7 @@ escrow_envelope_key(const struct escrow_envelope *env, size_t i,
 
 	if (env == NULL || key == NULL || env->keybuf == NULL || i >= env->nkeys)
 		return ESCROW_ERR_INVALID_ARG;
-	return escrow_env_key_decode(env->keybuf + env->keyoff[i],
+	return escrow_envelope_i_key_decode(env->keybuf + env->keyoff[i],
 	    env->keylen - env->keyoff[i], key, &used);
 }
 

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "envelope_int.h"
+#include "escrow_text.h"
 #include "ct.h"
 #include "slip39_wordlist.h"
 
@@ -108,7 +109,7 @@ void
 escrow_envelope_fingerprint_hex(const uint8_t fp[static ESCROW_ENVELOPE_HASH_LEN],
     char out[static ESCROW_FINGERPRINT_HEX_MAX])
 {
-	sodium_bin2hex(out, ESCROW_FINGERPRINT_HEX_MAX, fp, ESCROW_ENVELOPE_HASH_LEN);
+	escrow_hex(fp, ESCROW_ENVELOPE_HASH_LEN, out, 0);
 }
 
 /* The 10 bits of word i (0..11), most significant bit first. */

@@ -3,7 +3,7 @@
  * building and parsing: the share set, key records (lengths, UTF-8
  * labels, DNS wire-format owner names), distinct CKA_IDs; and the HMAC.
  *
- * Secret: only the HMAC key (K_mac) passed to escrow_env_hmac(); its
+ * Secret: only the HMAC key (K_mac) passed to escrow_envelope_i_hmac(); its
  * state is wiped.  All the fields checked here are public.
  */
 #include <stdlib.h>
@@ -14,7 +14,7 @@
 #include "envelope_int.h"
 
 int
-escrow_env_shareset_check(const struct escrow_shareset *set)
+escrow_envelope_i_shareset_check(const struct escrow_shareset *set)
 {
 	size_t g;
 
@@ -35,7 +35,7 @@ escrow_env_shareset_check(const struct escrow_shareset *set)
 }
 
 size_t
-escrow_env_share_total(const struct escrow_shareset *set)
+escrow_envelope_i_share_total(const struct escrow_shareset *set)
 {
 	size_t g, n = 0;
 
@@ -110,7 +110,7 @@ owner_ok(const uint8_t *s, size_t len)
 }
 
 int
-escrow_env_key_check(const struct escrow_envelope_key *key)
+escrow_envelope_i_key_check(const struct escrow_envelope_key *key)
 {
 	if (key->label == NULL || key->id == NULL || key->owner == NULL ||
 	    key->pubkey == NULL)
@@ -154,7 +154,7 @@ take(const uint8_t **p, size_t *avail, size_t lenbytes, const uint8_t **field,
 }
 
 int
-escrow_env_key_decode(const uint8_t *p, size_t avail,
+escrow_envelope_i_key_decode(const uint8_t *p, size_t avail,
     struct escrow_envelope_key *key, size_t *used)
 {
 	const uint8_t *start = p;
@@ -174,7 +174,7 @@ escrow_env_key_decode(const uint8_t *p, size_t avail,
 	if ((ret = take(&p, &avail, 2, &key->pubkey, &key->pubkey_len)) != 0 ||
 	    (ret = take(&p, &avail, 2, &key->wrapped, &key->wrapped_len)) != 0)
 		return ret;
-	if ((ret = escrow_env_key_check(key)) != 0)
+	if ((ret = escrow_envelope_i_key_check(key)) != 0)
 		return ret;
 	if (key->wrapped_len < 16 || key->wrapped_len % 8 != 0)
 		return ESCROW_ERR_FORMAT;
@@ -198,7 +198,7 @@ idref_cmp(const void *a, const void *b)
 }
 
 int
-escrow_env_ids_unique(const struct escrow_envelope *env)
+escrow_envelope_i_ids_unique(const struct escrow_envelope *env)
 {
 	struct idref *ids;
 	size_t i;
@@ -225,7 +225,7 @@ escrow_env_ids_unique(const struct escrow_envelope *env)
 }
 
 void
-escrow_env_hmac(const uint8_t key[static 32], const uint8_t *data, size_t len,
+escrow_envelope_i_hmac(const uint8_t key[static 32], const uint8_t *data, size_t len,
     uint8_t out[static 32])
 {
 	crypto_auth_hmacsha256_state st;

@@ -52,25 +52,25 @@ struct escrow_envelope {
 };
 
 /* Checks of the share set, common to building and parsing. */
-int escrow_env_shareset_check(const struct escrow_shareset *set) ESCROW_WUR;
-size_t escrow_env_share_total(const struct escrow_shareset *set);
+int escrow_envelope_i_shareset_check(const struct escrow_shareset *set) ESCROW_WUR;
+size_t escrow_envelope_i_share_total(const struct escrow_shareset *set);
 
 /*
  * Decode and check one key record at p (avail bytes readable).  On
  * success fills *key (pointers into p) and *used.  Errors:
  * ESCROW_ERR_TRUNCATED, ESCROW_ERR_FORMAT, ESCROW_ERR_NAME.
  */
-int escrow_env_key_decode(const uint8_t *p, size_t avail,
+int escrow_envelope_i_key_decode(const uint8_t *p, size_t avail,
     struct escrow_envelope_key *key, size_t *used) ESCROW_WUR;
 
 /* Check the public fields of a key (lengths, UTF-8 label, owner name). */
-int escrow_env_key_check(const struct escrow_envelope_key *key) ESCROW_WUR;
+int escrow_envelope_i_key_check(const struct escrow_envelope_key *key) ESCROW_WUR;
 
 /* ESCROW_OK if every CKA_ID in the key set differs, else ESCROW_ERR_FORMAT. */
-int escrow_env_ids_unique(const struct escrow_envelope *env) ESCROW_WUR;
+int escrow_envelope_i_ids_unique(const struct escrow_envelope *env) ESCROW_WUR;
 
 /* HMAC-SHA256 of data under a 32-byte key (SECRET). */
-void escrow_env_hmac(const uint8_t key[static 32], const uint8_t *data,
+void escrow_envelope_i_hmac(const uint8_t key[static 32], const uint8_t *data,
     size_t len, uint8_t out[static 32]);
 
 #endif

@@ -62,7 +62,7 @@ parse_shareset(struct cur *c, struct escrow_shareset *set)
 		set->groups[g].threshold = p[0];
 		set->groups[g].count = p[1];
 	}
-	return escrow_env_shareset_check(set);
+	return escrow_envelope_i_shareset_check(set);
 }
 
 /* Exactly one commitment per share, in group-major order, all distinct. */
@@ -75,7 +75,7 @@ parse_commitments(struct cur *c, struct escrow_envelope *env)
 	if ((ret = need(c, 2)) != ESCROW_OK)
 		return ret;
 	n = escrow_get16(skip(c, 2));
-	if (n != escrow_env_share_total(&env->set))
+	if (n != escrow_envelope_i_share_total(&env->set))
 		return ESCROW_ERR_FORMAT;
 	for (i = 0; i < n; i++) {
 		const uint8_t *p;
@@ -127,7 +127,7 @@ parse_keys(struct cur *c, struct escrow_envelope *env)
 		struct escrow_envelope_key k;
 		size_t used;
 
-		ret = escrow_env_key_decode(c->p, c->left, &k, &used);
+		ret = escrow_envelope_i_key_decode(c->p, c->left, &k, &used);
 		if (ret != ESCROW_OK)
 			return ret;
 		env->keyoff[i] = (size_t)(c->p - env->keybuf);
@@ -135,7 +135,7 @@ parse_keys(struct cur *c, struct escrow_envelope *env)
 	}
 	env->nkeys = n;
 	env->keylen = (size_t)(c->p - env->keybuf);
-	return escrow_env_ids_unique(env);
+	return escrow_envelope_i_ids_unique(env);
 }
 
 int
@@ -226,7 +226,7 @@ escrow_envelope_verify(struct escrow_envelope *env,
 	if (ret != ESCROW_OK)
 		goto out;
 	body = env->len - ESCROW_ENVELOPE_MAC_LEN;
-	escrow_env_hmac(k, env->bytes, body, mac);
+	escrow_envelope_i_hmac(k, env->bytes, body, mac);
 	eq = escrow_equal(mac, env->bytes + body, sizeof mac);
 	escrow_ct_declassify(&eq, sizeof eq); /* the verdict is public */
 	ret = eq ? ESCROW_OK : ESCROW_ERR_MAC;

@@ -1,11 +1,13 @@
 /*
  * keys_dnskey.c - the DNSKEY public-key field of a key (RFC 3110 RSA,
- * RFC 6605 ECDSA, RFC 8080 EdDSA), public keys rebuilt from that field,
- * and the check that a private key matches a given field.
+ * RFC 6605 ECDSA, RFC 8080 EdDSA) and public keys rebuilt from that
+ * field.  It calls nothing in keys_sign.c (which builds on it: verifying
+ * against a DNSKEY field, and escrow_keys_match).
  *
- * Secret: the private EVP_PKEY passed to escrow_keys_match (only used to
- * sign a fixed test message).  Everything produced here is public.
+ * Secret: the private EVP_PKEY whose public field is taken (only its
+ * public half is read).  Everything produced here is public.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -247,37 +249,4 @@ escrow_keys_from_dnskey_pub(int alg, const uint8_t *pub, size_t len,
 		*out = NULL;
 	}
 	return ret;
-}
-
-int
-escrow_keys_match(const EVP_PKEY *key, int alg, const uint8_t *pub, size_t len)
-{
-	static const uint8_t probe[] = "escrow key match probe";
-	const struct keys_alginfo *ai = escrow_keys_i_info(alg);
-	uint8_t mine[ESCROW_KEYS_PUBKEY_MAX], sig[ESCROW_KEYS_SIG_MAX];
-	size_t mlen = 0, slen = 0;
-	int ret;
-
-	if (key == NULL || pub == NULL)
-		return ESCROW_ERR_INVALID_ARG;
-	ret = escrow_keys_dnskey_pub(key, alg, mine, sizeof mine, &mlen);
-	if (ret == ESCROW_ERR_ALGORITHM)
-		return ESCROW_ERR_KEY_MISMATCH;
-	if (ret != ESCROW_OK)
-		return ret;
-	if (mlen != len || memcmp(mine, pub, len) != 0)
-		return ESCROW_ERR_KEY_MISMATCH;
-	if (!escrow_keys_i_has_private(key, ai))
-		return ESCROW_OK;
-	/*
-	 * The public halves agree; prove the private half belongs to them
-	 * by signing with it and verifying against the given field.
-	 */
-	ret = escrow_keys_sign((EVP_PKEY *)key, alg, probe, sizeof probe - 1,
-	    sig, sizeof sig, &slen);
-	if (ret != ESCROW_OK)
-		return ESCROW_ERR_KEY_MISMATCH;
-	ret = escrow_keys_verify_dnskey(alg, pub, len, probe, sizeof probe - 1,
-	    sig, slen);
-	return ret == ESCROW_OK ? ESCROW_OK : ESCROW_ERR_KEY_MISMATCH;
 }

@@ -1,9 +1,12 @@
 /*
  * keys_sign.c - signatures the way DNSSEC makes them (RFC 5702 RSA, RFC
- * 6605 ECDSA with raw r||s, RFC 8080 pure EdDSA), their verification, and
- * the public key as PEM.
+ * 6605 ECDSA with raw r||s, RFC 8080 pure EdDSA), their verification, the
+ * check that a private key matches a DNSKEY public-key field (by its
+ * public half, then a test signature), and the public key as PEM.  It
+ * builds on keys_dnskey.c, which calls nothing here.
  *
- * Secret: the private EVP_PKEY given to escrow_keys_sign.  Signatures,
+ * Secret: the private EVP_PKEY given to escrow_keys_sign and
+ * escrow_keys_match.  Signatures,
  * signed data and PEM public keys are public.
  */
 #include <string.h>
@@ -221,4 +224,38 @@ out:
 	BIO_free(bio);
 	ERR_clear_error();
 	return ret;
+}
+
+int
+escrow_keys_match(const EVP_PKEY *key, int alg, const uint8_t *pub, size_t len)
+{
+	static const uint8_t probe[] = "escrow key match probe";
+	const struct keys_alginfo *ai = escrow_keys_i_info(alg);
+	uint8_t mine[ESCROW_KEYS_PUBKEY_MAX], sig[ESCROW_KEYS_SIG_MAX];
+	size_t mlen = 0, slen = 0;
+	int ret;
+
+	if (key == NULL || pub == NULL)
+		return ESCROW_ERR_INVALID_ARG;
+	ret = escrow_keys_dnskey_pub(key, alg, mine, sizeof mine, &mlen);
+	if (ret == ESCROW_ERR_ALGORITHM)
+		return ESCROW_ERR_KEY_MISMATCH;
+	if (ret != ESCROW_OK)
+		return ret;
+	if (mlen != len || memcmp(mine, pub, len) != 0)
+		return ESCROW_ERR_KEY_MISMATCH;
+	if (!escrow_keys_i_has_private(key, ai))
+		return ESCROW_OK;
+	/*
+	 * The public halves agree; prove the private half belongs to them
+	 * by signing with it and verifying against the given field.
+	 */
+	/* EVP's signing context takes a non-const key; it is not changed */
+	ret = escrow_keys_sign((EVP_PKEY *)(uintptr_t)key, alg, probe, sizeof probe - 1,
+	    sig, sizeof sig, &slen);
+	if (ret != ESCROW_OK)
+		return ESCROW_ERR_KEY_MISMATCH;
+	ret = escrow_keys_verify_dnskey(alg, pub, len, probe, sizeof probe - 1,
+	    sig, slen);
+	return ret == ESCROW_OK ? ESCROW_OK : ESCROW_ERR_KEY_MISMATCH;
 }

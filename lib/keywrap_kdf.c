@@ -4,6 +4,7 @@
  * Secret: the input keying material and the output.  OpenSSL copies the
  * key into its context and clears it when the context is freed.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -34,16 +35,17 @@ escrow_kdf_hkdf_sha256(const uint8_t *ikm, size_t ikmlen,
 	ctx = EVP_KDF_CTX_new(kdf);
 	if (ctx == NULL)
 		goto out;
+	/* OSSL_PARAM takes non-const pointers; HKDF only reads these */
 	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0);
 	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
-	    (void *)(ikmlen > 0 ? ikm : empty), ikmlen);
+	    (void *)(uintptr_t)(ikmlen > 0 ? ikm : empty), ikmlen);
 	/* an absent salt is HashLen zero bytes, the same as an empty one */
 	if (saltlen > 0)
 		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
-		    (void *)salt, saltlen);
+		    (void *)(uintptr_t)salt, saltlen);
 	if (infolen > 0)
 		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
-		    (void *)info, infolen);
+		    (void *)(uintptr_t)info, infolen);
 	*p = OSSL_PARAM_construct_end();
 	if (EVP_KDF_derive(ctx, okm, okmlen, params) != 1) {
 		escrow_wipe(okm, okmlen);

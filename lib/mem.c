@@ -1,9 +1,10 @@
 /*
  * mem.c - secret memory, constant-time comparison, and the random source.
  *
- * Secret: everything passed through here.  The test seed (tests only)
- * and the count of secret allocations that could not be locked are the
- * only state this library keeps between calls.
+ * Secret: everything passed through here.  The count of secret
+ * allocations that could not be locked is state kept between calls; so is
+ * the test seed, which exists only in test builds (ESCROW_TEST_HOOKS:
+ * libescrow-test.a, see escrow_hazmat.h).
  */
 #include <string.h>
 
@@ -19,9 +20,13 @@
  */
 static size_t unlocked_count;
 
-/* Deterministic random source for tests; unused by the tools. */
+#ifdef ESCROW_TEST_HOOKS
+#include "escrow_hazmat.h"
+
+/* Deterministic random source for tests (escrow_hazmat.h). */
 static int test_seeded;
 static uint8_t test_state[32];
+#endif
 
 void *
 escrow_secret_alloc(size_t len)
@@ -69,21 +74,24 @@ escrow_equal(const void *a, const void *b, size_t len)
 void
 escrow_random(void *buf, size_t len)
 {
+#ifdef ESCROW_TEST_HOOKS
 	uint8_t next[32];
 	static const uint8_t step[] = "escrow test random step";
 
-	if (!test_seeded) {
-		randombytes_buf(buf, len);
+	if (test_seeded) {
+		/* output from the current state, then ratchet it forward */
+		randombytes_buf_deterministic(buf, len, test_state);
+		crypto_generichash(next, sizeof next, step, sizeof step - 1,
+		    test_state, sizeof test_state);
+		memcpy(test_state, next, sizeof next);
+		sodium_memzero(next, sizeof next);
 		return;
 	}
-	/* output from the current state, then ratchet the state forward */
-	randombytes_buf_deterministic(buf, len, test_state);
-	crypto_generichash(next, sizeof next, step, sizeof step - 1,
-	    test_state, sizeof test_state);
-	memcpy(test_state, next, sizeof next);
-	sodium_memzero(next, sizeof next);
+#endif
+	randombytes_buf(buf, len);
 }
 
+#ifdef ESCROW_TEST_HOOKS
 void
 escrow_random_set_test_seed(const uint8_t seed[32])
 {
@@ -95,3 +103,4 @@ escrow_random_set_test_seed(const uint8_t seed[32])
 	memcpy(test_state, seed, sizeof test_state);
 	test_seeded = 1;
 }
+#endif

@@ -19,9 +19,6 @@
 /* PKCS#11 3.0 RFC 5649; p11-kit 0.24's header lacks it. */
 #ifndef CKM_AES_KEY_WRAP_KWP
 #define CKM_AES_KEY_WRAP_KWP 0x210BUL
-/* The stored RSA-2048 probe key (PKCS#8 DER, a public throwaway). */
-const uint8_t *escrow_p11_i_probe_rsa_pkcs8(size_t *len);
-
 #endif
 /* Thales Luna's vendor mechanism for RFC 5649 (CKM_AES_KWP). */
 #define ESCROW_CKM_LUNA_AES_KWP (CKM_VENDOR_DEFINED + 0x171UL)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escrow_text.h"
 #include "p11_int.h"
 
 struct old_obj {
@@ -36,14 +37,13 @@ struct load {
 	struct escrow_p11_i_tmpl t;      /* reused per object; secret memory */
 };
 
+/* The CKA_ID in hex for messages: as much as fits in buf. */
 static void
 hex_id(char *buf, size_t cap, const uint8_t *id, size_t len)
 {
-	size_t i;
-
-	buf[0] = '\0';
-	for (i = 0; i < len && 2 * i + 3 <= cap; i++)
-		snprintf(buf + 2 * i, cap - 2 * i, "%02x", id[i]);
+	if (len > (cap - 1) / 2)
+		len = (cap - 1) / 2;
+	escrow_hex(id, len, buf, 0);
 }
 
 static int

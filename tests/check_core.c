@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "escrow.h"
+#include "escrow_hazmat.h"
 
 Suite *check_core_suite(void);
 

@@ -362,7 +362,7 @@ START_TEST(test_sheets_public_long_records_wrap)
 	/* one record with no space at all must still wrap */
 	memset(unbroken, 'A', sizeof unbroken - 1);
 	unbroken[sizeof unbroken - 1] = '\0';
-	free((char *)dnskey[5]);
+	free((void *)(uintptr_t)dnskey[5]); /* strdup'd above */
 	dnskey[5] = unbroken;
 	memset(&p, 0, sizeof p);
 	p.dnskey = dnskey;
@@ -389,7 +389,7 @@ START_TEST(test_sheets_public_long_records_wrap)
 		escrow_doc_free(&d);
 	}
 	for (i = 0; i < 5; i++)
-		free((char *)dnskey[i]);
+		free((void *)(uintptr_t)dnskey[i]);
 }
 END_TEST
 

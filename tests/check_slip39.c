@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "escrow.h"
+#include "escrow_hazmat.h"
 #include "escrow_slip39.h"
 #include "slip39_int.h"
 #include "testutil.h"

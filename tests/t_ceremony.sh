@@ -82,11 +82,11 @@ expect_rc 1 "a DS of another key" "$combine" verify --yes --envelope "$env" \
 expect_out "no key of this envelope has key tag" "the DS mismatch is named"
 
 echo "keygen refuses bad input and never overwrites"
-expect_rc 2 "no -o" "$keygen" -m 2 -N 3 --yes
-expect_rc 2 "-m above -N" "$keygen" -m 4 -N 3 -o "$work/x" --yes
-expect_rc 2 "an unknown algorithm" "$keygen" -a 7 -m 2 -N 3 -o "$work/x" --yes
+expect_rc 2 "no -o" "$keygen" -n . -m 2 -N 3 --yes
+expect_rc 2 "-m above -N" "$keygen" -n . -m 4 -N 3 -o "$work/x" --yes
+expect_rc 2 "an unknown algorithm" "$keygen" -n . -a 7 -m 2 -N 3 -o "$work/x" --yes
 expect_rc 2 "a bad owner name" "$keygen" -n 'a..b' -m 2 -N 3 -o "$work/x" --shares-out "$work/y" --yes
-expect_rc 2 "shares that would go nowhere" "$keygen" -m 2 -N 3 -o "$work/x" --yes
+expect_rc 2 "shares that would go nowhere" "$keygen" -n . -m 2 -N 3 -o "$work/x" --yes
 expect_out "the shares must go somewhere" "the reason is given"
 [ ! -e "$work/x" ] && ok "nothing was made" || bad "$work/x exists"
 # the same key escrowed again into the same directory: every name collides
@@ -112,7 +112,7 @@ expect_rc 0 "the imported key into a new directory" "$keygen" --import-key "$wor
 	-n example.org -m 2 -N 3 -o "$work/reimport" --shares-out "$work/reimport-shares" --yes
 if cmp -s "$work/reimport"/K*.key "$d/out"/K*.key; then ok "the re-escrowed key has the same DNSKEY"; else bad "the re-escrowed DNSKEY differs"; fi
 mkdir -p "$work/open" && chmod 777 "$work/open"
-expect_rc 1 "a world-writable output directory" "$keygen" -m 2 -N 3 -o "$work/open" --shares-out "$work/open-shares" --yes
+expect_rc 1 "a world-writable output directory" "$keygen" -n . -m 2 -N 3 -o "$work/open" --shares-out "$work/open-shares" --yes
 expect_out "writable by others" "the reason is given"
 
 echo "reshare: a new share set for the same key"
@@ -129,7 +129,7 @@ expect_rc 1 "old shares do not open the new envelope" "$combine" verify --yes --
 
 echo "groups: 2 of 3 groups, each 2 of 3"
 g=$work/groups
-expect_rc 0 "keygen with groups" "$keygen" -a 15 --group 2/3 --group 2/3 --group 1/1 \
+expect_rc 0 "keygen with groups" "$keygen" -n . -a 15 --group 2/3 --group 2/3 --group 1/1 \
 	--group-threshold 2 -o "$g/out" --shares-out "$g/shares" --yes
 expect_rc 0 "verify with group 1 and group 3" "$combine" verify --yes --envelope "$g/out"/*.escrow \
 	"$g/shares/share-3-1.txt" "$g/shares/share-1-3.txt" "$g/shares/share-1-1.txt"

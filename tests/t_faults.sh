@@ -18,7 +18,7 @@
 fi=$bin/tests/fi/libescrow-fi.so
 [ -f "$fi" ] || { echo "t_faults: $fi not built"; exit 1; }
 
-"$keygen" -a 13 --keys 2 -m 2 -N 3 -o "$work/ks" --shares-out "$work/sh" --yes >/dev/null
+"$keygen" -n . -a 13 --keys 2 -m 2 -N 3 -o "$work/ks" --shares-out "$work/sh" --yes >/dev/null
 env=$(ls "$work/ks"/*.escrow)
 softhsm "$work/clean" t 1234
 

@@ -5,7 +5,7 @@
 # If this passes, the envelope can be opened without escrow's code.
 . "$(dirname "$0")/lib.sh"
 
-"$keygen" -a 13 -m 2 -N 3 -o "$work/out" --shares-out "$work/shares" --yes >/dev/null
+"$keygen" -n . -a 13 -m 2 -N 3 -o "$work/out" --shares-out "$work/shares" --yes >/dev/null
 E=$(ls "$work/out"/*.escrow)
 
 # 1. the master secret S from two shares (hex)

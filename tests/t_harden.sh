@@ -10,7 +10,7 @@
 # the real binaries, not a wrapper: /proc must show the tool itself
 kg=$bin/escrow-keygen cb=$bin/escrow-combine
 
-"$kg" -a 13 -m 2 -N 3 -o "$work/out" --shares-out "$work/shares" --yes >/dev/null
+"$kg" -n . -a 13 -m 2 -N 3 -o "$work/out" --shares-out "$work/shares" --yes >/dev/null
 env=$(ls "$work/out"/*.escrow)
 one=$(cat "$work/shares/share-1-1.txt")
 
@@ -67,7 +67,7 @@ else
 	bad "escrow-combine not hardened" "$(cat "$work/findings" "$work/last.log")"
 fi
 
-drive escrow-keygen "passphrase" "" "$kg" -a 13 -m 2 -N 3 -o "$work/out2" --shares-out "$work/shares2"
+drive escrow-keygen "passphrase" "" "$kg" -n . -a 13 -m 2 -N 3 -o "$work/out2" --shares-out "$work/shares2"
 if [ ! -s "$work/findings" ] && ! grep -q timeout "$work/last.log"; then
 	ok "escrow-keygen asking for the passphrase: no core, umask 077, memory locked"
 else

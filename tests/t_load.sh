@@ -21,7 +21,7 @@ listing() { SOFTHSM2_CONF=$tok/softhsm2.conf pkcs11-tool --module "$module" --to
 echo "every algorithm, every strategy SoftHSM supports"
 for alg in 8 10 13 14 15 16; do
 	d=$work/k$alg
-	"$keygen" -a $alg -m 2 -N 3 -o "$d/out" --shares-out "$d/shares" --yes >/dev/null
+	"$keygen" -n . -a $alg -m 2 -N 3 -o "$d/out" --shares-out "$d/shares" --yes >/dev/null
 	case $alg in
 	8|10|13|14) strategies="auto unwrap transport create" ;;
 	*) strategies="auto create" ;;
@@ -94,15 +94,16 @@ listing | grep -q 'label:.*zsk-20' && ok "labels come from the envelope" || bad 
 
 echo "escrow-keygen loads the new key at generation"
 newtoken
-expect_rc 0 "keygen --module --token" "$keygen" -a 8 -m 2 -N 3 -o "$work/gen/out" --shares-out "$work/gen/shares" \
+expect_rc 0 "keygen --module --token" "$keygen" -n . -a 8 -m 2 -N 3 -o "$work/gen/out" --shares-out "$work/gen/shares" \
 	--yes --module "$module" --token pkcs11:token=t --pin-source "$tok/pin"
 expect_out "Fingerprint:" "the ceremony finished"
 grep -q "Loaded into token \"t\"" "$work/gen/out"/*-transcript.txt && ok "the transcript records the load" ||
 	bad "transcript" "$(cat "$work/gen/out"/*-transcript.txt)"
 [ "$(objects "$tok" t 1234)" = 2 ] && ok "the token holds the new key pair" || bad "objects: $(listing)"
-expect_rc 1 "keygen with a wrong PIN keeps the escrow" "$keygen" -a 13 -m 2 -N 3 -o "$work/gen2/out" \
-	--shares-out "$work/gen2/shares" \
+expect_rc 1 "keygen with a wrong PIN stops before anything is made" "$keygen" -n . -a 13 -m 2 -N 3 \
+	-o "$work/gen2/out" --shares-out "$work/gen2/shares" \
 	--yes --module "$module" --token pkcs11:token=t --pin-source "$work/badpin"
-expect_out "load the key later" "it says the escrow is complete"
-ls "$work/gen2/out"/*.escrow >/dev/null 2>&1 && ok "the envelope was kept" || bad "no envelope after a failed load"
+expect_out "PIN in --pin-source .*was refused" "it says the PIN source's PIN was refused"
+[ ! -e "$work/gen2/out" ] && [ ! -e "$work/gen2/shares" ] && ok "nothing was written" ||
+	bad "files after a refused PIN" "$(ls -R "$work/gen2")"
 finish

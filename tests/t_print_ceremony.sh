@@ -20,7 +20,7 @@ chmod 600 "$work/nopass"
 
 cat >"$work/print.exp" <<EXP
 set timeout 60
-spawn $keygen -a 8 -m 2 -N 3 -o $work/out --passphrase-file $work/nopass --print test
+spawn $keygen -n . -a 8 -m 2 -N 3 -o $work/out --passphrase-file $work/nopass --print test
 for {set i 1} {\$i <= 3} {incr i} {
 	expect {
 		-re "Share sheet group 1 member (\[0-9\]+) printed.*Continue \\\\\[y/N\\\\\] " {

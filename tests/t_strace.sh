@@ -27,7 +27,7 @@ chmod 600 "$work/pass"
 pass_hex=$(printf 'tr0ub4dor secret' | od -An -v -tx1 | tr -d ' \n')
 
 set +e
-SOFTHSM2_CONF=$work/hsm/softhsm2.conf st "$work/keygen.st" "$kg" -a 13 -m 2 -N 3 -o "$work/cer" \
+SOFTHSM2_CONF=$work/hsm/softhsm2.conf st "$work/keygen.st" "$kg" -n . -a 13 -m 2 -N 3 -o "$work/cer" \
 	--shares-out "$work/shares" --passphrase-file "$work/pass" --yes \
 	--module "$module" --token pkcs11:token=t --pin-source "$work/hsm/pin" >"$work/keygen.out" 2>&1
 rc=$?

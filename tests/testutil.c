@@ -123,3 +123,17 @@ tu_memmem(const void *hay, size_t haylen, const void *needle, size_t nlen)
 {
 	return memmem(hay, haylen, needle, nlen) != NULL;
 }
+
+Suite *
+tu_suite(const char *name, const TTest *const *tests, size_t n, double timeout)
+{
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create("core");
+	size_t i;
+
+	tcase_set_timeout(tc, timeout);
+	for (i = 0; i < n; i++)
+		tcase_add_test(tc, tests[i]);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -8,7 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <check.h>
 #include <json-c/json.h>
+
+/* A suite of one test case named "core" holding the n tests, each given
+ * timeout seconds: the suites list their tests in a table. */
+Suite *tu_suite(const char *name, const TTest *const *tests, size_t n,
+    double timeout);
+#define TU_SUITE(name, tests, timeout) \
+	tu_suite((name), (tests), sizeof(tests) / sizeof((tests)[0]), (timeout))
 
 /* Absolute path of a file under tests/vectors/ (static buffer). */
 const char *tu_vector_path(const char *name);

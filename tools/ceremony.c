@@ -14,24 +14,25 @@
 #include "records.h"
 #include "secrets.h"
 #include "tool.h"
+#include "version.h"
 
 void
-tool_describe_set(const struct escrow_shareset *set, struct tool_buf *b)
+tool_describe_set(const struct escrow_shareset *set, struct escrow_text *b)
 {
 	unsigned g;
 
-	tool_buf_printf(b, "Share set %u (SLIP-0039, extendable, iteration exponent %u): ",
+	tool_text_printf(b, "Share set %u (SLIP-0039, extendable, iteration exponent %u): ",
 	    set->identifier, set->iteration_exponent);
 	if (set->group_count == 1) {
-		tool_buf_printf(b, "%u of %u shares needed\n", set->groups[0].threshold,
+		tool_text_printf(b, "%u of %u shares needed\n", set->groups[0].threshold,
 		    set->groups[0].count);
 		return;
 	}
-	tool_buf_printf(b, "%u of %u groups needed;", set->group_threshold, set->group_count);
+	tool_text_printf(b, "%u of %u groups needed;", set->group_threshold, set->group_count);
 	for (g = 0; g < set->group_count; g++)
-		tool_buf_printf(b, " group %u: %u of %u;", g + 1, set->groups[g].threshold,
+		tool_text_printf(b, " group %u: %u of %u;", g + 1, set->groups[g].threshold,
 		    set->groups[g].count);
-	tool_buf_printf(b, "\n");
+	tool_text_printf(b, "\n");
 }
 
 /* The first qualifying subset of the shares must give S back. */
@@ -80,7 +81,7 @@ out:
 static int
 seal(const struct tool_ceremony *c, const uint8_t *S, const char *pass,
     const struct tool_shares *sh, uint64_t created, uint8_t **bytes,
-    size_t *len, struct escrow_envelope **parsed)
+    size_t *len, struct escrow_envelope **parsed, int readback)
 {
 	struct escrow_envelope *env = NULL;
 	uint16_t *words;
@@ -113,6 +114,8 @@ seal(const struct tool_ceremony *c, const uint8_t *S, const char *pass,
 	if ((rc = escrow_envelope_parse(*bytes, *len, parsed)) != ESCROW_OK ||
 	    (rc = escrow_envelope_verify(*parsed, S)) != ESCROW_OK)
 		goto fail;
+	if (!readback)
+		goto done;
 	/* every key unwraps with S and matches its public key */
 	for (i = 0; i < c->nkeys; i++)
 		if ((rc = tool_unwrap_key(*parsed, S, i, NULL, NULL, NULL)) != ESCROW_OK)
@@ -120,6 +123,7 @@ seal(const struct tool_ceremony *c, const uint8_t *S, const char *pass,
 	step = "recombining the shares";
 	if ((rc = recombine(S, pass, &c->set, sh)) != ESCROW_OK)
 		goto fail;
+done:
 	escrow_envelope_free(env);
 	escrow_secret_free(words);
 	return 0;
@@ -133,7 +137,7 @@ fail:
 
 static int
 write_shares_out(const char *dir, const struct tool_shares *sh,
-    struct tool_written *w, struct tool_buf *transcript)
+    struct tool_written *w, struct escrow_text *transcript)
 {
 	char *text, name[64];
 	size_t i, len;
@@ -161,7 +165,7 @@ write_shares_out(const char *dir, const struct tool_shares *sh,
 		escrow_wipe(text, ESCROW_SLIP39_MNEMONIC_MAX + 1);
 		if (rc != 0)
 			goto out;
-		tool_buf_printf(transcript, "  wrote %s/%s (a share, mode 0600, asked for "
+		tool_text_printf(transcript, "  wrote %s/%s (a share, mode 0600, asked for "
 		    "with --shares-out)\n", dir, name);
 	}
 	ret = 0;
@@ -170,14 +174,23 @@ out:
 	return ret;
 }
 
-/* Refuse before anything is written when a file we would write exists. */
-static int
-preflight(const struct tool_ceremony *c, const struct tool_records *r,
-    const struct tool_shares *sh)
+/* Reshare: the new envelope's files are named after the new share set. */
+static void
+name_records(const struct tool_ceremony *c, struct tool_records *r)
+{
+	size_t n = strlen(r->base);
+
+	if (c->name_by_set)
+		snprintf(r->base + n, sizeof r->base - n, "-set%s", r->set_id);
+}
+
+int
+tool_ceremony_check_names(const struct tool_ceremony *c, const struct tool_records *r)
 {
 	static const char *sheets[] = { "envelope.pdf", "public.pdf" };
 	char name[ESCROW_DNSSEC_NAME_TEXT_MAX + 64];
 	size_t i;
+	unsigned g, m;
 	int bad = 0;
 
 	snprintf(name, sizeof name, "%s.escrow", r->base);
@@ -196,16 +209,16 @@ preflight(const struct tool_ceremony *c, const struct tool_records *r,
 	}
 	for (i = 0; c->paper.pdf && i < 2; i++)
 		bad |= tool_exists(c->outdir, sheets[i]);
-	for (i = 0; i < sh->n; i++) {
-		unsigned g = sh->s[i].group_index + 1u, m = sh->s[i].member_index + 1u;
-
-		if (c->paper.pdf) {
-			snprintf(name, sizeof name, "share-%u-%u.pdf", g, m);
-			bad |= tool_exists(c->outdir, name);
-		}
-		if (c->shares_out != NULL) {
-			snprintf(name, sizeof name, "share-%u-%u.txt", g, m);
-			bad |= tool_exists(c->shares_out, name);
+	for (g = 1; g <= c->set.group_count; g++) {
+		for (m = 1; m <= c->set.groups[g - 1].count; m++) {
+			if (c->paper.pdf) {
+				snprintf(name, sizeof name, "share-%u-%u.pdf", g, m);
+				bad |= tool_exists(c->outdir, name);
+			}
+			if (c->shares_out != NULL) {
+				snprintf(name, sizeof name, "share-%u-%u.txt", g, m);
+				bad |= tool_exists(c->shares_out, name);
+			}
 		}
 	}
 	if (bad)
@@ -219,13 +232,53 @@ preflight(const struct tool_ceremony *c, const struct tool_records *r,
 	return bad ? -1 : 0;
 }
 
+/*
+ * Before any human step (entropy, passphrase, paper): seal a throwaway
+ * envelope of the same keys with a throwaway secret, so that the names
+ * this run will write are known and checked now (the real ones are
+ * checked again once sealed).
+ */
+static int
+dry_run(const struct tool_ceremony *c)
+{
+	struct tool_shares sh = { 0 };
+	struct tool_records rec;
+	struct escrow_envelope *env = NULL;
+	uint8_t *S, *bytes = NULL;
+	size_t len;
+	int ret = -1;
+
+	S = escrow_secret_alloc(32);
+	if (S == NULL) {
+		tool_err("out of secure memory (raise `ulimit -l')");
+		return -1;
+	}
+	escrow_random(S, 32);
+	{
+		struct escrow_shareset set = c->set;
+
+		if (tool_split(S, "", &set, &sh) == 0 &&
+		    seal(c, S, "", &sh, (uint64_t)time(NULL), &bytes, &len, &env, 0) == 0 &&
+		    tool_records_build(env, &rec) == 0) {
+			name_records(c, &rec);
+			ret = tool_ceremony_check_names(c, &rec);
+			tool_records_free(&rec);
+		}
+	}
+	escrow_envelope_free(env);
+	free(bytes);
+	tool_shares_free(&sh);
+	escrow_secret_free(S);
+	return ret;
+}
+
 int
 tool_ceremony_run(struct tool_ceremony *c)
 {
 	struct tool_shares sh = { 0 };
 	struct tool_records rec;
 	struct tool_written written = { 0 };
-	struct tool_buf transcript = { 0 }, summary = { 0 };
+	struct escrow_text transcript = { 0 }, summary = { 0 };
 	struct escrow_envelope *env = NULL;
 	EVP_PKEY **privs = NULL;
 	uint8_t *S = NULL, *bytes = NULL;
@@ -235,63 +288,71 @@ tool_ceremony_run(struct tool_ceremony *c)
 	int ret = -1, have_records = 0, paper_started = 0, complete = 0, load_failed = 0;
 	int transcript_failed = 0;
 
-	if (tool_prepare_dir(c->outdir) != 0)
-		return -1;
-	pass = tool_passphrase(c->passphrase_file, c->interactive, 1);
-	if (pass == NULL)
+	if (tool_prepare_dir(c->outdir) != 0 || dry_run(c) != 0)
 		goto out;
 	S = escrow_secret_alloc(32);
 	if (S == NULL) {
 		tool_err("out of secure memory (raise `ulimit -l')");
 		goto out;
 	}
-	if (tool_master_secret(S, c->entropy) != 0 ||
-	    tool_split(S, pass, &c->set, &sh) != 0)
+	/* entropy first, then the passphrase, as the ceremony script says */
+	if (tool_master_secret(S, c->entropy) != 0)
+		goto out;
+	pass = tool_passphrase_for(c->passphrase_file, c->interactive, 1,
+	    c->passphrase_role);
+	if (pass == NULL || tool_interrupted() || tool_split(S, pass, &c->set, &sh) != 0)
 		goto out;
 	created = (uint64_t)time(NULL);
-	if (seal(c, S, pass, &sh, created, &bytes, &len, &env) != 0)
+	if (seal(c, S, pass, &sh, created, &bytes, &len, &env, 1) != 0)
 		goto out;
 	if (tool_records_build(env, &rec) != 0)
 		goto out;
 	have_records = 1;
-	if (preflight(c, &rec, &sh) != 0)
+	name_records(c, &rec);
+	if (tool_ceremony_check_names(c, &rec) != 0)
 		goto out;
 
 	tool_time_iso(created, when);
-	tool_buf_printf(&transcript, "%s\nCreated: %s\nEnvelope id: %s\n"
-	    "Envelope fingerprint (SHA-256): %s\nFingerprint words: %s\n", c->title,
-	    when, rec.envelope_id, rec.fp_hex, rec.fp_words);
+	tool_text_printf(&transcript, "%s\n%s\nCreated: %s\nEnvelope id: %s\n"
+	    "Envelope fingerprint (SHA-256): %s\nFingerprint words: %s\n",
+	    tool_version(), c->title, when, rec.envelope_id, rec.fp_hex, rec.fp_words);
 	if (c->note != NULL)
-		tool_buf_printf(&transcript, "%s", c->note);
+		tool_text_printf(&transcript, "%s", c->note);
 	tool_describe_set(&c->set, &transcript);
-	tool_buf_printf(&transcript, "Keys (%zu):\n", rec.nkeys);
+	tool_text_printf(&transcript, "Passphrase: %s\n", pass[0] != '\0' ?
+	    "yes: the shares need the SLIP-0039 passphrase too (it is not recorded "
+	    "anywhere)" : "none");
+	tool_text_printf(&transcript, "Keys (%zu):\n", rec.nkeys);
 	for (i = 0; i < rec.nkeys; i++) {
 		char line[1400];
 
 		tool_records_key_summary(&rec, i, line, sizeof line);
-		tool_buf_printf(&transcript, "  %s\n    %s\n    %s\n", line,
+		tool_text_printf(&transcript, "  %s\n    %s\n    %s\n", line,
 		    rec.keys[i].ds256_text, rec.keys[i].ds384_text);
 		if (rec.keys[i].tag_shared > 0)
-			tool_buf_printf(&transcript, "    key %zu of the set; its tag is shared "
+			tool_text_printf(&transcript, "    key %zu of the set; its tag is shared "
 			    "by %u keys of the set: file %s\n", i + 1,
 			    rec.keys[i].tag_shared, rec.keys[i].keyfile);
 	}
-	tool_buf_printf(&transcript, "Self-check: the envelope opened with the master "
+	tool_text_printf(&transcript, "Self-check: the envelope opened with the master "
 	    "secret, every key unwrapped and matched its public key, and a qualifying "
 	    "subset of the shares recombined to the master secret.\nFiles:\n");
 
 	snprintf(name, sizeof name, "%s.escrow", rec.base);
 	if (tool_write_tracked(&written, c->outdir, name, bytes, len, 0644) != 0)
 		goto out;
-	tool_buf_printf(&transcript, "  wrote %s/%s (the envelope)\n", c->outdir, name);
+	tool_text_printf(&transcript, "  wrote %s/%s (the envelope)\n", c->outdir, name);
 	if (tool_records_write(&rec, c->outdir, created, &written, &transcript) != 0)
 		goto out;
 	if (c->shares_out != NULL &&
 	    write_shares_out(c->shares_out, &sh, &written, &transcript) != 0)
 		goto out;
+	if (tool_interrupted())
+		goto out;
 	if (c->paper.pdf || c->paper.queue != NULL) {
 		paper_started = c->paper.queue != NULL;
-		tool_buf_printf(&transcript, "Paper:\n");
+		c->paper.passphrase = pass[0] != '\0';
+		tool_text_printf(&transcript, "Paper:\n");
 		if (tool_paper_output(&rec, bytes, len, &c->set, &sh, &c->paper,
 		    &written, &transcript) != 0)
 			goto out;
@@ -304,9 +365,11 @@ tool_ceremony_run(struct tool_ceremony *c)
 	 * leaves it intact (load later with escrow-combine load), and the
 	 * token as it was.
 	 */
+	if (tool_interrupted())
+		goto out;
 	complete = 1;
 	tool_shares_free(&sh);
-	if (c->load != NULL) {
+	if (c->token != NULL) {
 		privs = calloc(c->nkeys, sizeof *privs);
 		if (privs == NULL) {
 			tool_err("out of memory");
@@ -314,30 +377,33 @@ tool_ceremony_run(struct tool_ceremony *c)
 		}
 		for (i = 0; i < c->nkeys; i++)
 			privs[i] = c->keys[i].pkey;
-		if (tool_load(env, S, privs, &rec, c->load, &transcript) != 0) {
+		if (tool_load(c->token, env, S, privs, &rec, &transcript) != 0) {
 			load_failed = 1;
-			tool_buf_printf(&transcript, "Loading into the HSM FAILED; the token "
+			tool_text_printf(&transcript, "Loading into the HSM FAILED; the token "
 			    "was left as it was.  The escrow is complete: load the key later "
 			    "with escrow-combine load.\n");
 			tool_hint("the envelope and the shares are complete and valid: load "
 			    "the key later with `escrow-combine load'");
 		}
 	}
-	tool_buf_printf(&transcript, "Finished; the master secret, the shares and the "
+	tool_text_printf(&transcript, "Finished; the master secret, the shares and the "
 	    "private keys were wiped from memory.\n");
 	snprintf(name, sizeof name, "%s-transcript.txt", rec.base);
 	if (tool_write_tracked(&written, c->outdir, name, transcript.p,
 	    transcript.len, 0644) != 0 || tool_sync_dir(c->outdir) != 0)
 		transcript_failed = 1;
 
-	tool_buf_printf(&summary, "Envelope: %s/%s.escrow\nFingerprint: %s\n"
+	tool_text_printf(&summary, "Envelope: %s/%s.escrow\nFingerprint: %s\n"
 	    "Read aloud:  %s\n", c->outdir, rec.base, rec.fp_hex, rec.fp_words);
 	tool_describe_set(&c->set, &summary);
 	for (i = 0; i < rec.nkeys && i < 10; i++)
-		tool_buf_printf(&summary, "%s\n", rec.keys[i].ds256_text);
+		tool_text_printf(&summary, "%s\n", rec.keys[i].ds256_text);
 	if (rec.nkeys > 10)
-		tool_buf_printf(&summary, "... %zu keys in all: see %s/%s.ds\n", rec.nkeys,
+		tool_text_printf(&summary, "... %zu keys in all: see %s/%s.ds\n", rec.nkeys,
 		    c->outdir, rec.base);
+	tool_text_printf(&summary, "Files written:\n");
+	for (i = 0; i < written.n; i++)
+		tool_text_printf(&summary, "  %s\n", written.paths[i]);
 	fwrite(summary.p, 1, summary.len, stdout);
 	if (transcript_failed) {
 		/* everything but the record of the ceremony is in place */
@@ -353,10 +419,18 @@ tool_ceremony_run(struct tool_ceremony *c)
 	ret = load_failed || transcript_failed ? -1 : 0;
 out:
 	if (ret != 0 && !complete) {
+		size_t nwritten = written.n;
+
 		if (paper_started)
 			tool_hint("sheets may already have been printed: destroy them, they "
 			    "belong to a ceremony that did not finish");
 		tool_written_rollback(&written);
+		tool_remove_made_dirs();
+		if (tool_interrupted())
+			tool_err("stopped by %s: %s; nothing of this run is left in `%s'",
+			    tool_signal_name(), nwritten > 0 ? "every file it wrote was "
+			    "removed (named above)" : "nothing had been written yet",
+			    c->outdir);
 	}
 	tool_written_free(&written);
 	if (have_records)
@@ -367,7 +441,7 @@ out:
 	tool_shares_free(&sh);
 	escrow_secret_free(S);
 	escrow_secret_free(pass);
-	tool_buf_free(&transcript);
-	tool_buf_free(&summary);
+	escrow_text_free(&transcript);
+	escrow_text_free(&summary);
 	return ret;
 }

@@ -18,7 +18,7 @@
 
 #include "escrow_envelope.h"
 #include "load.h"
-#include "paper.h"
+#include "sheets_out.h"
 
 struct tool_ceremony_key {
 	struct escrow_envelope_key pub; /* public fields (wrapped ignored) */
@@ -39,14 +39,28 @@ struct tool_ceremony {
 	size_t nkeys;
 	const char *title;               /* first transcript line */
 	const char *note;                /* extra transcript lines, or NULL */
-	const struct tool_load_opts *load; /* NULL: no HSM */
+	const char *passphrase_role;     /* "the NEW share set" in prompts, or NULL */
+	int name_by_set;                 /* reshare: "<base>-set<id>.escrow", so the
+	                                  * new envelope's name differs */
+	struct tool_token *token;        /* opened and logged in before the
+	                                  * ceremony, or NULL: no HSM */
 };
 
 /* Run it.  0 success, -1 failure (reason printed, files removed unless
- * the escrow was already complete). */
+ * the escrow was already complete).  A stop signal (tool_catch_signals)
+ * before the escrow is complete rolls back as a refusal does, and says
+ * so. */
 int tool_ceremony_run(struct tool_ceremony *c);
 
+/*
+ * Refuse (saying which) when a file the ceremony would write exists:
+ * the envelope, records, transcript, PDFs and share files of c's layout
+ * named after r.  0 or -1.
+ */
+int tool_ceremony_check_names(const struct tool_ceremony *c,
+    const struct tool_records *r);
+
 /* "Share set 123 ...: 3 of 5 shares needed" */
-void tool_describe_set(const struct escrow_shareset *set, struct tool_buf *b);
+void tool_describe_set(const struct escrow_shareset *set, struct escrow_text *b);
 
 #endif

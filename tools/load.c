@@ -1,17 +1,22 @@
 /*
- * load.c - load an envelope's keys into a PKCS#11 token (see load.h).
- * K_wrap, the PIN and any host-side private key are secret and wiped or
- * freed on every path.
+ * load.c - load an envelope's keys into a PKCS#11 token (see load.h):
+ * the checks before any human step (paths, PIN source, the token and the
+ * login), the load itself with a retry at the terminal, and the RRSIG
+ * file.  K_wrap, the PIN and any host-side private key are secret and
+ * wiped or freed on every path.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "escrow_keys.h"
 #include "escrow_p11.h"
 #include "load.h"
+#include "tool.h"
 #include "secrets.h"
 
 static void
@@ -61,9 +66,9 @@ host_private_keys(struct escrow_envelope *env, const uint8_t S[32],
 static int
 write_rrsigs(struct escrow_p11 *p, const struct tool_records *r,
     const struct escrow_p11_loaded *loaded, const struct tool_load_opts *o,
-    struct tool_buf *transcript)
+    struct escrow_text *transcript)
 {
-	struct tool_buf zone = { 0 };
+	struct escrow_text zone = { 0 };
 	struct escrow_dnskey *set = NULL;
 	struct escrow_rrsig sig;
 	struct escrow_p11_error e;
@@ -77,7 +82,7 @@ write_rrsigs(struct escrow_p11 *p, const struct tool_records *r,
 	if (set == NULL)
 		goto oom;
 	for (i = 0; i < r->nkeys; i++)
-		tool_buf_printf(&zone, "%s\n", r->keys[i].dnskey_text);
+		tool_text_printf(&zone, "%s\n", r->keys[i].dnskey_text);
 	for (i = 0; i < r->nkeys; i++) {
 		/* the DNSKEY RRset of this key's owner */
 		for (j = 0, n = 0; j < r->nkeys; j++)
@@ -116,12 +121,15 @@ write_rrsigs(struct escrow_p11 *p, const struct tool_records *r,
 		rc = escrow_dnssec_rrsig_text(&sig, signature, siglen, text, sizeof text);
 		if (rc != ESCROW_OK)
 			goto dnssec_fail;
-		tool_buf_printf(&zone, "%s\n", text);
+		tool_text_printf(&zone, "%s\n", text);
 	}
-	if (tool_write_new(NULL, o->rrsig_out,
-	    zone.p, zone.len, 0644) != 0)
+	if (tool_write_new(NULL, o->rrsig_out, zone.p, zone.len, 0644) != 0) {
+		tool_hint("the keys ARE in the token (loaded and checked); only the "
+		    "--rrsig-out file `%s' is missing: free its place and sign again "
+		    "from the token, or rerun the load with --replace", o->rrsig_out);
 		goto out;
-	tool_buf_printf(transcript, "  wrote %s (DNSKEY RRset and RRSIGs made in the token)\n",
+	}
+	tool_text_printf(transcript, "  wrote %s (DNSKEY RRset and RRSIGs made in the token)\n",
 	    o->rrsig_out);
 	ret = 0;
 	goto out;
@@ -133,16 +141,216 @@ oom:
 out:
 	free(data);
 	free(set);
-	tool_buf_free(&zone);
+	escrow_text_free(&zone);
 	return ret;
 }
 
-int
-tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
-    const struct tool_records *r, const struct tool_load_opts *o,
-    struct tool_buf *transcript)
+/* The token's name for messages: token= of the URI, else the URI. */
+static void
+token_name(const char *uri, char *out, size_t cap)
 {
-	struct escrow_p11 *p = NULL;
+	const char *t = strstr(uri, "token=");
+	size_t n;
+
+	if (t == NULL || (t != uri + 7 && t[-1] != ';' && t[-1] != ':')) {
+		snprintf(out, cap, "%s", uri);
+		return;
+	}
+	t += 6;
+	n = strcspn(t, ";?");
+	snprintf(out, cap, "\"%.*s\"", (int)n, t);
+}
+
+int
+tool_load_preflight(const struct tool_load_opts *o)
+{
+	struct stat st;
+	char dir[4096];
+	const char *slash;
+	int bad = 0;
+
+	if (o->module != NULL && strchr(o->module, '/') != NULL &&
+	    (stat(o->module, &st) != 0 || !S_ISREG(st.st_mode))) {
+		int err = stat(o->module, &st) != 0 ? errno : 0;
+
+		tool_err("--module `%s' (the PKCS#11 module): %s", o->module,
+		    err != 0 ? strerror(err) : "not a file");
+		tool_hint("give the module's path (for instance "
+		    "/usr/lib/softhsm/libsofthsm2.so) or a p11-kit module name");
+		bad = 1;
+	}
+	if (o->pin_source != NULL) {
+		if (stat(o->pin_source, &st) != 0) {
+			tool_err("--pin-source `%s' (the PIN source): %s", o->pin_source,
+			    strerror(errno));
+			tool_hint("name the file that holds the user PIN, or leave "
+			    "--pin-source out to type the PIN");
+			bad = 1;
+		} else if (!S_ISREG(st.st_mode) || st.st_size == 0 ||
+		    access(o->pin_source, R_OK) != 0) {
+			tool_err("--pin-source `%s' (the PIN source): %s", o->pin_source,
+			    !S_ISREG(st.st_mode) ? "not a file" : st.st_size == 0 ?
+			    "empty (an empty PIN would cost a try on the token's counter)" :
+			    strerror(errno));
+			tool_hint("put the user PIN on the file's first line, or leave "
+			    "--pin-source out to type the PIN");
+			bad = 1;
+		}
+	}
+	if (o->rrsig_out != NULL) {
+		slash = strrchr(o->rrsig_out, '/');
+		snprintf(dir, sizeof dir, "%.*s", slash == NULL ? 1 :
+		    slash == o->rrsig_out ? 1 : (int)(slash - o->rrsig_out),
+		    slash == NULL ? "." : o->rrsig_out);
+		if (lstat(o->rrsig_out, &st) == 0) {
+			tool_err("--rrsig-out `%s' already exists: refusing to overwrite it",
+			    o->rrsig_out);
+			tool_hint("name a new file, or move the old one away");
+			bad = 1;
+		} else if (access(dir, W_OK | X_OK) != 0) {
+			tool_err("--rrsig-out `%s': cannot write in `%s': %s", o->rrsig_out,
+			    dir, strerror(errno));
+			tool_hint("name a file in a directory you can write to");
+			bad = 1;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+void
+tool_token_close(struct tool_token *t)
+{
+	escrow_p11_close(t->p);
+	escrow_secret_free(t->pin);
+	t->p = NULL;
+	t->pin = NULL;
+}
+
+#define PIN_TRIES 3
+
+int
+tool_token_open(struct tool_token *t, const struct tool_load_opts *o,
+    int interactive)
+{
+	struct escrow_p11_error e;
+	char name[300];
+	int rc, try;
+
+	memset(t, 0, sizeof *t);
+	t->o = o;
+	t->interactive = interactive;
+	token_name(o->token, name, sizeof name);
+	for (try = 1; try <= PIN_TRIES; try++) {
+		t->pin = tool_pin(o->pin_source, name);
+		if (t->pin == NULL)
+			goto fail;
+		if (t->pin[0] == '\0' && o->pin_source != NULL) {
+			tool_err("--pin-source `%s' (the PIN source): its first line is "
+			    "empty", o->pin_source);
+			tool_hint("put the user PIN on the file's first line");
+			goto fail;
+		}
+		memset(&e, 0, sizeof e);
+		rc = escrow_p11_open(&t->p, o->module, o->token, t->pin, strlen(t->pin),
+		    &e);
+		if (rc == ESCROW_OK) {
+			fprintf(stderr, "%s: token \"%s\" opened and logged in (module %s)\n",
+			    tool_name, escrow_p11_token_label(t->p),
+			    o->module != NULL ? o->module : "from the URI");
+			return 0;
+		}
+		load_fail("opening the token", rc, &e);
+		escrow_secret_free(t->pin);
+		t->pin = NULL;
+		if (rc != ESCROW_ERR_P11_PIN || o->pin_source != NULL || !interactive ||
+		    e.rv != 0xa0UL /* CKR_PIN_INCORRECT */) {
+			if (rc == ESCROW_ERR_P11_PIN && o->pin_source != NULL)
+				tool_hint("the PIN in --pin-source `%s' was refused; correct it "
+				    "(each wrong PIN counts against the token's limit)",
+				    o->pin_source);
+			else if (rc == ESCROW_ERR_P11_URI)
+				tool_hint("write the token as a PKCS#11 URI, for instance "
+				    "--token 'pkcs11:token=KSK'");
+			goto fail;
+		}
+		if (try < PIN_TRIES)
+			fprintf(stderr, "%s: wrong PIN for token %s: try %d of %d (each wrong "
+			    "PIN counts against the token's limit)\n", tool_name, name,
+			    try + 1, PIN_TRIES);
+	}
+	tool_hint("%d wrong PINs: nothing was done; find the right PIN and run again "
+	    "(the token may lock after a few more)", PIN_TRIES);
+fail:
+	tool_token_close(t);
+	return -1;
+}
+
+int
+tool_token_check_ids(struct tool_token *t, const struct tool_token_id *ids,
+    size_t n)
+{
+	struct escrow_p11_object_info info[4];
+	struct escrow_p11_error e;
+	size_t i, count, clash = 0;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		char hexid[2 * ESCROW_ENVELOPE_MAX_FIELD + 1];
+
+		memset(&e, 0, sizeof e);
+		rc = escrow_p11_list(t->p, ids[i].id, ids[i].id_len, info, 4, &count, &e);
+		if (rc != ESCROW_OK) {
+			load_fail("listing the token's objects", rc, &e);
+			return -1;
+		}
+		if (count == 0)
+			continue;
+		escrow_hex(ids[i].id, ids[i].id_len > ESCROW_ENVELOPE_MAX_FIELD ?
+		    ESCROW_ENVELOPE_MAX_FIELD : ids[i].id_len, hexid, 0);
+		if (clash++ < 10)
+			fprintf(stderr, "%s: the token already holds %zu object%s with the "
+			    "CKA_ID %s of key tag %u (\"%s\")%s\n", tool_name, count,
+			    count == 1 ? "" : "s", hexid, ids[i].tag, info[0].label,
+			    t->o->replace ? ": --replace will replace them" : "");
+	}
+	if (clash == 0 || t->o->replace)
+		return 0;
+	tool_err("%zu key%s of this envelope already exist%s in the token: nothing "
+	    "was done", clash, clash == 1 ? "" : "s", clash == 1 ? "s" : "");
+	tool_hint("add --replace to replace them (the old objects are destroyed only "
+	    "after the new ones are loaded and checked), or use another token");
+	return -1;
+}
+
+int
+tool_token_check_records(struct tool_token *t, const struct tool_records *r)
+{
+	struct tool_token_id *ids = calloc(r->nkeys ? r->nkeys : 1, sizeof *ids);
+	size_t i;
+	int ret;
+
+	if (ids == NULL) {
+		tool_err("out of memory");
+		return -1;
+	}
+	for (i = 0; i < r->nkeys; i++) {
+		ids[i].id = r->keys[i].id;
+		ids[i].id_len = r->keys[i].id_len;
+		ids[i].tag = r->keys[i].tag;
+	}
+	ret = tool_token_check_ids(t, ids, r->nkeys);
+	free(ids);
+	return ret;
+}
+
+/* One load attempt in t's session: 0 done, -1 failed (the token as it
+ * was), 1 the keys are in but what came after them failed. */
+static int
+load_once(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32],
+    EVP_PKEY **privs, const struct tool_records *r, struct escrow_text *transcript)
+{
+	const struct tool_load_opts *o = t->o;
+	struct escrow_p11 *p = t->p;
 	struct escrow_p11_key *keys = NULL;
 	struct escrow_p11_loaded *loaded = NULL;
 	struct escrow_p11_load_opts lo;
@@ -150,7 +358,6 @@ tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
 	struct escrow_envelope_key ek;
 	EVP_PKEY **pubs = NULL, **host = NULL;
 	uint8_t *kwrap = NULL;
-	char *pin = NULL;
 	size_t i, n = r->nkeys;
 	int ret = -1, rc;
 
@@ -196,18 +403,6 @@ tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
 			keys[i].private_key = host[i];
 	}
 
-	pin = tool_pin(o->pin_source, o->token);
-	if (pin == NULL)
-		goto out;
-	memset(&e, 0, sizeof e);
-	rc = escrow_p11_open(&p, o->module, o->token, pin, strlen(pin), &e);
-	escrow_secret_free(pin);
-	pin = NULL;
-	if (rc != ESCROW_OK) {
-		load_fail("opening the token", rc, &e);
-		goto out;
-	}
-
 	memset(&lo, 0, sizeof lo);
 	lo.strategy = (enum escrow_p11_strategy)o->strategy;
 	lo.replace = o->replace;
@@ -232,16 +427,18 @@ tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
 			tool_hint("%zu objects this run made are still in the token (named "
 			    "above): remove them before trying again", e.objects_left);
 		else
-			tool_hint("nothing was left in the token: every object this run made was destroyed");
+			tool_hint("the token is as it was before this run: every object this "
+			    "run made was destroyed%s", rc == ESCROW_ERR_P11_OBJECT_EXISTS ?
+			    " (the objects already there were not touched)" : "");
 		goto out;
 	}
-	tool_buf_printf(transcript, "Loaded into token \"%s\" (module %s):\n",
+	tool_text_printf(transcript, "Loaded into token \"%s\" (module %s):\n",
 	    escrow_p11_token_label(p), o->module != NULL ? o->module : "(from URI)");
 	for (i = 0; i < n; i++) {
 		char hexid[2 * ESCROW_ENVELOPE_MAX_FIELD + 1];
 
-		tool_hex(r->keys[i].id, r->keys[i].id_len, hexid, 0);
-		tool_buf_printf(transcript,
+		escrow_hex(r->keys[i].id, r->keys[i].id_len, hexid, 0);
+		tool_text_printf(transcript,
 		    "  key tag %u, label \"%s\", id %s: %s%s%s, test signature made in the "
 		    "token verified, CKA_SENSITIVE true, CKA_EXTRACTABLE false%s\n",
 		    r->keys[i].tag, r->keys[i].label, hexid,
@@ -252,12 +449,12 @@ tool_load(struct escrow_envelope *env, const uint8_t S[32], EVP_PKEY **privs,
 		    "CKM_AES_KEY_WRAP_KWP" : "vendor-defined") : "",
 		    loaded[i].replaced != 0 ? ", replaced the old objects" : "");
 	}
+	/* from here on the keys are in: a failure is not retried */
+	ret = 1;
 	if (o->rrsig_out != NULL && write_rrsigs(p, r, loaded, o, transcript) != 0)
 		goto out;
 	ret = 0;
 out:
-	escrow_p11_close(p);
-	escrow_secret_free(pin);
 	escrow_secret_free(kwrap);
 	for (i = 0; pubs != NULL && i < n; i++)
 		EVP_PKEY_free(pubs[i]);
@@ -268,4 +465,42 @@ out:
 	free(keys);
 	free(loaded);
 	return ret;
+}
+
+int
+tool_load(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32],
+    EVP_PKEY **privs, const struct tool_records *r, struct escrow_text *transcript)
+{
+	struct escrow_p11_error e;
+	size_t mark;
+	int rc;
+
+	for (;;) {
+		mark = transcript->len;
+		rc = t->p != NULL ? load_once(t, env, S, privs, r, transcript) : -1;
+		if (rc >= 0) {
+			/* what was loaded is shown, not only written to the transcript */
+			fwrite(transcript->p + mark, 1, transcript->len - mark, stdout);
+			fflush(stdout);
+			return rc == 0 ? 0 : -1;
+		}
+		transcript->len = mark;
+		if (transcript->p != NULL)
+			transcript->p[mark] = '\0';
+		if (!t->interactive || !tool_have_tty() || tool_interrupted())
+			return -1;
+		if (tool_choose("The shares are still in memory.  Fix what is named above, "
+		    "then: try the load again (y), or give up (n)?", "yn", 'y') != 'y')
+			return -1;
+		/* a fresh session: the old one may be what failed */
+		escrow_p11_close(t->p);
+		t->p = NULL;
+		memset(&e, 0, sizeof e);
+		rc = escrow_p11_open(&t->p, t->o->module, t->o->token, t->pin,
+		    t->pin != NULL ? strlen(t->pin) : 0, &e);
+		if (rc != ESCROW_OK) {
+			t->p = NULL;
+			load_fail("opening the token again", rc, &e);
+		}
+	}
 }

@@ -26,14 +26,64 @@ struct tool_load_opts {
 };
 
 /*
+ * An open, logged-in token, opened before any human step (typing shares,
+ * entropy, printing) and kept until the load.  The PIN is kept, in secret
+ * memory, only to open the session again for a retry.
+ */
+struct tool_token {
+	struct escrow_p11 *p;
+	char *pin;                      /* SECRET */
+	const struct tool_load_opts *o;
+	int interactive;                /* may ask again on the terminal */
+};
+
+/*
+ * Check what can be checked without the token, before anything else:
+ * --pin-source is a readable, non-empty file; --rrsig-out does not exist
+ * and its directory is writable; a module given as a path exists.  Each
+ * problem is named with its option and what to do.  0 or -1.
+ */
+int tool_load_preflight(const struct tool_load_opts *o);
+
+/*
+ * Open the module, find the token and log in: with --pin-source once;
+ * from the terminal up to three times when the PIN is wrong.  Say which
+ * token was opened.  0 or -1 (reason printed; t is then closed).
+ */
+int tool_token_open(struct tool_token *t, const struct tool_load_opts *o,
+    int interactive);
+
+/* Log out, close, wipe the PIN; takes a closed or zeroed token. */
+void tool_token_close(struct tool_token *t);
+
+/* One key's CKA_ID, and its key tag for messages. */
+struct tool_token_id {
+	const uint8_t *id;
+	size_t id_len;
+	unsigned tag;
+};
+
+/*
+ * Before the load: refuse keys whose CKA_ID the token already holds,
+ * unless --replace was given (then say which will be replaced).  0 or -1.
+ */
+int tool_token_check_ids(struct tool_token *t, const struct tool_token_id *ids,
+    size_t n);
+
+/* The same for the keys of an envelope's records. */
+int tool_token_check_records(struct tool_token *t, const struct tool_records *r);
+
+/*
  * Load every key of env into the token.  privs: the private keys when the
  * caller has them already (keygen), or NULL to unwrap them from the
  * envelope on the host only when the token cannot unwrap (combine).
- * Appends what was done to transcript; prints progress and errors.
+ * Appends what was done to transcript; prints progress, errors and what
+ * was loaded.  On a failure at a terminal (interactive), says what to fix
+ * and offers to try again, with a fresh session, while S stays in memory.
  * 0 or -1.
  */
-int tool_load(struct escrow_envelope *env, const uint8_t S[32],
-    EVP_PKEY **privs, const struct tool_records *r,
-    const struct tool_load_opts *o, struct tool_buf *transcript);
+int tool_load(struct tool_token *t, struct escrow_envelope *env,
+    const uint8_t S[32], EVP_PKEY **privs, const struct tool_records *r,
+    struct escrow_text *transcript);
 
 #endif

@@ -24,6 +24,74 @@ tool_bad_usage(const char *fmt, ...)
 	return TOOL_EXIT_USAGE;
 }
 
+/* The value of the long option NAME (up to any '='), or -1. */
+static int
+long_val(const struct option *longopts, const char *name)
+{
+	size_t n = strcspn(name, "=");
+	const struct option *o, *prefix = NULL;
+
+	for (o = longopts; o->name != NULL; o++) {
+		if (strncmp(o->name, name, n) != 0)
+			continue;
+		if (strlen(o->name) == n)
+			return o->val;
+		if (prefix == NULL)
+			prefix = o; /* getopt takes an unambiguous abbreviation */
+	}
+	return prefix != NULL ? prefix->val : -1;
+}
+
+const char *
+tool_option_name(const struct option *longopts, int argc, char **argv, int li,
+    int c, char *buf, size_t cap)
+{
+	const char *arg = optind - 1 < argc && optind > 0 ? argv[optind - 1] : "";
+
+	if (li >= 0) {
+		snprintf(buf, cap, "--%s", longopts[li].name);
+	} else if (strncmp(arg, "--", 2) == 0 && (c == 0 || c >= 256 ||
+	    long_val(longopts, arg + 2) == c)) {
+		/* a long option getopt did not take: as typed, without =VALUE */
+		snprintf(buf, cap, "%.*s", (int)strcspn(arg, "="), arg);
+	} else {
+		snprintf(buf, cap, "-%c", c > 0 && c < 256 ? c : '?');
+	}
+	return buf;
+}
+
+int
+tool_bad_option(const struct option *longopts, int argc, char **argv, int li,
+    int c, const char *see)
+{
+	char name[80];
+
+	tool_option_name(longopts, argc, argv, li, c == '?' || c == ':' ? optopt : c,
+	    name, sizeof name);
+	if (c == ':')
+		fprintf(stderr, "%s: option '%s' needs a value; see %s\n", tool_name, name,
+		    see);
+	else
+		fprintf(stderr, "%s: unknown option '%s'; see %s\n", tool_name, name, see);
+	return TOOL_EXIT_USAGE;
+}
+
+int
+tool_option_once(const struct option *longopts, int argc, char **argv, int li,
+    int c, const int *repeatable, unsigned char seen[TOOL_OPT_SEEN])
+{
+	char name[80];
+	size_t i;
+
+	for (i = 0; repeatable[i] != 0; i++)
+		if (repeatable[i] == c)
+			return 0;
+	if (c < 0 || c >= TOOL_OPT_SEEN || !seen[c]++)
+		return 0;
+	tool_option_name(longopts, argc, argv, li, c, name, sizeof name);
+	return tool_bad_usage("%s given twice: give it once", name);
+}
+
 void
 tool_layout_init(struct tool_layout *l)
 {

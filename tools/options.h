@@ -9,6 +9,7 @@
 #define ESCROW_TOOL_OPTIONS_H
 
 #include <getopt.h>
+#include <stddef.h>
 
 #include "ceremony.h"
 #include "load.h"
@@ -49,6 +50,31 @@ struct tool_layout {
 
 /* "tool: message" and "Try `tool --help'." on stderr; returns exit code 2. */
 int tool_bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * The option getopt_long() just returned (c, with li its long index or
+ * -1), as the user wrote it: "--name" or "-c", into buf.
+ */
+const char *tool_option_name(const struct option *longopts, int argc, char **argv,
+    int li, int c, char *buf, size_t cap);
+
+/*
+ * For getopt_long()'s '?' or ':' (the option string starts with ':' and
+ * opterr is 0): "tool: unknown option '--x'; see SEE" (or "option '--x'
+ * needs a value"); returns exit code 2.
+ */
+int tool_bad_option(const struct option *longopts, int argc, char **argv, int li,
+    int c, const char *see);
+
+/*
+ * A single-value option given a second time is a usage error (the
+ * message is printed, 2 returned); repeatable lists the option values
+ * that may repeat (0-terminated); seen is zeroed by the caller.  0 when
+ * the option may be taken.
+ */
+#define TOOL_OPT_SEEN 1100
+int tool_option_once(const struct option *longopts, int argc, char **argv, int li,
+    int c, const int *repeatable, unsigned char seen[TOOL_OPT_SEEN]);
 
 /*
  * Take one option if it is one of these groups': 1 taken, 0 not one of

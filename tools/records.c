@@ -178,7 +178,7 @@ tool_records_build(const struct escrow_envelope *env, struct tool_records *r)
 	}
 	escrow_envelope_fingerprint_hex(r->fingerprint, r->fp_hex);
 	escrow_envelope_fingerprint_words(r->fingerprint, r->fp_words);
-	tool_hex(escrow_envelope_id(env), ESCROW_ENVELOPE_ID_LEN, r->envelope_id, 0);
+	escrow_hex(escrow_envelope_id(env), ESCROW_ENVELOPE_ID_LEN, r->envelope_id, 0);
 	set = escrow_envelope_shareset(env);
 	snprintf(r->set_id, sizeof r->set_id, "%u", set != NULL ? set->identifier : 0u);
 
@@ -283,7 +283,7 @@ tool_write_tracked(struct tool_written *w, const char *dir, const char *name,
 
 static int
 write_pem(const struct tool_keyrec *k, const char *dir, struct tool_written *w,
-    struct tool_buf *transcript)
+    struct escrow_text *transcript)
 {
 	EVP_PKEY *pub = NULL;
 	char pem[ESCROW_KEYS_PEM_MAX], name[sizeof k->keyfile];
@@ -303,16 +303,16 @@ write_pem(const struct tool_keyrec *k, const char *dir, struct tool_written *w,
 	    k->keyfile);
 	if (tool_write_tracked(w, dir, name, pem, len, 0644) != 0)
 		return -1;
-	tool_buf_printf(transcript, "  wrote %s/%s (public key, PEM)\n", dir, name);
+	tool_text_printf(transcript, "  wrote %s/%s (public key, PEM)\n", dir, name);
 	return 0;
 }
 
 int
 tool_records_write(const struct tool_records *r, const char *dir,
     uint64_t created,
-    struct tool_written *w, struct tool_buf *transcript)
+    struct tool_written *w, struct escrow_text *transcript)
 {
-	struct tool_buf ds = { 0 };
+	struct escrow_text ds = { 0 };
 	struct escrow_dnskey *dk = NULL;
 	char text[ESCROW_DNSSEC_TEXT_MAX], name[ESCROW_DNSSEC_NAME_TEXT_MAX + 64];
 	char when[32], *xml = NULL;
@@ -329,16 +329,16 @@ tool_records_write(const struct tool_records *r, const char *dir,
 		}
 		if (tool_write_tracked(w, dir, k->keyfile, text, strlen(text), 0644) != 0)
 			goto out;
-		tool_buf_printf(transcript, "  wrote %s/%s (DNSKEY, BIND key file)\n",
+		tool_text_printf(transcript, "  wrote %s/%s (DNSKEY, BIND key file)\n",
 		    dir, k->keyfile);
 		if (write_pem(k, dir, w, transcript) != 0)
 			goto out;
-		tool_buf_printf(&ds, "%s\n%s\n", k->ds256_text, k->ds384_text);
+		tool_text_printf(&ds, "%s\n%s\n", k->ds256_text, k->ds384_text);
 	}
 	snprintf(name, sizeof name, "%s.ds", r->base);
 	if (tool_write_tracked(w, dir, name, ds.p, ds.len, 0644) != 0)
 		goto out;
-	tool_buf_printf(transcript, "  wrote %s/%s (DS records, SHA-256 and SHA-384)\n",
+	tool_text_printf(transcript, "  wrote %s/%s (DS records, SHA-256 and SHA-384)\n",
 	    dir, name);
 
 	/* RFC 9718 trust anchor, only when every key has the same owner */
@@ -353,7 +353,7 @@ tool_records_write(const struct tool_records *r, const char *dir,
 			break;
 	}
 	if (i < r->nkeys) {
-		tool_buf_printf(transcript, "  no trust-anchor file: the keys have different owner names\n");
+		tool_text_printf(transcript, "  no trust-anchor file: the keys have different owner names\n");
 		ret = 0;
 		goto out;
 	}
@@ -381,11 +381,11 @@ tool_records_write(const struct tool_records *r, const char *dir,
 	snprintf(name, sizeof name, "%s-trust-anchor.xml", r->base);
 	if (tool_write_tracked(w, dir, name, xml, xml_len, 0644) != 0)
 		goto out;
-	tool_buf_printf(transcript, "  wrote %s/%s (RFC 9718 trust anchor)\n", dir, name);
+	tool_text_printf(transcript, "  wrote %s/%s (RFC 9718 trust anchor)\n", dir, name);
 	ret = 0;
 out:
 	free(xml);
 	free(dk);
-	tool_buf_free(&ds);
+	escrow_text_free(&ds);
 	return ret;
 }

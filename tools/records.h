@@ -67,10 +67,10 @@ void tool_records_key_summary(const struct tool_records *r, size_t i,
  * failure can remove them) and each file name to the transcript.
  * 0 or -1 (reason printed).
  */
-struct tool_buf;
+struct escrow_text;
 struct tool_written;
 int tool_records_write(const struct tool_records *r, const char *dir,
-    uint64_t created, struct tool_written *written, struct tool_buf *transcript);
+    uint64_t created, struct tool_written *written, struct escrow_text *transcript);
 
 /* The files a run has written, to remove them all after a failure. */
 struct tool_written {

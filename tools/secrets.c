@@ -77,7 +77,13 @@ printable(const char *s)
 char *
 tool_passphrase(const char *file, int interactive, int twice)
 {
-	char *p = NULL, *again = NULL;
+	return tool_passphrase_for(file, interactive, twice, NULL);
+}
+
+char *
+tool_passphrase_for(const char *file, int interactive, int twice, const char *role)
+{
+	char *p = NULL, *again = NULL, prompt[160];
 
 	if (file != NULL) {
 		p = tool_read_secret_file(file, "the passphrase file", TOOL_PASSPHRASE_MAX);
@@ -85,15 +91,21 @@ tool_passphrase(const char *file, int interactive, int twice)
 			return NULL;
 	} else if (interactive && tool_have_tty()) {
 		tool_secret_check();
-		p = tool_prompt_secret("SLIP-0039 passphrase (Enter for none): ",
-		    TOOL_PASSPHRASE_MAX);
+		if (role != NULL)
+			snprintf(prompt, sizeof prompt, "SLIP-0039 passphrase for %s (Enter "
+			    "for none): ", role);
+		else
+			snprintf(prompt, sizeof prompt, "SLIP-0039 passphrase (Enter for "
+			    "none): ");
+		p = tool_prompt_secret(prompt, TOOL_PASSPHRASE_MAX);
 		if (p == NULL) {
 			tool_err("no passphrase read from the terminal");
 			return NULL;
 		}
 		if (twice) {
-			again = tool_prompt_secret("The same passphrase again: ",
-			    TOOL_PASSPHRASE_MAX);
+			snprintf(prompt, sizeof prompt, "The same passphrase%s%s again: ",
+			    role != NULL ? " for " : "", role != NULL ? role : "");
+			again = tool_prompt_secret(prompt, TOOL_PASSPHRASE_MAX);
 			if (again == NULL || strlen(p) != strlen(again) ||
 			    !escrow_equal(p, again, strlen(p))) {
 				tool_err("the two passphrases differ");

@@ -23,6 +23,11 @@
  */
 char *tool_passphrase(const char *file, int interactive, int twice);
 
+/* The same, the prompts naming whose passphrase it is (role: "the NEW
+ * share set", "the OLD share set"), or as above when role is NULL. */
+char *tool_passphrase_for(const char *file, int interactive, int twice,
+    const char *role);
+
 /* A PIN from a file or a no-echo prompt; NULL on failure (reason printed). */
 char *tool_pin(const char *file, const char *token);
 

@@ -3,12 +3,15 @@
  * (see tool.h).  Secrets read here go straight into secret memory; the
  * terminal's echo is restored on every path.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -17,6 +20,47 @@
 #include "tool.h"
 
 const char *tool_name = "escrow";
+
+/* The signal that asked us to stop (SIGINT, SIGTERM, SIGHUP), or 0. */
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+void
+tool_catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns EINTR */
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+int
+tool_interrupted(void)
+{
+	return stop_signal;
+}
+
+const char *
+tool_signal_name(void)
+{
+	switch (stop_signal) {
+	case SIGINT: return "Ctrl-C (SIGINT)";
+	case SIGTERM: return "SIGTERM";
+	case SIGHUP: return "the terminal closing (SIGHUP)";
+	default: return "a signal";
+	}
+}
 
 static void
 vmsg(const char *prefix, const char *fmt, va_list ap)
@@ -200,6 +244,8 @@ tty_line(const char *prompt, char *buf, size_t cap, int secret)
 	char c;
 	ssize_t r;
 
+	if (stop_signal)
+		return -1;
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -214,7 +260,7 @@ tty_line(const char *prompt, char *buf, size_t cap, int secret)
 	}
 	for (;;) {
 		r = read(fd, &c, 1);
-		if (r < 0 && errno == EINTR)
+		if (r < 0 && errno == EINTR && !stop_signal)
 			continue;
 		if (r <= 0)
 			goto out;
@@ -267,13 +313,59 @@ tool_prompt_line(const char *prompt, char *buf, size_t cap)
 int
 tool_confirm(const char *question)
 {
-	char ans[16];
-	char prompt[512];
+	return tool_choose(question, "yn", 'n') == 'y';
+}
 
-	snprintf(prompt, sizeof prompt, "%s [y/N] ", question);
-	if (tool_prompt_line(prompt, ans, sizeof ans) != 0)
+int
+tool_choose(const char *question, const char *choices, int def)
+{
+	char ans[16], keys[16], *prompt;
+	size_t i, n = strlen(choices), plen = strlen(question) + 3 * n + 8;
+	int ret = 0;
+
+	if (n == 0 || n >= sizeof keys || (prompt = malloc(plen)) == NULL)
 		return 0;
-	return ans[0] == 'y' || ans[0] == 'Y';
+	for (i = 0; i < n; i++)
+		keys[i] = choices[i] == def ? (char)toupper((unsigned char)def) : choices[i];
+	keys[n] = '\0';
+	snprintf(prompt, plen, "%s [", question);
+	for (i = 0; i < n; i++)
+		snprintf(prompt + strlen(prompt), plen - strlen(prompt), "%s%c",
+		    i == 0 ? "" : "/", keys[i]);
+	snprintf(prompt + strlen(prompt), plen - strlen(prompt), "] ");
+	while (tool_prompt_line(prompt, ans, sizeof ans) == 0) {
+		int a = tolower((unsigned char)ans[0]);
+
+		if (ans[0] == '\0') {
+			ret = def;
+			break;
+		}
+		if (strchr(choices, a) != NULL && (ans[1] == '\0' ||
+		    (a == 'y' && strcasecmp(ans, "yes") == 0) ||
+		    (a == 'n' && strcasecmp(ans, "no") == 0))) {
+			ret = a;
+			break;
+		}
+	}
+	escrow_wipe(prompt, plen);
+	free(prompt);
+	return ret;
+}
+
+/* The directories this run made, to remove them (when empty) on rollback. */
+#define MADE_DIRS_MAX 16
+static char *made_dirs[MADE_DIRS_MAX];
+static size_t nmade_dirs;
+
+void
+tool_remove_made_dirs(void)
+{
+	while (nmade_dirs > 0) {
+		char *d = made_dirs[--nmade_dirs];
+
+		rmdir(d); /* only an empty one: what else is there is not ours */
+		free(d);
+	}
 }
 
 /* mkdir -p, each new directory 0700 */
@@ -290,9 +382,108 @@ mkdirs(const char *dir)
 		if (path[i] != '/' && path[i] != '\0')
 			continue;
 		path[i] = '\0';
-		if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		if (mkdir(path, 0700) == 0) {
+			if (nmade_dirs < MADE_DIRS_MAX &&
+			    (made_dirs[nmade_dirs] = strdup(path)) != NULL)
+				nmade_dirs++;
+		} else if (errno != EEXIST) {
 			return -1;
+		}
 		path[i] = i == n ? '\0' : '/';
+	}
+	return 0;
+}
+
+/* Would tool_prepare_dir() take dir?  Without making anything. */
+int
+tool_check_dir(const char *dir, const char *option)
+{
+	struct stat st;
+	char path[4096];
+	char *slash;
+
+	if (lstat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			tool_err("%s `%s' (the output directory) is not a directory", option, dir);
+			tool_hint("name a directory, or a new one to be made");
+			return -1;
+		}
+		if (st.st_uid != geteuid()) {
+			tool_err("%s `%s': the directory belongs to another user (uid %u)",
+			    option, dir, (unsigned)st.st_uid);
+			tool_hint("use a directory of your own");
+			return -1;
+		}
+		if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+			tool_err("%s `%s': the directory is writable by others (mode %03o)",
+			    option, dir, (unsigned)(st.st_mode & 0777));
+			tool_hint("run `chmod go-w %s' or choose a private directory", dir);
+			return -1;
+		}
+		if (access(dir, W_OK | X_OK) != 0) {
+			tool_err("%s `%s': cannot write in it: %s", option, dir, strerror(errno));
+			tool_hint("choose a directory you can write to");
+			return -1;
+		}
+		return 0;
+	}
+	if (errno != ENOENT) {
+		tool_err("%s `%s': %s", option, dir, strerror(errno));
+		return -1;
+	}
+	/* a new directory: the nearest existing parent must take it */
+	snprintf(path, sizeof path, "%s", dir);
+	for (;;) {
+		while ((slash = strrchr(path, '/')) != NULL && slash[1] == '\0' && slash != path)
+			*slash = '\0';
+		slash = strrchr(path, '/');
+		if (slash == NULL) {
+			snprintf(path, sizeof path, ".");
+			break;
+		}
+		if (slash == path) {
+			path[1] = '\0';
+			break;
+		}
+		*slash = '\0';
+		if (lstat(path, &st) == 0)
+			break;
+	}
+	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || access(path, W_OK | X_OK) != 0) {
+		tool_err("%s `%s': cannot make it in `%s': %s", option, dir, path,
+		    lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) ? "not a directory" :
+		    strerror(errno));
+		tool_hint("choose a directory you can write to");
+		return -1;
+	}
+	return 0;
+}
+
+int
+tool_check_secret_file(const char *path, const char *option, const char *role,
+    int nonempty)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		tool_err("%s `%s' (%s): cannot open it: %s", option, path, role,
+		    strerror(errno));
+		tool_hint("name an existing file you can read");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	if (!S_ISREG(st.st_mode)) {
+		tool_err("%s `%s' (%s) is not a file", option, path, role);
+		return -1;
+	}
+	if (nonempty && st.st_size == 0) {
+		tool_err("%s `%s' (%s) is empty", option, path, role);
+		tool_hint("name the right file");
+		return -1;
 	}
 	return 0;
 }
@@ -425,50 +616,15 @@ tool_exists(const char *dir, const char *name)
 }
 
 void
-tool_hex(const uint8_t *in, size_t len, char *out, int upper)
-{
-	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * len] = '\0';
-}
-
-void
-tool_buf_printf(struct tool_buf *b, const char *fmt, ...)
+tool_text_printf(struct escrow_text *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
-	char *np;
 
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->p == NULL ? NULL : b->p + b->len,
-		    b->p == NULL ? 0 : b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			abort();
-		if (b->p != NULL && (size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		np = realloc(b->p, b->cap + (size_t)n + 4096);
-		if (np == NULL) {
-			fprintf(stderr, "%s: out of memory\n", tool_name);
-			exit(TOOL_EXIT_FAIL);
-		}
-		b->p = np;
-		b->cap += (size_t)n + 4096;
+	va_start(ap, fmt);
+	escrow_text_vprintf(b, fmt, ap);
+	va_end(ap);
+	if (escrow_text_done(b) != ESCROW_OK) {
+		fprintf(stderr, "%s: out of memory\n", tool_name);
+		exit(TOOL_EXIT_FAIL);
 	}
-}
-
-void
-tool_buf_free(struct tool_buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
 }

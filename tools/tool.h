@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "escrow.h"
+#include "escrow_text.h"
 
 /* Exit codes, as in the man pages. */
 #define TOOL_EXIT_OK 0
@@ -54,8 +55,31 @@ int tool_prompt_secret_into(char *buf, size_t cap, const char *prompt);
 /* Read one line from the terminal with echo (public answers). */
 int tool_prompt_line(const char *prompt, char *buf, size_t cap);
 
-/* Ask a yes/no question on the terminal; 1 yes, 0 no or no terminal. */
+/* Ask a yes/no question on the terminal; 1 yes, 0 no (the default) or no
+ * terminal. */
 int tool_confirm(const char *question);
+
+/*
+ * Ask on the terminal for one of the letters of choices ("yn", "ynr");
+ * Enter alone takes def, which is shown in upper case ("[Y/n/r]").
+ * Returns the letter, or 0 at end of input, without a terminal, or once a
+ * stop signal came.
+ */
+int tool_choose(const char *question, const char *choices, int def);
+
+/*
+ * SIGINT, SIGTERM and SIGHUP only set a flag and interrupt a prompt (which
+ * then fails as at end of input), so that the tool can undo what it did
+ * and say so.  tool_interrupted(): the signal, or 0; tool_signal_name():
+ * "Ctrl-C (SIGINT)" and the like.
+ */
+void tool_catch_signals(void);
+int tool_interrupted(void);
+const char *tool_signal_name(void);
+
+/* Remove the directories tool_prepare_dir() made in this run, when they
+ * are empty (after a rollback). */
+void tool_remove_made_dirs(void);
 
 /*
  * Core dumps off, umask 077 (escrow_harden_process()); says so on failure.
@@ -72,6 +96,22 @@ int tool_have_tty(void);
  * by someone else.  Prints the reason; returns 0 or -1.
  */
 int tool_prepare_dir(const char *dir);
+
+/*
+ * Would tool_prepare_dir() take dir (given with option, for messages)?
+ * Checked without making anything: an existing directory must be ours,
+ * private and writable; a new one's nearest existing parent writable.
+ * Prints the reason; 0 or -1.
+ */
+int tool_check_dir(const char *dir, const char *option);
+
+/*
+ * An input file named by option (role: "the PIN source") exists, is a
+ * readable regular file, and (nonempty) is not empty.  Prints the reason,
+ * naming option, file and role; 0 or -1.
+ */
+int tool_check_secret_file(const char *path, const char *option, const char *role,
+    int nonempty);
 
 /*
  * Write a new file DIR/NAME (or NAME when dir is NULL) with the given mode: O_CREAT|O_EXCL|O_NOFOLLOW,
@@ -96,16 +136,9 @@ int tool_sync_dir(const char *dir);
 /* Does DIR/NAME exist?  Says so (as a refusal to overwrite) and returns 1. */
 int tool_exists(const char *dir, const char *name);
 
-/* Hex of bytes into out (2*len+1); lower or upper case. */
-void tool_hex(const uint8_t *in, size_t len, char *out, int upper);
-
-/* A growable public text buffer for transcripts and records. */
-struct tool_buf {
-	char *p;
-	size_t len, cap;
-};
-void tool_buf_printf(struct tool_buf *b, const char *fmt, ...)
+/* Append to a growing text buffer (transcripts, records); out of memory
+ * ends the program with a message, as nothing can go on without it. */
+void tool_text_printf(struct escrow_text *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void tool_buf_free(struct tool_buf *b);
 
 #endif

@@ -127,12 +127,4 @@ int escrow_equal(const void *a, const void *b, size_t len) ESCROW_WUR;
 /* Random bytes from the OS CSPRNG (libsodium randombytes_buf). */
 void escrow_random(void *buf, size_t len);
 
-/*
- * Tests only: replace the random source with a deterministic one (a
- * ChaCha20 stream keyed by seed), so a worked example can be reproduced
- * byte for byte.  Passing NULL restores the CSPRNG.  The tools never call
- * this.
- */
-void escrow_random_set_test_seed(const uint8_t seed[32]);
-
 #endif

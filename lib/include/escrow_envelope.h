@@ -103,10 +103,6 @@ int escrow_envelope_set_shareset(struct escrow_envelope *env,
 int escrow_envelope_add_share(struct escrow_envelope *env, uint8_t group,
     uint8_t member, const uint16_t *words, size_t n) ESCROW_WUR;
 
-/* The same with the commitment already computed (escrow_envelope_commitment). */
-int escrow_envelope_add_commitment(struct escrow_envelope *env, uint8_t group,
-    uint8_t member, const uint8_t hash[static ESCROW_ENVELOPE_HASH_LEN]) ESCROW_WUR;
-
 /*
  * Add a key: the public fields from *key (wrapped is ignored) and its
  * private key as PKCS#8 DER (SECRET, 1..ESCROW_ENVELOPE_MAX_PKCS8 bytes),

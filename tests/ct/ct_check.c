@@ -24,6 +24,7 @@
 #include "escrow_envelope.h"
 #include "escrow_keywrap.h"
 #include "escrow_slip39.h"
+#include "escrow_text.h"
 #include "slip39_gf256.h"
 #include "slip39_shamir.h"
 #include "slip39_int.h"
@@ -44,6 +45,30 @@ ct_equal(void)
 	eq = escrow_equal(a, b, sizeof a);
 	PUBLIC(&eq, sizeof eq);
 	return eq == 1 ? 0 : 1;
+}
+
+/* hex of secret bytes (escrow_text.h): every byte value, both cases */
+static int
+ct_hex(void)
+{
+	uint8_t in[256];
+	char out[513], want[3];
+	size_t i;
+	int bad = 0, upper;
+
+	for (i = 0; i < 256; i++)
+		in[i] = (uint8_t)i;
+	for (upper = 0; upper <= 1; upper++) {
+		SECRET(in, sizeof in);
+		escrow_hex(in, sizeof in, out, upper);
+		PUBLIC(in, sizeof in);
+		PUBLIC(out, sizeof out);
+		for (i = 0; i < 256; i++) {
+			snprintf(want, sizeof want, upper ? "%02X" : "%02x", (unsigned)i);
+			bad |= memcmp(out + 2 * i, want, 2) != 0;
+		}
+	}
+	return bad;
 }
 
 /* ---- GF(2^8), Shamir, SLIP-0039 ---- */
@@ -417,6 +442,7 @@ main(void)
 	bad |= ct_hkdf() << 5;
 	bad |= ct_envelope() << 6;
 	bad |= ct_mnemonic_text() << 7;
+	bad |= ct_hex() << 8;
 	if (bad != 0) {
 		fprintf(stderr, "ct_check: a constant-time routine gave a wrong answer (%d)\n", bad);
 		return 1;

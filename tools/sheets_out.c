@@ -1,15 +1,17 @@
 /*
- * paper.c - render and print a ceremony's sheets (see paper.h).  Share
- * mnemonics and rendered share sheets are secret and live only in secret
- * memory; a share sheet reaches a file only with --pdf.
+ * sheets_out.c - render a ceremony's sheets and send them out, to CUPS or
+ * as PDF files (see sheets_out.h).  Share mnemonics and rendered share
+ * sheets are secret and live only in secret memory; a share sheet reaches
+ * a file only with --pdf.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "escrow_slip39.h"
-#include "paper.h"
+#include "sheets_out.h"
 #include "tool.h"
 
 /* Lines naming what a share protects; long key sets are summarised. */
@@ -27,13 +29,38 @@ tool_paper_parse(const char *s, enum escrow_paper_size *out)
 	return 0;
 }
 
+/* Print a rendered document on the queue, saying so. */
+static int
+print_doc(const struct escrow_doc *doc, const char *name,
+    const struct tool_paper_opts *o, struct escrow_text *transcript)
+{
+	char detail[512];
+	int rc;
+
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "%s: printing %s (%u page%s) on `%s' ...\n", tool_name,
+		    name, doc->pages, doc->pages == 1 ? "" : "s", o->queue);
+	detail[0] = '\0';
+	rc = escrow_print_pdf(o->queue, doc->data, doc->len, o->paper, 0,
+	    detail, sizeof detail);
+	if (rc != ESCROW_OK) {
+		tool_err("printing %s on `%s': %s", name, o->queue,
+		    detail[0] != '\0' ? detail : escrow_strerror(rc));
+		tool_hint("fix the printer and run the ceremony again; "
+		    "destroy any sheet already printed");
+		return -1;
+	}
+	tool_text_printf(transcript, "  printed %s on %s; job purged from the spool\n",
+	    name, o->queue);
+	return 0;
+}
+
 /* Write a rendered document as DIR/NAME (tracked) and/or print it. */
 static int
 emit(struct escrow_doc *doc, const char *name, const struct tool_paper_opts *o,
-    struct tool_written *w, struct tool_buf *transcript)
+    struct tool_written *w, struct escrow_text *transcript)
 {
-	char path[4096], detail[512];
-	int rc;
+	char path[4096];
 
 	if (o->pdf) {
 		snprintf(path, sizeof path, "%s/%s", o->dir, name);
@@ -41,33 +68,23 @@ emit(struct escrow_doc *doc, const char *name, const struct tool_paper_opts *o,
 		 * (a full disk as such) */
 		if (tool_write_tracked(w, o->dir, name, doc->data, doc->len, 0600) != 0)
 			return -1;
-		tool_buf_printf(transcript, "  wrote %s (%u page%s)\n", path,
+		tool_text_printf(transcript, "  wrote %s (%u page%s)\n", path,
 		    doc->pages, doc->pages == 1 ? "" : "s");
 	}
-	if (o->queue != NULL) {
-		detail[0] = '\0';
-		rc = escrow_print_pdf(o->queue, doc->data, doc->len, o->paper, 0,
-		    detail, sizeof detail);
-		if (rc != ESCROW_OK) {
-			tool_err("printing %s on `%s': %s", name, o->queue,
-			    detail[0] != '\0' ? detail : escrow_strerror(rc));
-			tool_hint("fix the printer and run the ceremony again; "
-			    "destroy any sheet already printed");
-			return -1;
-		}
-		tool_buf_printf(transcript, "  printed %s on %s; job purged from the spool\n",
-		    name, o->queue);
-	}
+	if (o->queue != NULL && print_doc(doc, name, o, transcript) != 0)
+		return -1;
+	if (tool_interrupted())
+		return -1;
 	return 0;
 }
 
 static int
 share_sheets(const struct tool_records *r, const struct escrow_shareset *set,
     const struct tool_shares *sh, const struct tool_paper_opts *o,
-    struct tool_written *w, struct tool_buf *transcript)
+    struct tool_written *w, struct escrow_text *transcript)
 {
-	const char *lines[PROTECT_LINES + 1];
-	char *text = NULL, name[64], question[256];
+	const char *lines[PROTECT_LINES + 2];
+	char *text = NULL, name[64], question[400];
 	char (*buf)[160] = NULL;
 	struct escrow_share_sheet s;
 	struct escrow_doc doc = { 0 };
@@ -75,7 +92,7 @@ share_sheets(const struct tool_records *r, const struct escrow_shareset *set,
 	int ret = -1, rc;
 
 	text = escrow_secret_alloc(ESCROW_SLIP39_MNEMONIC_MAX);
-	buf = calloc(PROTECT_LINES + 1, sizeof *buf);
+	buf = calloc(PROTECT_LINES + 2, sizeof *buf);
 	if (text == NULL || buf == NULL) {
 		tool_err("out of memory");
 		goto out;
@@ -95,6 +112,12 @@ share_sheets(const struct tool_records *r, const struct escrow_shareset *set,
 		lines[nl] = buf[nl];
 		nl++;
 	}
+	/* whether a passphrase is needed too (never the passphrase itself) */
+	snprintf(buf[nl], sizeof buf[nl], "%s", o->passphrase ?
+	    "Passphrase: YES - this share set needs its SLIP-0039 passphrase too" :
+	    "Passphrase: none - the shares alone open the envelope");
+	lines[nl] = buf[nl];
+	nl++;
 	for (i = 0; i < sh->n; i++) {
 		const struct escrow_slip39_share *x = &sh->s[i];
 
@@ -128,17 +151,32 @@ share_sheets(const struct tool_records *r, const struct escrow_shareset *set,
 		snprintf(name, sizeof name, "share-%u-%u.pdf", s.group, s.member);
 		if (emit(&doc, name, o, w, transcript) != 0)
 			goto out;
-		escrow_doc_free(&doc);
-		if (o->queue != NULL && !o->yes && tool_have_tty()) {
+		while (o->queue != NULL && !o->yes && tool_have_tty()) {
+			int a;
+
 			snprintf(question, sizeof question,
-			    "Share sheet group %u member %u printed. Has its custodian "
-			    "taken it and sealed it? Continue", s.group, s.member);
-			if (!tool_confirm(question)) {
-				tool_err("stopped by the operator after share %u-%u", s.group,
-				    s.member);
+			    "Share sheet group %u member %u printed (%zu of %zu). Has its "
+			    "custodian taken it and sealed it? (Enter: yes, go on; r: print it "
+			    "again; q: stop the ceremony)", s.group, s.member, i + 1, sh->n);
+			a = tool_choose(question, "yrq", 'y');
+			if (a == 'r') {
+				if (print_doc(&doc, name, o, transcript) != 0)
+					goto out;
+				continue;
+			}
+			if (a == 'q' && !tool_confirm("Stop? The ceremony is then undone: every "
+			    "sheet printed so far must be destroyed"))
+				continue;
+			if (a != 'y') {
+				tool_err("stopped %s after share %u-%u", tool_interrupted() ?
+				    "by a signal" : "by the operator", s.group, s.member);
 				goto out;
 			}
+			break;
 		}
+		escrow_doc_free(&doc);
+		if (tool_interrupted())
+			goto out;
 	}
 	ret = 0;
 out:
@@ -150,7 +188,7 @@ out:
 
 static int
 public_sheet(const struct tool_records *r, const struct tool_paper_opts *o,
-    struct tool_written *w, struct tool_buf *transcript)
+    struct tool_written *w, struct escrow_text *transcript)
 {
 	struct escrow_public_sheet s;
 	struct escrow_doc doc = { 0 };
@@ -194,7 +232,7 @@ public_sheet(const struct tool_records *r, const struct tool_paper_opts *o,
 		    "  -> the DS records, key files and trust anchor are in the output "
 		    "directory; the envelope and share sheets still print.\n",
 		    tool_name, r->nkeys);
-		tool_buf_printf(transcript, "  public-record sheet skipped: %zu keys are "
+		tool_text_printf(transcript, "  public-record sheet skipped: %zu keys are "
 		    "too many for it; the records are in the files above\n", r->nkeys);
 		ret = 0;
 		goto out;
@@ -217,7 +255,7 @@ int
 tool_paper_output(const struct tool_records *r, const uint8_t *env,
     size_t env_len, const struct escrow_shareset *set,
     const struct tool_shares *sh, const struct tool_paper_opts *o,
-    struct tool_written *w, struct tool_buf *transcript)
+    struct tool_written *w, struct escrow_text *transcript)
 {
 	struct escrow_envelope_sheet es;
 	struct escrow_doc doc = { 0 };
@@ -235,7 +273,7 @@ tool_paper_output(const struct tool_records *r, const uint8_t *env,
 		    pages == 0 ? "more than " : "",
 		    pages == 0 ? ESCROW_SHEET_ENVELOPE_MAX_PAGES : pages,
 		    ESCROW_SHEET_ENVELOPE_MAX_PAGES);
-		tool_buf_printf(transcript,
+		tool_text_printf(transcript,
 		    "  envelope sheets skipped: %s%u pages needed, the limit is %u; "
 		    "the envelope file must be kept on durable media\n",
 		    pages == 0 ? "more than " : "",

@@ -1,13 +1,13 @@
 /*
- * paper.h - the sheets of a ceremony: share sheets, envelope sheets and
+ * sheets_out.h - the sheets of a ceremony: share sheets, envelope sheets and
  * the public-record sheet, as PDF files (--pdf) and/or printed through
  * CUPS (--print), shared by escrow-keygen and escrow-combine reshare.
  *
  * Secret: the shares, and so every rendered share sheet (kept in secret
  * memory until printed or written to the file the operator asked for).
  */
-#ifndef ESCROW_TOOL_PAPER_H
-#define ESCROW_TOOL_PAPER_H
+#ifndef ESCROW_TOOL_SHEETS_OUT_H
+#define ESCROW_TOOL_SHEETS_OUT_H
 
 #include "escrow_print.h"
 #include "records.h"
@@ -19,6 +19,8 @@ struct tool_paper_opts {
 	int yes;                 /* do not wait for the operator between sheets */
 	enum escrow_paper_size paper;
 	const char *dir;         /* where --pdf writes */
+	int passphrase;          /* the share set has a passphrase: say so on
+	                          * each share sheet (never the passphrase) */
 };
 
 /* Parse "a4" / "letter".  0 or -1. */
@@ -32,6 +34,6 @@ int tool_paper_parse(const char *s, enum escrow_paper_size *out);
 int tool_paper_output(const struct tool_records *r, const uint8_t *env,
     size_t env_len, const struct escrow_shareset *set,
     const struct tool_shares *sh, const struct tool_paper_opts *o,
-    struct tool_written *w, struct tool_buf *transcript);
+    struct tool_written *w, struct escrow_text *transcript);
 
 #endif

@@ -1,0 +1,213 @@
+/*
+ * shares.c - check each share alone against the envelope (checksum, set,
+ * commitment), offer the one-word correction that the envelope's
+ * commitments single out, and count what a restore has and still needs
+ * (see shares.h).  Share words are secret: copies are in secret memory
+ * and wiped.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "shares.h"
+#include "tool.h"
+
+static void
+list_positions(const struct escrow_slip39_diag *d, char *out, size_t cap)
+{
+	size_t i, n = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < d->npositions && n + 8 < cap; i++)
+		n += (size_t)snprintf(out + n, cap - n, "%s%d",
+		    i == 0 ? "" : (i + 1 == d->npositions ? " or " : ", "),
+		    d->positions[i] + 1);
+}
+
+/*
+ * A share whose checksum fails: look for the single-word change that
+ * makes the checksum valid AND matches one of the envelope's
+ * commitments.  Only an unambiguous candidate is offered, and only used
+ * when the operator agrees.
+ */
+static int
+try_correct(struct cb_share *s, const struct escrow_envelope *env,
+    const struct escrow_slip39_diag *d, int interactive)
+{
+	uint16_t *w = NULL;
+	size_t i, found = 0, pos = 0;
+	unsigned cand = 0, v;
+	char was[ESCROW_SLIP39_WORD_MAX + 1], now[ESCROW_SLIP39_WORD_MAX + 1];
+	char question[400];
+	int ret = -1;
+
+	if (env == NULL || d->npositions == 0)
+		return -1;
+	w = escrow_secret_alloc(sizeof s->words);
+	if (w == NULL)
+		return -1;
+	memcpy(w, s->words, sizeof s->words);
+	for (i = 0; i < d->npositions; i++) {
+		size_t p = (size_t)d->positions[i];
+		uint16_t orig = w[p];
+
+		for (v = 0; v < 1024; v++) {
+			if (v == orig)
+				continue;
+			w[p] = (uint16_t)v;
+			if (escrow_slip39_checksum_valid(w, s->nwords) &&
+			    escrow_envelope_find_commitment(env, w, s->nwords, NULL,
+			    NULL) == ESCROW_OK) {
+				found++;
+				pos = p;
+				cand = v;
+			}
+		}
+		w[p] = orig;
+	}
+	if (found != 1)
+		goto out;
+	escrow_slip39_word_ct(s->words[pos], was);
+	escrow_slip39_word_ct(cand, now);
+	if (!interactive || !tool_have_tty()) {
+		tool_hint("exactly one correction matches the envelope: word %zu; run "
+		    "on a terminal to review and accept it, or correct that word", pos + 1);
+		goto out;
+	}
+	snprintf(question, sizeof question,
+	    "Share from %.200s: change word %zu from `%s' to `%s'?", s->source,
+	    pos + 1, was, now);
+	if (tool_confirm(question)) {
+		s->words[pos] = (uint16_t)cand;
+		fprintf(stderr, "%s: share from %s: word %zu corrected\n", tool_name,
+		    s->source, pos + 1);
+		ret = 0;
+	}
+	escrow_wipe(was, sizeof was);
+	escrow_wipe(now, sizeof now);
+out:
+	escrow_secret_free(w);
+	return ret;
+}
+
+int
+cb_check_share(struct cb_share *s, const struct escrow_envelope *env,
+    int interactive)
+{
+	struct escrow_slip39_diag d;
+	const struct escrow_shareset *set = env != NULL ? escrow_envelope_shareset(env) : NULL;
+	char pos[128];
+	int rc;
+
+	s->decoded = s->committed = 0;
+	rc = escrow_slip39_share_from_words(s->words, s->nwords, &s->share, &d);
+	if (rc == ESCROW_ERR_CHECKSUM) {
+		list_positions(&d, pos, sizeof pos);
+		if (d.npositions > 0)
+			tool_err("share from %s: the checksum is wrong; the mistake is "
+			    "probably in word %s", s->source, pos);
+		else
+			tool_err("share from %s: the checksum is wrong in more than one word",
+			    s->source);
+		if (try_correct(s, env, &d, interactive) != 0) {
+			tool_hint("compare the share with its sheet word by word");
+			return -1;
+		}
+		rc = escrow_slip39_share_from_words(s->words, s->nwords, &s->share, &d);
+	}
+	if (rc != ESCROW_OK) {
+		tool_err("share from %s: %s", s->source, escrow_strerror(rc));
+		return -1;
+	}
+	s->decoded = 1;
+	if (set == NULL)
+		return 0;
+	if (s->share.identifier != set->identifier) {
+		tool_err("share from %s belongs to share set %u, but the envelope's share "
+		    "set is %u", s->source, s->share.identifier, set->identifier);
+		tool_hint("that sheet is from another ceremony: leave it out");
+		return -1;
+	}
+	rc = escrow_envelope_find_commitment(env, s->words, s->nwords, &s->group,
+	    &s->member);
+	if (rc != ESCROW_OK || s->group != s->share.group_index ||
+	    s->member != s->share.member_index) {
+		tool_err("share from %s (group %u, member %u) does not match the "
+		    "envelope's commitment for it", s->source, s->share.group_index + 1u,
+		    s->share.member_index + 1u);
+		tool_hint("the share is damaged or altered, or the envelope is not the one "
+		    "this share was made with (compare the fingerprints)");
+		return -1;
+	}
+	s->committed = 1;
+	return 0;
+}
+
+/* Good, distinct shares per group. */
+static void
+count_groups(const struct cb_input *in, unsigned have[ESCROW_SHARESET_MAX_GROUPS])
+{
+	size_t i;
+
+	memset(have, 0, ESCROW_SHARESET_MAX_GROUPS * sizeof have[0]);
+	for (i = 0; i < in->nshares; i++)
+		if (in->shares[i].committed && !in->shares[i].duplicate)
+			have[in->shares[i].group]++;
+}
+
+int
+cb_shares_enough(const struct cb_input *in, const struct escrow_shareset *set)
+{
+	unsigned have[ESCROW_SHARESET_MAX_GROUPS], g, complete = 0;
+
+	count_groups(in, have);
+	for (g = 0; g < set->group_count; g++)
+		if (have[g] >= set->groups[g].threshold)
+			complete++;
+	return complete >= set->group_threshold;
+}
+
+void
+cb_report_needed(const struct cb_input *in, const struct escrow_shareset *set)
+{
+	unsigned have[ESCROW_SHARESET_MAX_GROUPS], g, complete = 0;
+
+	count_groups(in, have);
+	for (g = 0; g < set->group_count; g++)
+		if (have[g] >= set->groups[g].threshold)
+			complete++;
+	if (set->group_count == 1) {
+		fprintf(stderr, "%s: %u of the %u shares needed %s\n", tool_name,
+		    have[0] < set->groups[0].threshold ? have[0] : set->groups[0].threshold,
+		    set->groups[0].threshold,
+		    have[0] >= set->groups[0].threshold ? "are here" :
+		    "are here: more are needed");
+		return;
+	}
+	fprintf(stderr, "%s: %u of the %u groups needed are complete:\n", tool_name,
+	    complete, set->group_threshold);
+	for (g = 0; g < set->group_count; g++)
+		fprintf(stderr, "  group %u: %u of %u shares needed%s\n", g + 1,
+		    have[g] < set->groups[g].threshold ? have[g] : set->groups[g].threshold,
+		    set->groups[g].threshold,
+		    have[g] >= set->groups[g].threshold ? " (complete)" : "");
+}
+
+void
+cb_mark_duplicates(struct cb_input *in)
+{
+	size_t i, j;
+
+	for (i = 0; i < in->nshares; i++)
+		for (j = 0; j < i; j++)
+			if (in->shares[i].committed && in->shares[j].committed &&
+			    !in->shares[j].duplicate &&
+			    in->shares[i].group == in->shares[j].group &&
+			    in->shares[i].member == in->shares[j].member) {
+				in->shares[i].duplicate = 1;
+				fprintf(stderr, "%s: share from %s is the same as the one from "
+				    "%s: used once\n", tool_name, in->shares[i].source,
+				    in->shares[j].source);
+				break;
+			}
+}
+

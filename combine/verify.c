@@ -1,0 +1,275 @@
+/*
+ * verify.c - the subcommands that only read: verify (restore, check
+ * everything, print the records, forget), audit (one share against the
+ * envelope alone) and inspect (what a piece of paper or a file is).
+ *
+ * Secret: the shares and, in verify, the passphrase and master secret;
+ * all held by input.c and restore.c in secret memory.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "escrow_dnssec.h"
+#include "escrow_paper.h"
+#include "input.h"
+#include "prompt.h"
+#include "restore.h"
+#include "shares.h"
+#include "tool.h"
+#include "version.h"
+
+void
+cb_print_records(const struct tool_records *r)
+{
+	size_t i;
+
+	printf("Envelope fingerprint: %s\nRead aloud:           %s\n", r->fp_hex,
+	    r->fp_words);
+	for (i = 0; i < r->nkeys; i++) {
+		char line[1400];
+
+		tool_records_key_summary(r, i, line, sizeof line);
+		printf("%s\n  %s\n  %s\n  %s\n", line, r->keys[i].dnskey_text,
+		    r->keys[i].ds256_text, r->keys[i].ds384_text);
+	}
+}
+
+/* Match the keys against DS records or an RFC 9718 trust anchor. */
+static int
+check_anchors(const struct cb_opts *o, const struct tool_records *r)
+{
+	struct escrow_ds *ds = NULL;
+	struct escrow_ta *ta = NULL;
+	uint8_t *xml = NULL;
+	size_t i, j, n = 0, len, cnt;
+	int ret = -1, rc, *matched = NULL;
+
+	if (o->trust_anchor == NULL && o->nds == 0)
+		return 0;
+	matched = calloc(r->nkeys, sizeof *matched);
+	if (matched == NULL)
+		goto oom;
+	if (o->trust_anchor != NULL) {
+		ta = calloc(1, sizeof *ta);
+		if (ta == NULL)
+			goto oom;
+		xml = tool_read_file(o->trust_anchor, &len, 1u << 20);
+		if (xml == NULL)
+			goto out;
+		rc = escrow_dnssec_ta_parse((const char *)xml, len, ta);
+		if (rc != ESCROW_OK) {
+			tool_err("trust anchor `%s': %s", o->trust_anchor, escrow_strerror(rc));
+			goto out;
+		}
+		for (j = 0; j < ta->count; j++) {
+			int any = 0;
+
+			for (i = 0; i < r->nkeys; i++) {
+				if (ta->digests[j].key_tag != r->keys[i].tag ||
+				    ta->digests[j].algorithm != r->keys[i].dnskey.algorithm)
+					continue;
+				any = 1;
+				if (escrow_dnssec_ta_check(ta, j, &r->keys[i].dnskey) != ESCROW_OK) {
+					tool_err("trust anchor `%s' KeyDigest %s (key tag %u) does "
+					    "not match the envelope's key with that tag",
+					    o->trust_anchor, ta->digests[j].id, ta->digests[j].key_tag);
+					goto out;
+				}
+				matched[i] = 1;
+			}
+			if (!any)
+				printf("Trust anchor KeyDigest %s (key tag %u): not a key of "
+				    "this envelope\n", ta->digests[j].id, ta->digests[j].key_tag);
+		}
+	}
+	ds = calloc(ESCROW_DNSSEC_TA_MAX, sizeof *ds);
+	if (ds == NULL)
+		goto oom;
+	for (n = 0; n < o->nds; n++) {
+		rc = escrow_dnssec_ds_parse(o->ds[n], strlen(o->ds[n]), ds,
+		    ESCROW_DNSSEC_TA_MAX, &cnt);
+		if (rc != ESCROW_OK) {
+			tool_err("--ds `%s': %s", o->ds[n], escrow_strerror(rc));
+			goto out;
+		}
+		for (j = 0; j < cnt; j++) {
+			int any = 0;
+
+			for (i = 0; i < r->nkeys; i++) {
+				if (ds[j].key_tag != r->keys[i].tag ||
+				    ds[j].algorithm != r->keys[i].dnskey.algorithm)
+					continue;
+				any = 1;
+				rc = escrow_dnssec_ds_check(&ds[j], &r->keys[i].dnskey);
+				if (rc != ESCROW_OK) {
+					tool_err("--ds `%s' does not match the envelope's key tag %u: %s",
+					    o->ds[n], r->keys[i].tag, escrow_strerror(rc));
+					goto out;
+				}
+				matched[i] = 1;
+			}
+			if (!any) {
+				tool_err("--ds `%s': no key of this envelope has key tag %u and "
+				    "algorithm %u", o->ds[n], ds[j].key_tag, ds[j].algorithm);
+				goto out;
+			}
+		}
+	}
+	for (i = 0; i < r->nkeys; i++)
+		if (!matched[i]) {
+			tool_err("key tag %u of the envelope is not in the given %s",
+			    r->keys[i].tag, o->trust_anchor != NULL ? "trust anchor" :
+			    "DS records");
+			goto out;
+		}
+	printf("Every key matches the given %s.\n", o->trust_anchor != NULL ?
+	    "trust anchor (RFC 9718)" : "DS records");
+	ret = 0;
+	goto out;
+oom:
+	tool_err("out of memory");
+out:
+	free(matched);
+	free(ds);
+	free(ta);
+	free(xml);
+	return ret;
+}
+
+int
+cb_cmd_verify(const struct cb_opts *o)
+{
+	struct cb_input in;
+	struct cb_restore r;
+	struct cb_restore_opts ro = { o->passphrase_file, !o->yes, NULL, NULL, NULL };
+	int ret = TOOL_EXIT_FAIL;
+
+	memset(&r, 0, sizeof r);
+	if (cb_input_gather(&in, o->envelope, o->inputs, o->ninputs) != 0 ||
+	    cb_restore(&in, &ro, &r) != 0 ||
+	    cb_check_keys(&r) != 0)
+		goto out;
+	printf("The master secret restores the envelope: its MAC matches, every "
+	    "share matches its commitment, every private key matches its public "
+	    "key.\n");
+	cb_print_records(&r.rec);
+	if (check_anchors(o, &r.rec) != 0)
+		goto out;
+	ret = TOOL_EXIT_OK;
+out:
+	cb_restore_free(&r);
+	cb_input_free(&in);
+	return ret;
+}
+
+int
+cb_cmd_audit(const struct cb_opts *o)
+{
+	struct cb_input in;
+	struct escrow_envelope *env = NULL;
+	struct tool_records rec;
+	int ret = TOOL_EXIT_FAIL, have_rec = 0;
+
+	if (cb_input_gather(&in, o->envelope, o->inputs, o->ninputs) != 0 || cb_input_finish_envelope(&in) != 0)
+		goto out;
+	if (in.env == NULL) {
+		tool_err("no envelope in `%s'", o->envelope);
+		goto out;
+	}
+	if (escrow_envelope_parse(in.env, in.env_len, &env) != ESCROW_OK ||
+	    tool_records_build(env, &rec) != 0) {
+		tool_err("the envelope `%s' cannot be read", o->envelope);
+		goto out;
+	}
+	have_rec = 1;
+	if (o->ninputs == 0 && cb_prompt_one(&in) != 0)
+		goto out;
+	if (in.nshares != 1) {
+		tool_err("audit checks one share: %s%s%s holds %zu",
+		    o->ninputs ? "`" : "", o->ninputs ? o->inputs[0] : "what was typed",
+		    o->ninputs ? "'" : "", in.nshares);
+		goto out;
+	}
+	if (cb_check_share(&in.shares[0], env, !o->yes) != 0)
+		goto out;
+	printf("The share (group %u, member %u of share set %u) belongs to this "
+	    "envelope: its commitment matches.\n", in.shares[0].group + 1u,
+	    in.shares[0].member + 1u, in.shares[0].share.identifier);
+	printf("Compare with the fingerprint printed on your sheet:\n");
+	cb_print_records(&rec);
+	ret = TOOL_EXIT_OK;
+out:
+	if (have_rec)
+		tool_records_free(&rec);
+	escrow_envelope_free(env);
+	cb_input_free(&in);
+	return ret;
+}
+
+int
+cb_cmd_inspect(const struct cb_opts *o)
+{
+	int i, ret = TOOL_EXIT_OK;
+
+	printf("read by %s\n", tool_version());
+	for (i = 0; i < o->ninputs; i++) {
+		struct cb_input in;
+		size_t k;
+
+		if (cb_input_init(&in) != 0)
+			return TOOL_EXIT_FAIL;
+		printf("%s:\n", o->inputs[i]);
+		if (cb_input_file(&in, o->inputs[i]) != 0)
+			ret = TOOL_EXIT_FAIL;
+		if (in.chunks != NULL && in.env == NULL) {
+			if (cb_input_finish_envelope(&in) != 0)
+				printf("  envelope QR codes: %zu read, incomplete (see above)\n",
+				    in.nchunks);
+		}
+		if (in.env != NULL) {
+			struct escrow_envelope *env = NULL;
+			struct tool_records rec;
+			struct escrow_text b = { 0 };
+			char when[32];
+
+			if (escrow_envelope_parse(in.env, in.env_len, &env) == ESCROW_OK &&
+			    tool_records_build(env, &rec) == 0) {
+				tool_time_iso(escrow_envelope_created(env), when);
+				tool_describe_set(escrow_envelope_shareset(env), &b);
+				printf("  an escrow envelope, version 1, created %s\n  id %s\n  %s"
+				    "  %zu share commitments, %zu key%s\n", when, rec.envelope_id,
+				    b.p, escrow_envelope_commitment_count(env), rec.nkeys,
+				    rec.nkeys == 1 ? "" : "s");
+				cb_print_records(&rec);
+				tool_records_free(&rec);
+			} else {
+				ret = TOOL_EXIT_FAIL;
+			}
+			escrow_text_free(&b);
+			escrow_envelope_free(env);
+		}
+		for (k = 0; k < in.nshares; k++) {
+			struct cb_share *s = &in.shares[k];
+
+			if (cb_check_share(s, NULL, 0) != 0) {
+				ret = TOOL_EXIT_FAIL;
+				continue;
+			}
+			printf("  a SLIP-0039 share (%s): share set %u, group %u of %u "
+			    "(%u group%s needed), member %u (%u needed in its group), "
+			    "iteration exponent %u%s; checksum good\n", s->source,
+			    s->share.identifier, s->share.group_index + 1u,
+			    s->share.group_count, s->share.group_threshold,
+			    s->share.group_threshold == 1 ? "" : "s",
+			    s->share.member_index + 1u, s->share.member_threshold,
+			    s->share.iteration_exponent,
+			    s->share.extendable ? ", extendable" : "");
+		}
+		if (in.env == NULL && in.nshares == 0 && in.chunks == NULL)
+			ret = TOOL_EXIT_FAIL;
+		cb_input_free(&in);
+	}
+	return ret;
+}
