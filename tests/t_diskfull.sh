@@ -20,7 +20,7 @@ trap 'umount "$mnt" 2>/dev/null; rm -rf "$work"' EXIT INT TERM
 
 # 1. PDFs on a 20 KB file system: the envelope sheet does not fit
 expect_rc 1 "keygen --pdf on a full disk fails" \
-	"$keygen" -a 13 -m 2 -N 3 -o "$mnt/pdf" --pdf --yes
+	"$keygen" -n . -a 13 -m 2 -N 3 -o "$mnt/pdf" --pdf --yes
 expect_out "no space left on the device" "a full disk is said as such"
 expect_out "free some space" "and what to do"
 if grep -q "nput/output error" "$work/last.log"; then
@@ -33,7 +33,7 @@ rm -rf "$mnt/pdf"
 # 2. one key without paper: envelope, .key, .pem, .ds, trust anchor take
 # a 4 KB page each (5 of the 5); the transcript finds no room
 expect_rc 1 "keygen whose transcript does not fit fails" \
-	"$keygen" -a 13 -m 2 -N 3 -o "$mnt/t" --shares-out "$work/sh" --yes
+	"$keygen" -n . -a 13 -m 2 -N 3 -o "$mnt/t" --shares-out "$work/sh" --yes
 expect_out "transcript.*no space left on the device" "the transcript failure says why"
 expect_out "escrow is complete and valid" "says the escrow is complete and valid"
 expect_out "Fingerprint:" "the summary is printed"

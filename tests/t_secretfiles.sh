@@ -10,7 +10,7 @@
 #     root may lock regardless) is warned about once, naming the limit.
 . "$(dirname "$0")/lib.sh"
 
-"$keygen" -a 15 -m 2 -N 3 -o "$work/out" --shares-out "$work/sh" --yes >/dev/null
+"$keygen" -n . -a 15 -m 2 -N 3 -o "$work/out" --shares-out "$work/sh" --yes >/dev/null
 env=$(ls "$work/out"/*.escrow)
 s1=$work/sh/share-1-1.txt s2=$work/sh/share-1-2.txt
 
@@ -30,7 +30,7 @@ for mode in 600 400; do
 done
 chmod 644 "$work/pass"
 expect_rc 1 "keygen refuses a passphrase file of mode 644" \
-	"$keygen" -a 15 -m 2 -N 3 -o "$work/out2" --shares-out "$work/sh2" --yes --passphrase-file "$work/pass"
+	"$keygen" -n . -a 15 -m 2 -N 3 -o "$work/out2" --shares-out "$work/sh2" --yes --passphrase-file "$work/pass"
 [ ! -e "$work/out2" ] || [ -z "$(ls "$work/out2")" ] && ok "  and writes nothing" || bad "  and writes nothing" "$(ls "$work/out2")"
 
 softhsm "$work/hsm" t 1234
@@ -43,7 +43,7 @@ expect_out "PIN file .*$work/hsm/pin.* accessible by group or others \\(mode 064
 chmod 600 "$work/hsm/pin"
 for uri in 'pkcs11:token=t?pin-value=1234' 'pkcs11:token=t?module-name=x&pin-value=1234' \
 	'pkcs11:token=t?pin-source=file:/tmp/pin'; do
-	expect_rc 2 "keygen refuses --token '$uri'" "$keygen" -a 15 -m 2 -N 3 -o "$work/out3" \
+	expect_rc 2 "keygen refuses --token '$uri'" "$keygen" -n . -a 15 -m 2 -N 3 -o "$work/out3" \
 		--shares-out "$work/sh3" --yes --module "$module" --token "$uri" --pin-source "$work/hsm/pin"
 	expect_out "URI carries a PIN" "  and says why"
 	expect_rc 1 "combine load refuses --token '$uri'" "$combine" load --yes --envelope "$env" \
@@ -58,7 +58,7 @@ done
 cat >"$work/pin.exp" <<EXP
 set timeout 60
 log_user 1
-spawn $combine load --yes --envelope $env --module $module --token {pkcs11:token=t?slot-id=99999} $s1 $s2
+spawn $combine load --yes --envelope $env --module $module --token {pkcs11:manufacturer=SoftHSM%20project?slot-id=99999} $s1 $s2
 expect -re "User PIN for token (\[^\r\n]*)" { } timeout { exit 31 }
 send "1234\r"
 expect eof
@@ -66,7 +66,8 @@ EXP
 set +e
 expect -f "$work/pin.exp" >"$work/last.log" 2>&1
 set -e
-if grep -q "User PIN for token pkcs11:token=t: " "$work/last.log" && ! grep -q "User PIN.*slot-id" "$work/last.log"; then
+if grep -q "User PIN for token pkcs11:manufacturer=SoftHSM%20project: " "$work/last.log" &&
+	! grep -q "User PIN.*slot-id" "$work/last.log"; then
 	ok "the PIN prompt shows the token without the URI's query"
 else bad "the PIN prompt shows the token without the URI's query" "$(cat "$work/last.log")"; fi
 
@@ -80,7 +81,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	n=$(grep -c "could not be locked" "$work/last.log" || true)
 	[ "$n" = 1 ] && ok "  once" || bad "  once ($n times)" "$(cat "$work/last.log")"
 	expect_rc 0 "keygen as nobody with ulimit -l 0 works" setpriv --reuid=65534 --regid=65534 \
-		--clear-groups sh -c "ulimit -l 0 && exec '$keygen' -a 15 -m 2 -N 3 -o '$work/nb/o' --shares-out '$work/nb/s' --yes"
+		--clear-groups sh -c "ulimit -l 0 && exec '$keygen' -n . -a 15 -m 2 -N 3 -o '$work/nb/o' --shares-out '$work/nb/s' --yes"
 	expect_out "secret memory could not be locked" "  and warns"
 	n=$(grep -c "could not be locked" "$work/last.log" || true)
 	[ "$n" = 1 ] && ok "  once" || bad "  once ($n times)" "$(cat "$work/last.log")"

@@ -141,8 +141,6 @@ tool_pin(const char *file, const char *token)
 	char prompt[512];
 	char *pin;
 
-	if (tool_token_uri_check(token) != 0)
-		return NULL;
 	if (file != NULL)
 		return tool_read_secret_file(file, "the PIN file", TOOL_PIN_MAX);
 	if (!tool_have_tty()) {
@@ -150,7 +148,7 @@ tool_pin(const char *file, const char *token)
 		return NULL;
 	}
 	tool_secret_check();
-	/* the token as its path part only: a query (?pin-value=...) is not
+	/* a URI as its path part only: a query (?pin-value=...) is not
 	 * shown, should one ever get past tool_token_uri_check() */
 	snprintf(prompt, sizeof prompt, "User PIN for token %.*s: ",
 	    (int)strcspn(token, "?"), token);
