@@ -4,9 +4,13 @@
  * Share words are secret: they go straight into the secret share array.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "input.h"
 #include "escrow_paper.h"
@@ -61,7 +65,7 @@ cb_input_add_mnemonic(struct cb_input *in, const char *text, size_t len,
 	struct escrow_slip39_diag diag;
 	struct cb_share *s;
 	char *clean = NULL;
-	size_t i, j = 0, start;
+	size_t i, j = 0, start, words;
 	int rc, ret = -1;
 
 	if (in->nshares == CB_MAX_SHARES) {
@@ -94,6 +98,18 @@ cb_input_add_mnemonic(struct cb_input *in, const char *text, size_t len,
 		j += i - start;
 	}
 	clean[j] = '\0';
+	for (i = 0, words = 0; i < j; i++)
+		words += i == 0 || clean[i - 1] == ' ';
+	if (words > ESCROW_SLIP39_WORDS_MAX || j > ESCROW_SLIP39_INPUT_MAX) {
+		tool_err("share from %s: %zu words (%zu characters), more than a share "
+		    "has (%d to %d words): not one share", source, words, j,
+		    ESCROW_SLIP39_WORDS_MIN, ESCROW_SLIP39_WORDS_MAX);
+		tool_hint("put each share on its own line or in its own block (blocks "
+		    "are separated by blank lines), or check that this is the file you "
+		    "meant");
+		in->problems++;
+		goto out;
+	}
 	s = &in->shares[in->nshares];
 	memset(s, 0, sizeof *s);
 	snprintf(s->source, sizeof s->source, "%s", source);
@@ -330,24 +346,71 @@ is_text(const uint8_t *b, size_t len)
 	return 1;
 }
 
+/* The first bytes of a file, to tell a scan from the rest; 0 or -1. */
+static int
+peek(const char *path, uint8_t *head, size_t cap, size_t *got, off_t *size)
+{
+	struct stat st;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	*got = 0;
+	*size = -1;
+	if (fd < 0) {
+		tool_err("cannot open `%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		*size = st.st_size;
+	do
+		r = read(fd, head, cap);
+	while (r < 0 && errno == EINTR);
+	close(fd);
+	if (r < 0) {
+		tool_err("cannot read `%s': %s", path, strerror(errno));
+		return -1;
+	}
+	*got = (size_t)r;
+	return 0;
+}
+
+/* An envelope's magic, or the start of it: a cut-off envelope file. */
+static int
+is_envelope_start(const uint8_t *b, size_t len)
+{
+	static const uint8_t magic[] = "ESCROWEV";
+
+	return len > 0 && memcmp(b, magic, len < 8 ? len : 8) == 0;
+}
+
 int
 cb_input_file(struct cb_input *in, const char *path)
 {
 	struct escrow_envelope *env = NULL;
-	uint8_t *buf;
-	size_t len;
-	int rc, ret;
+	uint8_t *buf, *copy, head[16];
+	size_t len, got;
+	off_t size;
+	int rc, ret, secret;
 
-	buf = tool_read_file(path, &len, CB_ENVELOPE_MAX);
-	if (buf == NULL) {
+	/*
+	 * A scan goes to the scanner by path, which reads and checks it
+	 * itself (up to its own limits, such as a 600-dpi A4 PPM of 104 MB);
+	 * everything else is read here.
+	 */
+	if (peek(path, head, sizeof head, &got, &size) != 0) {
 		in->problems++;
 		return -1;
 	}
-	if (is_image(buf, len)) {
-		/* scanned pages may hold shares: wipe our copy of the file */
-		escrow_wipe(buf, len);
-		free(buf);
+	if (is_image(head, got))
 		return read_scan(in, path);
+	/* text of shares is secret: files of a size text can have are read
+	 * into secret memory; a larger one is an envelope or nothing */
+	secret = size >= 0 && size <= CB_TEXT_MAX;
+	buf = secret ? tool_read_file_secret(path, &len, CB_TEXT_MAX) :
+	    tool_read_file(path, &len, CB_ENVELOPE_MAX);
+	if (buf == NULL) {
+		in->problems++;
+		return -1;
 	}
 	rc = escrow_envelope_parse(buf, len, &env);
 	if (rc == ESCROW_OK) {
@@ -355,18 +418,40 @@ cb_input_file(struct cb_input *in, const char *path)
 
 		escrow_envelope_free(env);
 		snprintf(source, sizeof source, "`%s'", path);
-		return set_envelope(in, buf, len, source);
+		if (!secret)
+			return set_envelope(in, buf, len, source);
+		copy = malloc(len);
+		if (copy == NULL) {
+			tool_err("`%s': out of memory", path);
+			escrow_secret_free(buf);
+			in->problems++;
+			return -1;
+		}
+		memcpy(copy, buf, len);
+		escrow_secret_free(buf);
+		return set_envelope(in, copy, len, source);
 	}
-	if (!is_text(buf, len)) {
+	if (is_envelope_start(buf, len)) {
+		/* "ESCROWE" is printable: it must not be read as share words */
+		tool_err("`%s' is a damaged envelope file (%zu bytes): %s", path, len,
+		    escrow_strerror(rc));
+		tool_hint("%s", rc == ESCROW_ERR_TRUNCATED ? "the file is cut short: copy "
+		    "it again from another copy of the envelope, or give the envelope "
+		    "sheets" : "use another copy of the envelope, or the envelope sheets");
+		ret = -1;
+	} else if (!is_text(buf, len)) {
 		tool_err("`%s' is neither an envelope, nor a scan (PNG, PNM, JPEG, PDF), "
 		    "nor text: %s", path, escrow_strerror(rc));
-		free(buf);
-		in->problems++;
-		return -1;
+		ret = -1;
+	} else {
+		ret = read_text(in, path, (const char *)buf, len);
 	}
-	ret = read_text(in, path, (const char *)buf, len);
-	escrow_wipe(buf, len);
-	free(buf);
+	if (secret) {
+		escrow_secret_free(buf);
+	} else {
+		escrow_wipe(buf, len);
+		free(buf);
+	}
 	if (ret != 0)
 		in->problems++;
 	return ret;

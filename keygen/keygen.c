@@ -254,12 +254,11 @@ make_key(const struct opts *o, size_t i, struct newkey *k)
 	int alg = o->import != NULL && !o->alg_given ? 0 : o->alg, rc;
 
 	if (o->import != NULL) {
-		data = tool_read_file(o->import, &dlen, IMPORT_MAX);
+		data = tool_read_file_secret(o->import, &dlen, IMPORT_MAX);
 		if (data == NULL)
 			return -1;
 		rc = escrow_keys_import(data, dlen, &alg, &k->pkey);
-		escrow_wipe(data, dlen);
-		free(data);
+		escrow_secret_free(data);
 		if (rc != ESCROW_OK) {
 			tool_err("`%s': %s", o->import, escrow_strerror(rc));
 			if (rc == ESCROW_ERR_ALGORITHM)

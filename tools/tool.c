@@ -107,49 +107,110 @@ tool_parse_uint(const char *s, unsigned long min, unsigned long max,
 	return 0;
 }
 
-uint8_t *
-tool_read_file(const char *path, size_t *len, size_t max)
+/* a buffer of either kind: secret memory, or malloc wiped before free */
+static void *
+buf_alloc(size_t n, int secret)
 {
-	FILE *f;
-	uint8_t *buf = NULL, *nb;
-	size_t cap = 0, n = 0, got;
+	return secret ? escrow_secret_alloc(n) : malloc(n);
+}
 
-	f = fopen(path, "rb");
-	if (f == NULL) {
+static void
+buf_drop(void *p, size_t cap, int secret)
+{
+	if (secret) {
+		escrow_secret_free(p);
+	} else if (p != NULL) {
+		escrow_wipe(p, cap);
+		free(p);
+	}
+}
+
+/*
+ * Read a whole file with read(2) (no stdio buffer left behind), into a
+ * buffer sized by fstat; a file that grows while read is followed by
+ * copy-and-wipe (never realloc, which leaves the old copy unwiped).
+ */
+static uint8_t *
+read_all(const char *path, size_t *len, size_t max, int secret)
+{
+	struct stat st;
+	uint8_t *buf = NULL, *nb;
+	size_t cap, n = 0;
+	ssize_t got;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		tool_err("cannot open `%s': %s", path, strerror(errno));
 		return NULL;
 	}
+	if (fstat(fd, &st) != 0) {
+		tool_err("cannot examine `%s': %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max) {
+		tool_err("`%s' is larger than %zu bytes: not an escrow file?", path, max);
+		close(fd);
+		return NULL;
+	}
+	/* room for the NUL and one byte more, to see the end without growing */
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 65536;
+	buf = buf_alloc(cap, secret);
+	if (buf == NULL)
+		goto nomem;
 	for (;;) {
-		if (n + 65536 + 1 > cap) {
-			cap = (n + 65536 + 1) * 2;
-			nb = realloc(buf, cap);
-			if (nb == NULL) {
-				tool_err("`%s': out of memory", path);
+		if (n + 1 >= cap) {
+			if (cap > max + 1) {
+				tool_err("`%s' is larger than %zu bytes: not an escrow file?",
+				    path, max);
 				goto fail;
 			}
+			nb = buf_alloc(cap * 2, secret);
+			if (nb == NULL)
+				goto nomem;
+			memcpy(nb, buf, n);
+			buf_drop(buf, cap, secret);
 			buf = nb;
+			cap *= 2;
 		}
-		got = fread(buf + n, 1, 65536, f);
-		n += got;
-		if (n > max) {
-			tool_err("`%s' is larger than %zu bytes: not an escrow file?", path, max);
+		got = read(fd, buf + n, cap - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			tool_err("cannot read `%s': %s", path, strerror(errno));
 			goto fail;
 		}
 		if (got == 0)
 			break;
+		n += (size_t)got;
+		if (n > max) {
+			tool_err("`%s' is larger than %zu bytes: not an escrow file?", path, max);
+			goto fail;
+		}
 	}
-	if (ferror(f)) {
-		tool_err("cannot read `%s': %s", path, strerror(errno));
-		goto fail;
-	}
-	fclose(f);
+	close(fd);
 	buf[n] = '\0';
 	*len = n;
 	return buf;
+nomem:
+	tool_err("`%s': out of %smemory", path, secret ? "secure " : "");
 fail:
-	free(buf);
-	fclose(f);
+	buf_drop(buf, cap, secret);
+	close(fd);
 	return NULL;
+}
+
+uint8_t *
+tool_read_file(const char *path, size_t *len, size_t max)
+{
+	return read_all(path, len, max, 0);
+}
+
+uint8_t *
+tool_read_file_secret(const char *path, size_t *len, size_t max)
+{
+	return read_all(path, len, max, 1);
 }
 
 char *

@@ -31,8 +31,17 @@ void tool_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tool_parse_uint(const char *s, unsigned long min, unsigned long max,
     unsigned long *out);
 
-/* Read a whole public file into malloc'd memory, NUL-terminated. */
+/*
+ * Read a whole file into malloc'd memory, NUL-terminated; at most max
+ * bytes (larger: refused, said why).  No copy is left unwiped on the way
+ * (read(2), copy-and-wipe growth), so a caller that finds a secret in it
+ * need only escrow_wipe(buf, len + 1) before free().
+ */
 uint8_t *tool_read_file(const char *path, size_t *len, size_t max);
+
+/* The same into secret memory (escrow_secret_free), for files that may
+ * hold secrets: share text, private keys. */
+uint8_t *tool_read_file_secret(const char *path, size_t *len, size_t max);
 
 /*
  * Read a secret (passphrase, PIN) from a file into secret memory: the first
