@@ -66,13 +66,13 @@ try_correct(struct cb_share *s, const struct escrow_envelope *env,
 	}
 	if (found != 1)
 		goto out;
-	escrow_slip39_word_ct(s->words[pos], was);
-	escrow_slip39_word_ct(cand, now);
 	if (!interactive || !tool_have_tty()) {
 		tool_hint("exactly one correction matches the envelope: word %zu; run "
 		    "on a terminal to review and accept it, or correct that word", pos + 1);
 		goto out;
 	}
+	escrow_slip39_word_ct(s->words[pos], was);
+	escrow_slip39_word_ct(cand, now);
 	snprintf(question, sizeof question,
 	    "Share from %.200s: change word %zu from `%s' to `%s'?", s->source,
 	    pos + 1, was, now);
@@ -82,9 +82,11 @@ try_correct(struct cb_share *s, const struct escrow_envelope *env,
 		    s->source, pos + 1);
 		ret = 0;
 	}
+out:
+	/* share words (SECRET) on every path: the two words and the question */
 	escrow_wipe(was, sizeof was);
 	escrow_wipe(now, sizeof now);
-out:
+	escrow_wipe(question, sizeof question);
 	escrow_secret_free(w);
 	return ret;
 }
