@@ -230,7 +230,7 @@ public_sheet(const struct tool_records *r, const struct tool_paper_opts *o,
 		    "%s: the public records of %zu keys would take more pages than a "
 		    "public-record sheet may have: no public-record sheet.\n"
 		    "  -> the DS records, key files and trust anchor are in the output "
-		    "directory; the envelope and share sheets still print.\n",
+		    "directory; the share sheets still print.\n",
 		    tool_name, r->nkeys);
 		tool_text_printf(transcript, "  public-record sheet skipped: %zu keys are "
 		    "too many for it; the records are in the files above\n", r->nkeys);
@@ -265,20 +265,21 @@ tool_paper_output(const struct tool_records *r, const uint8_t *env,
 	rc = escrow_sheet_envelope_pages(env_len, o->paper, &pages);
 	if (rc == ESCROW_ERR_TOO_LARGE) {
 		/* pages is 0 when the envelope is too large even to count */
+		char count[64];
+
+		if (pages == 0)
+			snprintf(count, sizeof count, "more than %u pages of paper, the "
+			    "limit", ESCROW_SHEET_ENVELOPE_MAX_PAGES);
+		else
+			snprintf(count, sizeof count, "%u pages of paper, more than the "
+			    "%u-page limit", pages, ESCROW_SHEET_ENVELOPE_MAX_PAGES);
 		fprintf(stderr,
-		    "%s: the envelope (%zu bytes) would take %s%u pages of paper, more than "
-		    "the %u-page limit: no envelope sheets.\n"
+		    "%s: the envelope (%zu bytes) would take %s: no envelope sheets.\n"
 		    "  -> keep the envelope file on durable media (several copies); "
-		    "the share sheets still print.\n", tool_name, env_len,
-		    pages == 0 ? "more than " : "",
-		    pages == 0 ? ESCROW_SHEET_ENVELOPE_MAX_PAGES : pages,
-		    ESCROW_SHEET_ENVELOPE_MAX_PAGES);
+		    "the share sheets still print.\n", tool_name, env_len, count);
 		tool_text_printf(transcript,
-		    "  envelope sheets skipped: %s%u pages needed, the limit is %u; "
-		    "the envelope file must be kept on durable media\n",
-		    pages == 0 ? "more than " : "",
-		    pages == 0 ? ESCROW_SHEET_ENVELOPE_MAX_PAGES : pages,
-		    ESCROW_SHEET_ENVELOPE_MAX_PAGES);
+		    "  envelope sheets skipped: they would take %s; the envelope file "
+		    "must be kept on durable media\n", count);
 	} else if (rc != ESCROW_OK) {
 		tool_err("envelope sheets: %s", escrow_strerror(rc));
 		return -1;
