@@ -65,13 +65,6 @@ int tool_unwrap_key(struct escrow_envelope *env, const uint8_t *S, size_t i,
     EVP_PKEY **pkey, uint8_t **der, size_t *der_len);
 
 /*
- * Warn once (on stderr) when secret memory could not be locked into RAM
- * (escrow_secret_unlocked_count()), naming the locked-memory limit.  Called
- * at start-up (tool_harden), before a secret is asked for, and at exit.
- */
-void tool_secret_check(void);
-
-/*
  * Refuse a --token URI that carries a PIN (pin-value=, pin-source= in its
  * query): it would sit in argv.  Says why; 0 or -1.
  */

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
-#include "secrets.h"
 #include "tool.h"
 
 const char *tool_name = "escrow";
@@ -264,6 +264,29 @@ tool_read_secret_file(const char *path, const char *what, size_t max)
 fail:
 	escrow_secret_free(s);
 	return NULL;
+}
+
+void
+tool_secret_check(void)
+{
+	static int warned;
+	struct rlimit rl;
+	char lim[64];
+
+	if (warned || escrow_secret_unlocked_count() == 0)
+		return;
+	warned = 1;
+	if (getrlimit(RLIMIT_MEMLOCK, &rl) != 0)
+		snprintf(lim, sizeof lim, "unknown");
+	else if (rl.rlim_cur == RLIM_INFINITY)
+		snprintf(lim, sizeof lim, "unlimited");
+	else
+		snprintf(lim, sizeof lim, "%llu KB", (unsigned long long)rl.rlim_cur / 1024);
+	tool_err("warning: secret memory could not be locked into RAM (mlock failed; "
+	    "the locked-memory limit, `ulimit -l', is %s): secrets may reach swap", lim);
+	tool_hint("raise the limit (`ulimit -l 65536', or memlock in "
+	    "/etc/security/limits.conf) or work on a machine without swap, "
+	    "as the kiosk is");
 }
 
 int

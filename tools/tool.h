@@ -96,6 +96,13 @@ void tool_remove_made_dirs(void);
  */
 int tool_harden(void);
 
+/*
+ * Warn once (on stderr) when secret memory could not be locked into RAM
+ * (escrow_secret_unlocked_count()), naming the locked-memory limit.  Called
+ * at start-up (tool_harden), before a secret is asked for, and at exit.
+ */
+void tool_secret_check(void);
+
 /* Is there a terminal to talk to? */
 int tool_have_tty(void);
 
