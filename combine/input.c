@@ -360,8 +360,12 @@ peek(const char *path, uint8_t *head, size_t cap, size_t *got, off_t *size)
 		tool_err("cannot open `%s': %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-		*size = st.st_size;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		/* a pipe is read once, whole, by the caller */
+		close(fd);
+		return 0;
+	}
+	*size = st.st_size;
 	do
 		r = read(fd, head, cap);
 	while (r < 0 && errno == EINTR);
@@ -403,12 +407,20 @@ cb_input_file(struct cb_input *in, const char *path)
 	}
 	if (is_image(head, got))
 		return read_scan(in, path);
-	/* text of shares is secret: files of a size text can have are read
-	 * into secret memory; a larger one is an envelope or nothing */
-	secret = size >= 0 && size <= CB_TEXT_MAX;
+	/* text of shares is secret: files of a size text can have (and
+	 * pipes) are read into secret memory; a larger one is an envelope
+	 * or nothing */
+	secret = size <= CB_TEXT_MAX;
 	buf = secret ? tool_read_file_secret(path, &len, CB_TEXT_MAX) :
 	    tool_read_file(path, &len, CB_ENVELOPE_MAX);
 	if (buf == NULL) {
+		in->problems++;
+		return -1;
+	}
+	if (size < 0 && is_image(buf, len)) {
+		tool_err("`%s': a scan is read from a file, not from a pipe", path);
+		tool_hint("save the scan to a file and give that");
+		escrow_secret_free(buf);
 		in->problems++;
 		return -1;
 	}

@@ -59,5 +59,9 @@ head -c 70000000 /dev/zero >"$work/huge.bin"
 expect_rc 1 "a 70 MB file that is no scan" "$combine" inspect "$work/huge.bin"
 expect_out "larger than 67108864 bytes" "  is refused by its size"
 rm -f "$work/huge.bin" "$work/big.txt"
+# a share from a pipe is read once (the scan test looks at a file's first
+# bytes before reading it; a pipe cannot be read twice)
+expect_rc 0 "a share from a pipe" sh -c "cat '$work/sh/share-1-1.txt' | '$combine' verify --yes \
+	--envelope '$env' /dev/stdin '$work/sh/share-1-2.txt'"
 
 finish
