@@ -41,7 +41,7 @@ DEB_PACKAGES := gcc make pkg-config libsodium-dev libssl-dev libqrencode-dev \
 	libzbar-dev libcups2-dev libcairo2-dev libpoppler-glib-dev libp11-kit-dev \
 	libjson-c-dev check valgrind softhsm2 opensc cups cups-client \
 	poppler-utils ldnsutils imagemagick fonts-dejavu-core expect man-db \
-	libjpeg-dev zbar-tools clang libclang-rt-14-dev strace time
+	libjpeg-dev zbar-tools clang libclang-rt-14-dev strace libnss3-tools time
 
 # lib/ (libescrow.a) links only these; printing/ (libescrow-print.a) is the
 # only part that links the paper libraries and CUPS.

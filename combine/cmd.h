@@ -38,6 +38,8 @@ struct cb_opts {
 	int yes;
 	char **inputs;
 	int ninputs;
+	const char *algs[CB_MAX_DS_ARGS]; /* probe: -a ALG as given */
+	size_t nalgs;
 };
 
 /* One subcommand: one line of the table in combine.c. */
@@ -59,13 +61,16 @@ enum {
 	CB_OPT_PASSFILE, CB_OPT_NEWPASS,
 };
 
-/* The subcommands (verify.c, load.c, export.c, reshare.c). */
+/* The subcommands (verify.c, load.c, export.c, reshare.c, probe.c). */
 int cb_cmd_verify(const struct cb_opts *o);
 int cb_cmd_audit(const struct cb_opts *o);
 int cb_cmd_inspect(const struct cb_opts *o);
 int cb_cmd_load(const struct cb_opts *o);
 int cb_cmd_export(const struct cb_opts *o);
 int cb_cmd_reshare(const struct cb_opts *o);
+int cb_cmd_probe(const struct cb_opts *o);
+/* probe's own check of its command line (probe.c). */
+int cb_check_probe(struct cb_opts *o);
 
 /* An envelope's fingerprint, words and every key's records, on stdout. */
 void cb_print_records(const struct tool_records *r);

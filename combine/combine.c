@@ -3,15 +3,18 @@
  * every subcommand with its function, the options it takes, its usage and
  * a one-line summary; this file parses the command line for the one asked
  * for, prints help from the table, and runs it.  The subcommands live in
- * verify.c (verify, audit, inspect), load.c, export.c and reshare.c.
+ * verify.c (verify, audit, inspect), load.c, export.c, reshare.c and
+ * probe.c.
  *
  * Secret: nothing here; shares, passphrase, master secret, PIN and private
  * keys are handled by the subcommands in secret memory.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "escrow_paper.h"
@@ -24,13 +27,15 @@
 
 static const int verify_opts[] = { COMMON, CB_OPT_TA, CB_OPT_DS, 0 };
 static const int audit_opts[] = { COMMON, 0 };
-static const int load_opts[] = { COMMON, TOOL_OPT_MODULE, TOOL_OPT_TOKEN,
-	TOOL_OPT_PIN_SOURCE, TOOL_OPT_STRATEGY, TOOL_OPT_REPLACE, TOOL_OPT_RRSIG_OUT, 0 };
+#define P11_OPTS TOOL_OPT_MODULE, TOOL_OPT_TOKEN, TOOL_OPT_PIN_SOURCE, \
+	TOOL_OPT_STRATEGY, TOOL_OPT_MODULE_INIT_ARGS, TOOL_OPT_ACCEPT_USAGES
+static const int load_opts[] = { COMMON, P11_OPTS, TOOL_OPT_REPLACE,
+	TOOL_OPT_RRSIG_OUT, 0 };
+static const int probe_opts[] = { CB_OPT_ENVELOPE, P11_OPTS, 'a', 0 };
 static const int export_opts[] = { COMMON, CB_OPT_FORMAT, 'o', CB_OPT_UNDERSTAND, 0 };
 static const int reshare_opts[] = { COMMON, 'm', 'N', TOOL_OPT_GROUP,
 	TOOL_OPT_GROUP_THRESHOLD, TOOL_OPT_ITER, 'o', CB_OPT_NEWPASS, TOOL_OPT_PDF,
-	TOOL_OPT_PRINT, TOOL_OPT_PAPER, TOOL_OPT_SHARES_OUT, TOOL_OPT_MODULE,
-	TOOL_OPT_TOKEN, TOOL_OPT_PIN_SOURCE, TOOL_OPT_STRATEGY, 0 };
+	TOOL_OPT_PRINT, TOOL_OPT_PAPER, TOOL_OPT_SHARES_OUT, P11_OPTS, 0 };
 static const int inspect_opts[] = { 0 };
 
 static int check_verify(struct cb_opts *o);
@@ -42,6 +47,17 @@ static int check_inspect(struct cb_opts *o);
 
 #define SYN_INDENT "                              "
 
+#define P11_HELP \
+"      --module PATH|NAME      PKCS#11 module: a path, or a p11-kit module name\n" \
+"                              (omit it when the URI has module-path=/module-name=)\n" \
+"      --token URI             the token, as a PKCS#11 URI (pkcs11:token=...; a\n" \
+"                              space is %20)\n" \
+"      --pin-source FILE       the user PIN from FILE (otherwise asked without echo)\n" \
+"      --strategy S            auto (default), unwrap, transport or create\n" \
+"      --module-init-args S    C_Initialize arguments (pReserved): NSS softoken,\n" \
+"                              YubiHSM 2\n" \
+"      --accept-token-usages   keep keys a token made with more usages than SIGN\n"
+
 static const struct cb_cmd commands[] = {
 	{ "verify", cb_cmd_verify, check_verify, verify_opts,
 	  "[--envelope FILE] [--trust-anchor XML | --ds RR ...] [INPUT ...]\n",
@@ -49,16 +65,13 @@ static const struct cb_cmd commands[] = {
 "      --ds RR                 a DS record the keys must match (repeatable)\n",
 	  "combine the shares, check everything, print the records, forget" },
 	{ "audit", cb_cmd_audit, check_audit, audit_opts,
-	  "--envelope FILE [INPUT]\n", "",
+	  "--envelope FILE [INPUT] | ENVELOPE [INPUT]\n", "",
 	  "check one share against the envelope alone (a custodian's yearly check)" },
 	{ "load", cb_cmd_load, check_load, load_opts,
 	  "[--envelope FILE] --module PATH|NAME --token URI [--pin-source FILE]\n"
 	  SYN_INDENT "[--strategy auto|unwrap|transport|create] [--replace]\n"
 	  SYN_INDENT "[--rrsig-out FILE] [INPUT ...]\n",
-"      --module PATH|NAME      PKCS#11 module: a path, or a p11-kit module name\n"
-"      --token URI             the token, as a PKCS#11 URI (pkcs11:token=...)\n"
-"      --pin-source FILE       the user PIN from FILE (otherwise asked without echo)\n"
-"      --strategy S            auto (default), unwrap, transport or create\n"
+P11_HELP
 "      --replace               replace objects with the same CKA_ID\n"
 "      --rrsig-out FILE        sign each key's DNSKEY RRset in the token; write\n"
 "                              DNSKEY and RRSIG records to FILE\n",
@@ -77,8 +90,18 @@ static const struct cb_cmd commands[] = {
 "  -o DIR                      where the new envelope and records go\n"
 "      --new-passphrase-file FILE  passphrase of the new set (otherwise asked twice)\n"
 "      --pdf, --print QUEUE, --paper a4|letter, --shares-out DIR   as escrow-keygen\n"
-"      --module, --token, --pin-source, --strategy   also load the keys, as load\n",
+"      --module, --token, --pin-source, --strategy, --module-init-args,\n"
+"      --accept-token-usages   also load the keys, as load\n",
 	  "restore, then make a new master secret, share set and envelope" },
+	{ "probe", cb_cmd_probe, cb_check_probe, probe_opts,
+	  "[--module PATH|NAME] --token URI [--pin-source FILE]\n"
+	  SYN_INDENT "[--module-init-args S] [--strategy S] [--accept-token-usages]\n"
+	  SYN_INDENT "(--envelope FILE | -a ALG ...)\n",
+"  -a, --algorithm ALG         a key type to try: 8, 10, 13, 14, 15, 16 or their\n"
+"                              names (RSASHA256, ...); repeatable\n"
+"      --envelope FILE         try the key types of this envelope\n"
+P11_HELP,
+	  "before a ceremony, try each key type in the token with a throwaway key" },
 	{ "inspect", cb_cmd_inspect, check_inspect, inspect_opts,
 	  "FILE|INPUT ...\n", "",
 	  "say what a piece of paper or a file is, without secrets" },
@@ -96,6 +119,7 @@ static const struct option longopts[] = {
 	{ "new-passphrase-file", required_argument, NULL, CB_OPT_NEWPASS },
 	{ "yes", no_argument, NULL, 'y' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "algorithm", required_argument, NULL, 'a' },
 	TOOL_LAYOUT_LONGOPTS,
 	TOOL_OUTPUT_LONGOPTS,
 	TOOL_LOAD_LONGOPTS,
@@ -160,17 +184,19 @@ usage_cmd(FILE *f, const struct cb_cmd *c)
 {
 	synopsis(f, "usage: ", c);
 	fprintf(f, "\n%c%s.\n\n", c->summary[0] - 'a' + 'A', c->summary + 1);
-	if (takes(c, CB_OPT_ENVELOPE))
+	/* the restoring subcommands (probe takes --envelope, but no share) */
+	if (takes(c, CB_OPT_PASSFILE))
 		fprintf(f, "%s\n", inputs_help);
 	fprintf(f, "Options:\n%s%s  -h, --help                  this help\n\n%s",
-	    takes(c, CB_OPT_ENVELOPE) ? common_help : "", c->help, exit_help);
+	    takes(c, CB_OPT_PASSFILE) ? common_help : "", c->help, exit_help);
 }
 
 /* Returns -1 to go on, or an exit status. */
 static int
 parse_args(int argc, char **argv, struct cb_opts *o)
 {
-	static const int repeatable[] = { CB_OPT_DS, TOOL_OPT_GROUP, TOOL_OPT_PDF, 'y', 0 };
+	static const int repeatable[] = { CB_OPT_DS, TOOL_OPT_GROUP, TOOL_OPT_PDF, 'y',
+	    'a', 0 };
 	unsigned char seen[TOOL_OPT_SEEN] = { 0 };
 	char name[64], see[64];
 	size_t i;
@@ -200,9 +226,10 @@ parse_args(int argc, char **argv, struct cb_opts *o)
 		return TOOL_EXIT_USAGE;
 	}
 	snprintf(see, sizeof see, "%s %s --help", tool_name, o->cmd->name);
+	tool_help_command = o->cmd->name;
 	optind = 2;
 	opterr = 0;
-	for (li = -1; (c = getopt_long(argc, argv, ":m:N:o:yh", longopts, &li)) != -1;
+	for (li = -1; (c = getopt_long(argc, argv, ":a:m:N:o:yh", longopts, &li)) != -1;
 	    li = -1) {
 		if (c == '?' || c == ':')
 			return tool_bad_option(longopts, argc, argv, li, c, see);
@@ -243,6 +270,11 @@ parse_args(int argc, char **argv, struct cb_opts *o)
 		case CB_OPT_PASSFILE: o->passphrase_file = optarg; break;
 		case CB_OPT_NEWPASS: o->cer.passphrase_file = optarg; break;
 		case 'y': o->yes = 1; break;
+		case 'a':
+			if (o->nalgs == CB_MAX_DS_ARGS)
+				return tool_bad_usage("at most %d -a", CB_MAX_DS_ARGS);
+			o->algs[o->nalgs++] = optarg;
+			break;
 		default:
 			return tool_bad_option(longopts, argc, argv, li, c, see);
 		}
@@ -254,29 +286,46 @@ parse_args(int argc, char **argv, struct cb_opts *o)
 	return -1;
 }
 
+/* Every restoring subcommand: a named envelope file must exist. */
+static int
+check_envelope(const struct cb_opts *o)
+{
+	struct stat st;
+
+	if (o->envelope != NULL && stat(o->envelope, &st) != 0)
+		return tool_bad_usage("--envelope `%s' (the envelope): %s", o->envelope,
+		    strerror(errno));
+	return 0;
+}
+
 static int
 check_verify(struct cb_opts *o)
 {
 	if (o->trust_anchor != NULL && o->nds > 0)
 		return tool_bad_usage("verify: --trust-anchor or --ds, not both");
-	return 0;
+	return check_envelope(o);
 }
 
 static int
 check_audit(struct cb_opts *o)
 {
-	if (o->envelope == NULL || o->ninputs > 1 || (o->ninputs == 0 && !tool_have_tty()))
-		return tool_bad_usage("audit: give --envelope FILE and one share INPUT (or "
-		    "type the share at a terminal)");
-	return 0;
+	if ((o->envelope == NULL && o->ninputs == 0) ||
+	    o->ninputs > (o->envelope != NULL ? 1 : 2) ||
+	    (o->envelope != NULL && o->ninputs == 0 && !tool_have_tty()))
+		return tool_bad_usage("audit: give the envelope (--envelope FILE, or as an "
+		    "INPUT) and one share INPUT (or type the share at a terminal)");
+	return check_envelope(o);
 }
 
 static int
 check_load(struct cb_opts *o)
 {
-	if (o->load.module == NULL || o->load.token == NULL)
-		return tool_bad_usage("load: --module and --token are required");
-	return 0;
+	if (o->load.token == NULL)
+		return tool_bad_usage("load: --token URI (and --module, unless the URI "
+		    "names it) is required");
+	if (tool_load_finish(&o->load) != 0)
+		return TOOL_EXIT_USAGE;
+	return check_envelope(o);
 }
 
 static int
@@ -287,7 +336,7 @@ check_export(struct cb_opts *o)
 		    "--i-understand-this-writes-a-private-key if that is what you want");
 	if (o->format == NULL || o->output == NULL)
 		return tool_bad_usage("export: --format pem|bind and -o FILE are required");
-	return 0;
+	return check_envelope(o);
 }
 
 static int
@@ -298,7 +347,7 @@ check_reshare(struct cb_opts *o)
 	if (tool_layout_finish(&o->layout, 1) != 0 || tool_load_finish(&o->load) != 0 ||
 	    tool_output_finish(&o->cer) != 0)
 		return TOOL_EXIT_USAGE;
-	return 0;
+	return check_envelope(o);
 }
 
 static int

@@ -387,15 +387,71 @@ is_envelope_start(const uint8_t *b, size_t len)
 	return len > 0 && memcmp(b, magic, len < 8 ? len : 8) == 0;
 }
 
+/* How many words a text has (word numbers left out), and how many of
+ * them are SLIP-0039 words.  The text may be secret: the copy is wiped. */
+static void
+count_words(const char *text, size_t len, size_t *words, size_t *known)
+{
+	char w[ESCROW_SLIP39_WORD_MAX + 8];
+	size_t i = 0, start, n, j;
+	int num;
+
+	*words = *known = 0;
+	while (i < len) {
+		while (i < len && isspace((unsigned char)text[i]))
+			i++;
+		start = i;
+		num = 1;
+		while (i < len && !isspace((unsigned char)text[i])) {
+			if (!isdigit((unsigned char)text[i]) && strchr(".):", text[i]) == NULL)
+				num = 0;
+			i++;
+		}
+		n = i - start;
+		if (n == 0 || num)
+			continue;
+		(*words)++;
+		if (n < sizeof w) {
+			for (j = 0; j < n; j++)
+				w[j] = text[start + j];
+			w[n] = '\0';
+			if (escrow_slip39_word_lookup(w) >= 0)
+				(*known)++;
+		}
+	}
+	escrow_wipe(w, sizeof w);
+}
+
 int
 cb_input_file(struct cb_input *in, const char *path)
 {
+	return cb_input_file_as(in, path, "input");
+}
+
+int
+cb_input_file_as(struct cb_input *in, const char *path, const char *role)
+{
 	struct escrow_envelope *env = NULL;
+	struct stat st;
 	uint8_t *buf, *copy, head[16];
-	size_t len, got;
+	size_t len, got, words, known;
 	off_t size;
 	int rc, ret, secret;
 
+	if (stat(path, &st) != 0) {
+		tool_err("%s `%s': cannot open it: %s", role, path, strerror(errno));
+		tool_hint("check the name: a scan, the envelope file, or a text file of "
+		    "shares");
+		in->problems++;
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		tool_err("%s `%s' is a directory, not a share, scan or envelope file", role,
+		    path);
+		tool_hint("name the files in it (for instance `%s'/*)", path);
+		in->problems++;
+		return -1;
+	}
 	/*
 	 * A scan goes to the scanner by path, which reads and checks it
 	 * itself (up to its own limits, such as a 600-dpi A4 PPM of 104 MB);
@@ -417,12 +473,16 @@ cb_input_file(struct cb_input *in, const char *path)
 		in->problems++;
 		return -1;
 	}
+	ret = -1;
+	if (len == 0) {
+		tool_err("%s `%s' is empty: neither a share nor an envelope", role, path);
+		tool_hint("name the scan or text file that holds the share or the envelope");
+		goto done;
+	}
 	if (size < 0 && is_image(buf, len)) {
-		tool_err("`%s': a scan is read from a file, not from a pipe", path);
+		tool_err("%s `%s': a scan is read from a file, not from a pipe", role, path);
 		tool_hint("save the scan to a file and give that");
-		escrow_secret_free(buf);
-		in->problems++;
-		return -1;
+		goto done;
 	}
 	rc = escrow_envelope_parse(buf, len, &env);
 	if (rc == ESCROW_OK) {
@@ -435,9 +495,7 @@ cb_input_file(struct cb_input *in, const char *path)
 		copy = malloc(len);
 		if (copy == NULL) {
 			tool_err("`%s': out of memory", path);
-			escrow_secret_free(buf);
-			in->problems++;
-			return -1;
+			goto done;
 		}
 		memcpy(copy, buf, len);
 		escrow_secret_free(buf);
@@ -445,19 +503,37 @@ cb_input_file(struct cb_input *in, const char *path)
 	}
 	if (is_envelope_start(buf, len)) {
 		/* "ESCROWE" is printable: it must not be read as share words */
-		tool_err("`%s' is a damaged envelope file (%zu bytes): %s", path, len,
-		    escrow_strerror(rc));
+		tool_err("%s `%s' is a damaged envelope file (%zu bytes): %s", role, path,
+		    len, escrow_strerror(rc));
 		tool_hint("%s", rc == ESCROW_ERR_TRUNCATED ? "the file is cut short: copy "
 		    "it again from another copy of the envelope, or give the envelope "
 		    "sheets" : "use another copy of the envelope, or the envelope sheets");
-		ret = -1;
-	} else if (!is_text(buf, len)) {
-		tool_err("`%s' is neither an envelope, nor a scan (PNG, PNM, JPEG, PDF), "
-		    "nor text: %s", path, escrow_strerror(rc));
-		ret = -1;
-	} else {
-		ret = read_text(in, path, (const char *)buf, len);
+		goto done;
 	}
+	if (!is_text(buf, len)) {
+		tool_err("%s `%s' is neither an envelope, nor a scan (PNG, PNM, JPEG, PDF), "
+		    "nor text: %s", role, path, escrow_strerror(rc));
+		goto done;
+	}
+	if (strstr((const char *)buf, "ESCROW-") == NULL &&
+	    strstr((const char *)buf, "escrow-envelope") == NULL) {
+		count_words((const char *)buf, len, &words, &known);
+		if (words == 0 || known * 2 < words) {
+			if (words == 0)
+				tool_err("%s `%s' holds no words: neither a share nor an envelope",
+				    role, path);
+			else
+				tool_err("%s `%s' is neither a share nor an envelope: %zu of its "
+				    "%zu words are not SLIP-0039 words", role, path, words - known,
+				    words);
+			tool_hint("a share is 33 SLIP-0039 words; the envelope is a .escrow "
+			    "file, its typed text form (ESCROW-ENVELOPE ...) or scans of its "
+			    "sheets");
+			goto done;
+		}
+	}
+	ret = read_text(in, path, (const char *)buf, len);
+done:
 	if (secret) {
 		escrow_secret_free(buf);
 	} else {
@@ -472,14 +548,15 @@ cb_input_file(struct cb_input *in, const char *path)
 int
 cb_input_envelope_file(struct cb_input *in, const char *path)
 {
-	size_t before = in->nshares;
-	int ret = cb_input_file(in, path);
+	int ret = cb_input_file_as(in, path, "--envelope (the envelope)");
 
 	if (ret == 0 && in->env == NULL && in->chunks == NULL) {
-		tool_err("--envelope `%s': no envelope found in it", path);
+		tool_err("--envelope `%s': no envelope found in it (it holds %s)", path,
+		    in->nshares > 0 ? "a share" : "nothing escrow reads");
+		tool_hint("name the .escrow file, its typed text form, or scans of the "
+		    "envelope sheets");
 		return -1;
 	}
-	(void)before;
 	return ret;
 }
 

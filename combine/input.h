@@ -59,6 +59,9 @@ int cb_input_envelope_file(struct cb_input *in, const char *path);
  */
 int cb_input_file(struct cb_input *in, const char *path);
 
+/* The same, naming the file's role in messages ("--envelope (the envelope)"). */
+int cb_input_file_as(struct cb_input *in, const char *path, const char *role);
+
 /* Add one mnemonic (SECRET text) from source; problems printed. */
 int cb_input_add_mnemonic(struct cb_input *in, const char *text, size_t len,
     const char *source);

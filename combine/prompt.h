@@ -12,7 +12,8 @@
 /* Ask for shares until the envelope's set can be restored.  0 or -1. */
 int cb_prompt_shares(struct cb_input *in, const struct escrow_envelope *env);
 
-/* Type one share at the terminal (for audit); 0 or -1. */
-int cb_prompt_one(struct cb_input *in);
+/* Type one share at the terminal (for audit; env, when given, names a
+ * share of another set as soon as its first words are in); 0 or -1. */
+int cb_prompt_one(struct cb_input *in, const struct escrow_envelope *env);
 
 #endif

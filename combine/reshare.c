@@ -69,7 +69,7 @@ cb_cmd_reshare(const struct cb_opts *o)
 	    0) != 0) ||
 	    tool_load_preflight(&o->load) != 0)
 		goto out;
-	if (o->load.module != NULL && tool_token_open(&tok, &o->load, !o->yes) != 0)
+	if (o->load.token != NULL && tool_token_open(&tok, &o->load, !o->yes) != 0)
 		goto out;
 	c.token = tok.p != NULL ? &tok : NULL;
 	if (cb_input_gather(&in, o->envelope, o->inputs, o->ninputs) != 0 ||

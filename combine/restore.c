@@ -129,9 +129,17 @@ cb_restore(struct cb_input *in, const struct cb_restore_opts *ro,
 	}
 	if (!cb_shares_enough(in, set)) {
 		cb_report_needed(in, set);
-		tool_err("not enough good shares to restore%s",
-		    bad ? " (the bad ones are named above)" : "");
-		tool_hint("bring more custodians' sheets");
+		if (in->nshares == 0 && in->problems == 0 && (!interactive || !tool_have_tty())) {
+			tool_err("no share among the inputs, and %s", interactive ?
+			    "no terminal to type them on" : "--yes asks for none at the "
+			    "terminal");
+			tool_hint("name the shares' scans or text files as INPUTs, or run at a "
+			    "terminal without --yes to type them");
+		} else {
+			tool_err("not enough good shares to restore%s",
+			    bad || in->problems ? " (the bad ones are named above)" : "");
+			tool_hint("bring more custodians' sheets");
+		}
 		return -1;
 	}
 

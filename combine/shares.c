@@ -23,24 +23,33 @@ list_positions(const struct escrow_slip39_diag *d, char *out, size_t cap)
 		    d->positions[i] + 1);
 }
 
+/* Does w (SECRET) pass the checksum and match one of env's commitments? */
+static int
+fits(const uint16_t *w, size_t n, const struct escrow_envelope *env)
+{
+	return escrow_slip39_checksum_valid(w, n) &&
+	    escrow_envelope_find_commitment(env, w, n, NULL, NULL) == ESCROW_OK;
+}
+
 /*
- * A share whose checksum fails: look for the single-word change that
- * makes the checksum valid AND matches one of the envelope's
- * commitments.  Only an unambiguous candidate is offered, and only used
- * when the operator agrees.
+ * A share whose checksum fails: look for the single-word change (at the
+ * positions the checksum points to), else the swap of two words, that
+ * makes the checksum valid AND matches one of the envelope's commitments.
+ * Only an unambiguous candidate is offered, and only used when the
+ * operator agrees.
  */
 static int
 try_correct(struct cb_share *s, const struct escrow_envelope *env,
     const struct escrow_slip39_diag *d, int interactive)
 {
-	uint16_t *w = NULL;
-	size_t i, found = 0, pos = 0;
+	uint16_t *w = NULL, t;
+	size_t i, j, found = 0, swaps = 0, pos = 0, pos2 = 0;
 	unsigned cand = 0, v;
 	char was[ESCROW_SLIP39_WORD_MAX + 1], now[ESCROW_SLIP39_WORD_MAX + 1];
 	char question[400];
 	int ret = -1;
 
-	if (env == NULL || d->npositions == 0)
+	if (env == NULL)
 		return -1;
 	w = escrow_secret_alloc(sizeof s->words);
 	if (w == NULL)
@@ -54,9 +63,7 @@ try_correct(struct cb_share *s, const struct escrow_envelope *env,
 			if (v == orig)
 				continue;
 			w[p] = (uint16_t)v;
-			if (escrow_slip39_checksum_valid(w, s->nwords) &&
-			    escrow_envelope_find_commitment(env, w, s->nwords, NULL,
-			    NULL) == ESCROW_OK) {
+			if (fits(w, s->nwords, env)) {
 				found++;
 				pos = p;
 				cand = v;
@@ -64,29 +71,65 @@ try_correct(struct cb_share *s, const struct escrow_envelope *env,
 		}
 		w[p] = orig;
 	}
-	if (found != 1)
+	/* two words typed in each other's place */
+	for (i = 0; found == 0 && i < s->nwords; i++)
+		for (j = i + 1; j < s->nwords; j++) {
+			if (w[i] == w[j])
+				continue;
+			t = w[i];
+			w[i] = w[j];
+			w[j] = t;
+			if (fits(w, s->nwords, env)) {
+				swaps++;
+				pos = i;
+				pos2 = j;
+			}
+			w[j] = w[i];
+			w[i] = t;
+		}
+	if (found + swaps != 1)
 		goto out;
 	if (!interactive || !tool_have_tty()) {
-		tool_hint("exactly one correction matches the envelope: word %zu; run "
-		    "on a terminal to review and accept it, or correct that word", pos + 1);
+		if (found)
+			tool_hint("exactly one correction matches the envelope: word %zu; run "
+			    "on a terminal to review and accept it, or correct that word",
+			    pos + 1);
+		else
+			tool_hint("exactly one correction matches the envelope: words %zu and "
+			    "%zu swapped; run on a terminal to review and accept it, or put "
+			    "them in order", pos + 1, pos2 + 1);
 		goto out;
 	}
 	escrow_slip39_word_ct(s->words[pos], was);
-	escrow_slip39_word_ct(cand, now);
-	snprintf(question, sizeof question,
-	    "Share from %.200s: change word %zu from `%s' to `%s'?", s->source,
-	    pos + 1, was, now);
-	if (tool_confirm(question)) {
-		s->words[pos] = (uint16_t)cand;
-		fprintf(stderr, "%s: share from %s: word %zu corrected\n", tool_name,
-		    s->source, pos + 1);
-		ret = 0;
-	}
-out:
-	/* share words (SECRET) on every path: the two words and the question */
+	escrow_slip39_word_ct(found ? cand : s->words[pos2], now);
+	if (found)
+		snprintf(question, sizeof question,
+		    "Share from %.200s: change word %zu from `%s' to `%s'?", s->source,
+		    pos + 1, was, now);
+	else
+		snprintf(question, sizeof question,
+		    "Share from %.200s: words %zu and %zu look swapped: make word %zu `%s' "
+		    "and word %zu `%s'?", s->source, pos + 1, pos2 + 1, pos + 1, now,
+		    pos2 + 1, was);
 	escrow_wipe(was, sizeof was);
 	escrow_wipe(now, sizeof now);
+	if (tool_confirm(question)) {
+		if (found) {
+			s->words[pos] = (uint16_t)cand;
+			fprintf(stderr, "%s: share from %s: word %zu corrected\n", tool_name,
+			    s->source, pos + 1);
+		} else {
+			t = s->words[pos];
+			s->words[pos] = s->words[pos2];
+			s->words[pos2] = t;
+			fprintf(stderr, "%s: share from %s: words %zu and %zu put in order\n",
+			    tool_name, s->source, pos + 1, pos2 + 1);
+		}
+		ret = 0;
+	}
 	escrow_wipe(question, sizeof question);
+out:
+	t = 0;
 	escrow_secret_free(w);
 	return ret;
 }
@@ -126,7 +169,8 @@ cb_check_share(struct cb_share *s, const struct escrow_envelope *env,
 	if (s->share.identifier != set->identifier) {
 		tool_err("share from %s belongs to share set %u, but the envelope's share "
 		    "set is %u", s->source, s->share.identifier, set->identifier);
-		tool_hint("that sheet is from another ceremony: leave it out");
+		tool_hint("that sheet is from another ceremony, or from a share set that was "
+		    "replaced: leave it out");
 		return -1;
 	}
 	rc = escrow_envelope_find_commitment(env, s->words, s->nwords, &s->group,

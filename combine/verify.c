@@ -252,28 +252,42 @@ cb_cmd_audit(const struct cb_opts *o)
 	struct tool_records rec;
 	int ret = TOOL_EXIT_FAIL, have_rec = 0;
 
-	if (cb_input_gather(&in, o->envelope, o->inputs, o->ninputs) != 0 || cb_input_finish_envelope(&in) != 0)
+	int typed;
+
+	if (cb_input_gather(&in, o->envelope, o->inputs, o->ninputs) != 0 ||
+	    cb_input_finish_envelope(&in) != 0)
 		goto out;
 	if (in.env == NULL) {
-		tool_err("no envelope in `%s'", o->envelope);
+		tool_err("audit: no envelope among the inputs");
+		tool_hint("give --envelope FILE (the .escrow file, its typed text form or "
+		    "scans of its sheets), or name it among the inputs");
 		goto out;
 	}
 	if (escrow_envelope_parse(in.env, in.env_len, &env) != ESCROW_OK ||
 	    tool_records_build(env, &rec) != 0) {
-		tool_err("the envelope `%s' cannot be read", o->envelope);
+		tool_err("the envelope from %s cannot be read", in.env_source);
 		goto out;
 	}
 	have_rec = 1;
-	if (o->ninputs == 0 && cb_prompt_one(&in) != 0)
+	/* no share among the inputs: type it (the envelope may be one of them) */
+	typed = in.nshares == 0 && in.problems == 0;
+	if (typed && !tool_have_tty()) {
+		tool_err("audit: no share among the inputs and no terminal to type it on");
+		tool_hint("name the share's scan or text file after the envelope");
+		goto out;
+	}
+	if (typed && cb_prompt_one(&in, env) != 0)
 		goto out;
 	if (in.nshares != 1) {
-		tool_err("audit checks one share: %s%s%s holds %zu",
-		    o->ninputs ? "`" : "", o->ninputs ? o->inputs[0] : "what was typed",
-		    o->ninputs ? "'" : "", in.nshares);
+		tool_err("audit checks one share: %s holds %zu", typed ? "what was typed" :
+		    "the inputs", in.nshares);
+		tool_hint("give one custodian's share at a time");
 		goto out;
 	}
 	if (cb_check_share(&in.shares[0], env, !o->yes) != 0)
 		goto out;
+	if (typed)
+		tool_clear_screen(); /* the typed words off the screen */
 	printf("The share (group %u, member %u of share set %u) belongs to this "
 	    "envelope: its commitment matches.\n", in.shares[0].group + 1u,
 	    in.shares[0].member + 1u, in.shares[0].share.identifier);

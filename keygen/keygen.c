@@ -95,6 +95,9 @@ usage(FILE *f)
 "      --token URI         the token, as a PKCS#11 URI (pkcs11:token=...)\n"
 "      --pin-source FILE   the user PIN from FILE (otherwise asked without echo)\n"
 "      --strategy S        auto (default), unwrap, transport or create\n"
+"      --module-init-args S  C_Initialize arguments (pReserved): NSS softoken,\n"
+"                          YubiHSM 2\n"
+"      --accept-token-usages  keep keys a token made with more usages than SIGN\n"
 "  -y, --yes               do not ask for confirmations or wait between sheets\n"
 "  -h, --help              this help\n"
 "      --version           the suite's version (given alone)\n"
@@ -362,9 +365,9 @@ confirm_summary(const struct opts *o)
 		tool_text_printf(&b, "; shares as files in %s (tests and demos only)",
 		    o->cer.shares_out);
 	tool_text_printf(&b, "\n  HSM:      ");
-	if (o->load.module != NULL)
+	if (o->load.token != NULL)
 		tool_text_printf(&b, "load into token %s (module %s), strategy %s\n",
-		    o->load.token, o->load.module,
+		    o->load.token, o->load.module != NULL ? o->load.module : "named in the URI",
 		    escrow_p11_strategy_name((enum escrow_p11_strategy)o->load.strategy));
 	else
 		tool_text_printf(&b, "none (load later with escrow-combine load)\n");
@@ -440,7 +443,11 @@ main(int argc, char **argv)
 	if (interactive && confirm_summary(&o) != 0)
 		return tool_interrupted() ? stopped() : TOOL_EXIT_FAIL;
 	/* the token and the login, before anything is generated or printed */
-	if (o.load.module != NULL && tool_token_open(&tok, &o.load, !o.yes) != 0)
+	if (o.load.token != NULL && tool_token_open(&tok, &o.load, !o.yes) != 0)
+		goto out;
+	/* and a throwaway test load of the key type (an imported key's type is
+	 * known once it is read, below) */
+	if (tok.p != NULL && o.import == NULL && tool_token_probe(&tok, &o.alg, 1) != 0)
 		goto out;
 	keys = calloc(o.nkeys, sizeof *keys);
 	ck = calloc(o.nkeys, sizeof *ck);
@@ -481,6 +488,12 @@ main(int argc, char **argv)
 		goto out;
 	for (i = 0; i < made; i++)
 		ck[i].pub.label_len = strlen(keys[i].label);
+	if (tok.p != NULL && o.import != NULL) {
+		int alg = keys[0].dnskey.algorithm;
+
+		if (tool_token_probe(&tok, &alg, 1) != 0)
+			goto out;
+	}
 	if (tok.p != NULL && tool_token_check_ids(&tok, ids, o.nkeys) != 0)
 		goto out;
 

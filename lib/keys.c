@@ -18,17 +18,45 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include <p11-kit/pkcs11.h>
+
 #include "escrow_keys.h"
 #include "keys_int.h"
 
+/* CKA_EC_PARAMS: the curve's DER OID (RFC 5480, RFC 8410). */
+static const unsigned char oid_p256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce,
+	0x3d, 0x03, 0x01, 0x07 };
+static const unsigned char oid_p384[] = { 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00,
+	0x22 };
+static const unsigned char oid_ed25519[] = { 0x06, 0x03, 0x2b, 0x65, 0x70 };
+static const unsigned char oid_ed448[] = { 0x06, 0x03, 0x2b, 0x65, 0x71 };
+/* DigestInfo prefixes, RFC 8017 section 9.2 note 1. */
+static const unsigned char di_sha256[] = { 0x30, 0x31, 0x30, 0x0d, 0x06,
+	0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00,
+	0x04, 0x20 };
+static const unsigned char di_sha512[] = { 0x30, 0x51, 0x30, 0x0d, 0x06,
+	0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00,
+	0x04, 0x40 };
+
+#define OID(x) x, sizeof x
+/* The one algorithm table: DNSSEC, OpenSSL and PKCS#11 facts per algorithm. */
 static const struct keys_alginfo alginfo[] = {
-	{ ESCROW_ALG_RSASHA256, "RSASHA256", KEYS_RSA, "RSA", NULL, NULL, 0, "SHA256" },
-	{ ESCROW_ALG_RSASHA512, "RSASHA512", KEYS_RSA, "RSA", NULL, NULL, 0, "SHA512" },
-	{ ESCROW_ALG_ECDSAP256SHA256, "ECDSAP256SHA256", KEYS_EC, "EC", "prime256v1", "P-256", 32, "SHA256" },
-	{ ESCROW_ALG_ECDSAP384SHA384, "ECDSAP384SHA384", KEYS_EC, "EC", "secp384r1", "P-384", 48, "SHA384" },
-	{ ESCROW_ALG_ED25519, "ED25519", KEYS_EDDSA, "ED25519", NULL, NULL, 32, NULL },
-	{ ESCROW_ALG_ED448, "ED448", KEYS_EDDSA, "ED448", NULL, NULL, 57, NULL },
+	{ ESCROW_ALG_RSASHA256, "RSASHA256", KEYS_RSA, "RSA", NULL, NULL, 0, "SHA256",
+	    KEYS_CLASS_RSA, CKK_RSA, CKM_SHA256_RSA_PKCS, CKM_RSA_PKCS, 0,
+	    NULL, 0, OID(di_sha256) },
+	{ ESCROW_ALG_RSASHA512, "RSASHA512", KEYS_RSA, "RSA", NULL, NULL, 0, "SHA512",
+	    KEYS_CLASS_RSA, CKK_RSA, CKM_SHA512_RSA_PKCS, CKM_RSA_PKCS, 0,
+	    NULL, 0, OID(di_sha512) },
+	{ ESCROW_ALG_ECDSAP256SHA256, "ECDSAP256SHA256", KEYS_EC, "EC", "prime256v1", "P-256", 32, "SHA256",
+	    KEYS_CLASS_P256, CKK_EC, CKM_ECDSA, 0, 0, OID(oid_p256), NULL, 0 },
+	{ ESCROW_ALG_ECDSAP384SHA384, "ECDSAP384SHA384", KEYS_EC, "EC", "secp384r1", "P-384", 48, "SHA384",
+	    KEYS_CLASS_P384, CKK_EC, CKM_ECDSA, 0, 0, OID(oid_p384), NULL, 0 },
+	{ ESCROW_ALG_ED25519, "ED25519", KEYS_EDDSA, "ED25519", NULL, NULL, 32, NULL,
+	    KEYS_CLASS_ED25519, CKK_EC_EDWARDS, CKM_EDDSA, 0, 0, OID(oid_ed25519), NULL, 0 },
+	{ ESCROW_ALG_ED448, "ED448", KEYS_EDDSA, "ED448", NULL, NULL, 57, NULL,
+	    KEYS_CLASS_ED448, CKK_EC_EDWARDS, CKM_EDDSA, 0, 1, OID(oid_ed448), NULL, 0 },
 };
+#undef OID
 
 const struct keys_alginfo *
 escrow_keys_i_info(int alg)

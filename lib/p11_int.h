@@ -15,23 +15,21 @@
 #include <p11-kit/uri.h>
 
 #include "escrow_p11.h"
+#include "keys_int.h"
 
 /* PKCS#11 3.0 RFC 5649; p11-kit 0.24's header lacks it. */
 #ifndef CKM_AES_KEY_WRAP_KWP
 #define CKM_AES_KEY_WRAP_KWP 0x210BUL
 #endif
+/* PKCS#11 3.0 section 2.3.14; p11-kit 0.24's header lacks it. */
+struct escrow_p11_i_eddsa_params {
+	CK_BBOOL phFlag;
+	CK_ULONG ulContextDataLen;
+	CK_BYTE_PTR pContextData;
+};
 /* Thales Luna's vendor mechanism for RFC 5649 (CKM_AES_KWP). */
 #define ESCROW_CKM_LUNA_AES_KWP (CKM_VENDOR_DEFINED + 0x171UL)
 
-/* Key classes the probe and the templates distinguish. */
-enum escrow_p11_i_kclass {
-	P11K_RSA = 0,
-	P11K_P256,
-	P11K_P384,
-	P11K_ED25519,
-	P11K_ED448,
-	P11K_COUNT
-};
 
 /* The two ways an object is made (MODIFIABLE=false support differs). */
 enum escrow_p11_i_op { P11_OP_CREATE = 0, P11_OP_UNWRAP = 1 };
@@ -48,7 +46,11 @@ struct escrow_p11 {
 	int have_session;
 	int logged_in;
 	char label[33];
+	char manufacturer[33];      /* of the selected token (vendor table) */
 	char module_desc[256];
+	int unmanaged;              /* C_Initialize called here (init args) */
+	struct escrow_p11_token_desc tokens[16]; /* seen at open */
+	size_t ntokens;
 	CK_MECHANISM_TYPE *mechs;   /* the token's mechanism list */
 	CK_ULONG nmechs;
 	/* CAP_*: does the token take MODIFIABLE=false, per P11_OP_*?  SoftHSM
@@ -80,21 +82,11 @@ int escrow_p11_i_has_mech(struct escrow_p11 *p, CK_MECHANISM_TYPE m, CK_FLAGS ne
 int escrow_p11_i_find(struct escrow_p11 *p, CK_ATTRIBUTE *tmpl, CK_ULONG n,
     CK_OBJECT_HANDLE **out, CK_ULONG *count, struct escrow_p11_error *err);
 
-/* Per-algorithm facts. */
-struct escrow_p11_i_alg {
-	int algorithm;          /* DNSSEC number */
-	enum escrow_p11_i_kclass kclass;
-	CK_KEY_TYPE ck_key_type;
-	int evp_type;           /* EVP_PKEY_RSA, EVP_PKEY_EC, EVP_PKEY_ED25519.. */
-	const char *curve;      /* OpenSSL group name, or NULL */
-	const uint8_t *ec_params; /* DER OID, or NULL */
-	size_t ec_params_len;
-	const char *name;       /* "RSASHA256" */
-};
-const struct escrow_p11_i_alg *escrow_p11_i_alg_find(int algorithm);
-/* Does pkey fit alg (type, curve)?  1/0. */
-int escrow_p11_i_alg_matches(const struct escrow_p11_i_alg *a, EVP_PKEY *pkey);
-const char *escrow_p11_i_kclass_name(enum escrow_p11_i_kclass k);
+/* Per-algorithm facts: the one table in lib/keys.c (keys_int.h). */
+const struct keys_alginfo *escrow_p11_i_alg_find(int algorithm);
+/* Does pkey fit alg (type, curve, RSA size)?  1/0. */
+int escrow_p11_i_alg_matches(const struct keys_alginfo *a, EVP_PKEY *pkey);
+const char *escrow_p11_i_kclass_name(enum keys_class k);
 
 /*
  * Attribute lists built from keys.  The values live in one buffer owned
@@ -124,21 +116,46 @@ void escrow_p11_i_tmpl_drop(struct escrow_p11_i_tmpl *t, CK_ATTRIBUTE_TYPE type)
  * session, for probes), private, sensitive, not extractable, sign only,
  * MODIFIABLE=false unless the token refused it before, label, id. */
 int escrow_p11_i_tmpl_private_base(struct escrow_p11 *p, struct escrow_p11_i_tmpl *t,
-    const struct escrow_p11_i_alg *a, const char *label, const uint8_t *id,
+    const struct keys_alginfo *a, const char *label, const uint8_t *id,
     size_t id_len, int token, enum escrow_p11_i_op op);
 /* Public key object attributes (MODULUS/EXPONENT or EC_PARAMS/EC_POINT). */
-int escrow_p11_i_tmpl_public_parts(struct escrow_p11_i_tmpl *t, const struct escrow_p11_i_alg *a,
+int escrow_p11_i_tmpl_public_parts(struct escrow_p11_i_tmpl *t, const struct keys_alginfo *a,
     EVP_PKEY *pub);
 /* Private components for C_CreateObject (SECRET, into t's secret buffer). */
-int escrow_p11_i_tmpl_private_parts(struct escrow_p11_i_tmpl *t, const struct escrow_p11_i_alg *a,
+int escrow_p11_i_tmpl_private_parts(struct escrow_p11_i_tmpl *t, const struct keys_alginfo *a,
     EVP_PKEY *priv);
 
-/* Sign in the token (DNSSEC form) and verify on the host. */
+/* Sign in the token (DNSSEC form); *mech (may be NULL) gets the CKM_
+ * used (ck_sign_mech, or ck_raw_mech over a host DigestInfo). */
 int escrow_p11_i_sign_raw(struct escrow_p11 *p, CK_OBJECT_HANDLE key,
-    const struct escrow_p11_i_alg *a, const uint8_t *data, size_t len, uint8_t *sig,
-    size_t cap, size_t *siglen, struct escrow_p11_error *err);
-int escrow_p11_i_verify_host(const struct escrow_p11_i_alg *a, EVP_PKEY *pub,
+    const struct keys_alginfo *a, const uint8_t *data, size_t len, uint8_t *sig,
+    size_t cap, size_t *siglen, CK_MECHANISM_TYPE *mech,
+    struct escrow_p11_error *err);
+/* Verify it on the host: escrow_keys_verify(), the one verifier.  1/0. */
+int escrow_p11_i_verify_host(const struct keys_alginfo *a, EVP_PKEY *pub,
     const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen);
+
+/*
+ * Read back every attribute of a new private key object that matters
+ * (p11_attrs.c): SIGN true; DECRYPT, UNWRAP, DERIVE, SIGN_RECOVER, WRAP,
+ * ENCRYPT false; SENSITIVE true; EXTRACTABLE false; TOKEN and PRIVATE
+ * true; MODIFIABLE (false wanted, true tolerated: not every token takes
+ * it).  attrs (cap bytes) gets what the token set; extra (cap bytes) the
+ * usages granted beyond those asked.  A missing protection is always
+ * ESCROW_ERR_P11_ATTRIBUTE; extra usages are too unless accept_usages,
+ * and then *usages_refused is set (auto may try another strategy).
+ */
+int escrow_p11_i_readback(struct escrow_p11 *p, CK_OBJECT_HANDLE h,
+    int accept_usages, char *attrs, size_t attrs_cap, char *extra,
+    size_t extra_cap, int *usages_refused, struct escrow_p11_error *err);
+
+/*
+ * Vendor attributes (p11_vendor.c): what a token of this manufacturer
+ * needs in a private key template beyond the standard ones, added to t.
+ * pub: the key's public half.  op: create or unwrap.
+ */
+int escrow_p11_i_vendor_private(struct escrow_p11 *p, struct escrow_p11_i_tmpl *t,
+    const struct keys_alginfo *a, EVP_PKEY *pub, int op);
 
 /* The unwrap machinery (p11_unwrap.c), state for one load. */
 struct escrow_p11_i_unwrapper {
@@ -150,8 +167,8 @@ struct escrow_p11_i_unwrapper {
 	CK_MECHANISM_TYPE mech;         /* proven unwrap mechanism, or 0 */
 	int mech_state;                 /* CAP_* */
 	CK_OBJECT_HANDLE kat_kek;       /* known KEK, kept for the probes */
-	enum escrow_p11_i_cap probe[P11K_COUNT];
-	CK_RV probe_rv[P11K_COUNT];
+	enum escrow_p11_i_cap probe[KEYS_CLASS_COUNT];
+	CK_RV probe_rv[KEYS_CLASS_COUNT];
 	CK_OBJECT_HANDLE kek;           /* the current K_wrap in the token */
 	uint8_t *kek_value;             /* SECRET copy, to reuse kek for a set */
 };
@@ -161,7 +178,7 @@ void escrow_p11_i_unwrapper_done(struct escrow_p11_i_unwrapper *u);
 /* Prove a mechanism (once); 0 or ESCROW_ERR_P11_MECHANISM (detail says). */
 int escrow_p11_i_unwrapper_ready(struct escrow_p11_i_unwrapper *u, struct escrow_p11_error *err);
 /* Can this token unwrap keys of this class?  0, or ESCROW_ERR_P11_MECHANISM. */
-int escrow_p11_i_unwrapper_probe(struct escrow_p11_i_unwrapper *u, const struct escrow_p11_i_alg *a,
+int escrow_p11_i_unwrapper_probe(struct escrow_p11_i_unwrapper *u, const struct keys_alginfo *a,
     struct escrow_p11_error *err);
 /* Unwrap one key into a token object with template tmpl. */
 int escrow_p11_i_unwrapper_unwrap(struct escrow_p11_i_unwrapper *u,

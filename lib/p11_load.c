@@ -35,6 +35,8 @@ struct load {
 	struct escrow_p11_i_unwrapper plain, transport;
 	struct escrow_p11_loaded *res;
 	struct escrow_p11_i_tmpl t;      /* reused per object; secret memory */
+	int accept_usages;               /* keep a token's extra usages */
+	int usages_refused;              /* the last key got extra usages */
 };
 
 /* The CKA_ID in hex for messages: as much as fits in buf. */
@@ -54,13 +56,13 @@ check_inputs(struct load *l, enum escrow_p11_strategy s)
 
 	for (i = 0; i < l->nkeys; i++) {
 		const struct escrow_p11_key *k = &l->keys[i];
-		const struct escrow_p11_i_alg *a = escrow_p11_i_alg_find(k->algorithm);
+		const struct keys_alginfo *a = escrow_p11_i_alg_find(k->algorithm);
 		int need_blob = s == ESCROW_P11_UNWRAP || s == ESCROW_P11_TRANSPORT;
 
 		if (a == NULL)
 			return escrow_p11_i_fail(l->err, ESCROW_ERR_ALGORITHM, "key %zu: "
-			    "DNSSEC algorithm %d is not supported (8, 10, 13, "
-			    "14, 15, 16 are)", i + 1, k->algorithm);
+			    "DNSSEC algorithm %d is not supported", i + 1,
+			    k->algorithm);
 		if (k->id == NULL || k->id_len == 0 || k->id_len > 255)
 			return escrow_p11_i_fail(l->err, ESCROW_ERR_INVALID_ARG, "key %zu: "
 			    "CKA_ID must have 1 to 255 bytes", i + 1);
@@ -171,7 +173,7 @@ create(struct escrow_p11 *p, struct escrow_p11_i_tmpl *t, CK_OBJECT_HANDLE *h)
 
 /* Which strategy serves this key?  Fills *u for unwrap/transport. */
 static int
-choose(struct load *l, const struct escrow_p11_key *k, const struct escrow_p11_i_alg *a,
+choose(struct load *l, const struct escrow_p11_key *k, const struct keys_alginfo *a,
     enum escrow_p11_strategy forced, enum escrow_p11_strategy *s,
     struct escrow_p11_i_unwrapper **u)
 {
@@ -228,29 +230,17 @@ choose(struct load *l, const struct escrow_p11_key *k, const struct escrow_p11_i
 static int
 check_attributes(struct load *l, CK_OBJECT_HANDLE h, size_t i)
 {
-	struct escrow_p11 *p = l->p;
-	CK_BBOOL sens = CK_FALSE, ext = CK_TRUE, tok = CK_FALSE, priv = CK_FALSE;
-	CK_ATTRIBUTE a[] = {
-		{ CKA_SENSITIVE, &sens, 1 }, { CKA_EXTRACTABLE, &ext, 1 },
-		{ CKA_TOKEN, &tok, 1 }, { CKA_PRIVATE, &priv, 1 },
-	};
-	CK_RV rv = p->mod->C_GetAttributeValue(p->sess, h, a, 4);
+	struct escrow_p11_loaded *r = &l->res[i];
+	int ret = escrow_p11_i_readback(l->p, h, l->accept_usages, r->attributes,
+	    sizeof r->attributes, r->extra_usages, sizeof r->extra_usages,
+	    &l->usages_refused, l->err);
 
-	if (rv != CKR_OK)
-		return escrow_p11_i_fail_rv(l->err, ESCROW_ERR_P11_ATTRIBUTE,
-		    "C_GetAttributeValue", rv, "key %zu: cannot read back the "
-		    "private key's attributes", i + 1);
-	if (sens != CK_TRUE || ext != CK_FALSE || tok != CK_TRUE ||
-	    priv != CK_TRUE)
-		return escrow_p11_i_fail(l->err, ESCROW_ERR_P11_ATTRIBUTE, "key %zu: the "
-		    "token made the private key with SENSITIVE=%d "
-		    "EXTRACTABLE=%d TOKEN=%d PRIVATE=%d (want 1 0 1 1)", i + 1,
-		    sens, ext, tok, priv);
-	return ESCROW_OK;
+	(void)i;
+	return ret;
 }
 
 static int
-test_signature(struct load *l, CK_OBJECT_HANDLE h, const struct escrow_p11_i_alg *a,
+test_signature(struct load *l, CK_OBJECT_HANDLE h, const struct keys_alginfo *a,
     const struct escrow_p11_key *k, size_t i)
 {
 	uint8_t data[48] = "escrow-p11 test signature ", sig[1024];
@@ -259,7 +249,7 @@ test_signature(struct load *l, CK_OBJECT_HANDLE h, const struct escrow_p11_i_alg
 
 	escrow_random(data + 32, 16);
 	ret = escrow_p11_i_sign_raw(l->p, h, a, data, sizeof data, sig, sizeof sig,
-	    &siglen, l->err);
+	    &siglen, &l->res[i].sign_mechanism, l->err);
 	if (ret != ESCROW_OK)
 		return ret;
 	if (!escrow_p11_i_verify_host(a, k->public_key, data, sizeof data, sig, siglen))
@@ -273,7 +263,7 @@ static int
 load_one(struct load *l, size_t i, enum escrow_p11_strategy forced)
 {
 	const struct escrow_p11_key *k = &l->keys[i];
-	const struct escrow_p11_i_alg *a = escrow_p11_i_alg_find(k->algorithm);
+	const struct keys_alginfo *a = escrow_p11_i_alg_find(k->algorithm);
 	struct escrow_p11 *p = l->p;
 	struct escrow_p11_i_unwrapper *u = NULL;
 	enum escrow_p11_strategy s;
@@ -287,6 +277,9 @@ load_one(struct load *l, size_t i, enum escrow_p11_strategy forced)
 	escrow_p11_i_tmpl_reset(t);
 	ret = escrow_p11_i_tmpl_private_base(p, t, a, k->label, k->id, k->id_len, 1,
 	    s == ESCROW_P11_CREATE ? P11_OP_CREATE : P11_OP_UNWRAP);
+	if (ret == ESCROW_OK)
+		ret = escrow_p11_i_vendor_private(p, t, a, k->public_key,
+		    s == ESCROW_P11_CREATE ? P11_OP_CREATE : P11_OP_UNWRAP);
 	if (ret == ESCROW_OK && s == ESCROW_P11_CREATE)
 		ret = escrow_p11_i_tmpl_private_parts(t, a, k->private_key);
 	if (ret == ESCROW_OK && t->overflow)
@@ -419,6 +412,40 @@ rollback(struct load *l)
 		l->err->objects_left = left;
 }
 
+/*
+ * Key i came back from unwrap with more usages than asked (NSS softoken
+ * does that): auto destroys it and tries `create', which gives the right
+ * flags there; without the private key on the host it cannot, and says so
+ * as a mechanism failure, which makes the tools unwrap on the host and
+ * call again.
+ */
+static int
+retry_create(struct load *l, size_t i, enum escrow_p11_strategy forced)
+{
+	const struct escrow_p11_key *k = &l->keys[i];
+	struct escrow_p11_error why;
+
+	if (forced != ESCROW_P11_AUTO)
+		return ESCROW_ERR_P11_ATTRIBUTE;
+	while (l->nmade > 2 * i) { /* this key's objects, newest first */
+		if (l->p->mod->C_DestroyObject(l->p->sess,
+		    l->made[l->nmade - 1]) != CKR_OK)
+			return ESCROW_ERR_P11_ATTRIBUTE; /* rollback names it */
+		l->nmade--;
+	}
+	if (l->err != NULL)
+		why = *l->err;
+	else
+		escrow_p11_i_err_clear(&why);
+	if (k->private_key == NULL)
+		return escrow_p11_i_fail(l->err, ESCROW_ERR_P11_MECHANISM, "key %zu: "
+		    "unwrapping gives more usages than asked, so auto needs "
+		    "`create', which needs the private key on the host: %s",
+		    i + 1, why.detail);
+	l->usages_refused = 0;
+	return load_one(l, i, ESCROW_P11_CREATE);
+}
+
 int
 escrow_p11_load(struct escrow_p11 *p, const struct escrow_p11_key *keys,
     size_t nkeys, const struct escrow_p11_load_opts *opts,
@@ -455,8 +482,12 @@ escrow_p11_load(struct escrow_p11 *p, const struct escrow_p11_key *keys,
 	if ((ret = grow_old(&l)) != ESCROW_OK ||
 	    (ret = scan_existing(&l, opts->replace)) != ESCROW_OK)
 		goto out;
+	l.accept_usages = opts->accept_usages;
 	for (i = 0; i < nkeys; i++) {
+		l.usages_refused = 0;
 		ret = load_one(&l, i, opts->strategy);
+		if (ret != ESCROW_OK && l.usages_refused)
+			ret = retry_create(&l, i, opts->strategy);
 		if (ret != ESCROW_OK) {
 			name_key(&l, i);
 			goto out;

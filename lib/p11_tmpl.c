@@ -1,6 +1,7 @@
 /*
- * p11_tmpl.c - PKCS#11 attribute templates built from OpenSSL keys, and
- * the facts per DNSSEC algorithm (key type, curve, CKA_EC_PARAMS).
+ * p11_tmpl.c - PKCS#11 attribute templates built from OpenSSL keys; the
+ * facts per DNSSEC algorithm (key type, curve OID, mechanisms) come from
+ * the one table in lib/keys.c.
  *
  * Secret: the private components escrow_p11_i_tmpl_private_parts() copies (RSA
  * d, p, q, dP, dQ, qInv; EC scalars; EdDSA seeds).  Template values live
@@ -12,62 +13,28 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 
+#include "escrow_keys.h"
 #include "p11_int.h"
 
-static const uint8_t oid_p256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce,
-	0x3d, 0x03, 0x01, 0x07 };
-static const uint8_t oid_p384[] = { 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00,
-	0x22 };
-static const uint8_t oid_ed25519[] = { 0x06, 0x03, 0x2b, 0x65, 0x70 };
-static const uint8_t oid_ed448[] = { 0x06, 0x03, 0x2b, 0x65, 0x71 };
-
-static const struct escrow_p11_i_alg algs[] = {
-	{ 8, P11K_RSA, CKK_RSA, EVP_PKEY_RSA, NULL, NULL, 0, "RSASHA256" },
-	{ 10, P11K_RSA, CKK_RSA, EVP_PKEY_RSA, NULL, NULL, 0, "RSASHA512" },
-	{ 13, P11K_P256, CKK_EC, EVP_PKEY_EC, "prime256v1", oid_p256,
-	    sizeof oid_p256, "ECDSAP256SHA256" },
-	{ 14, P11K_P384, CKK_EC, EVP_PKEY_EC, "secp384r1", oid_p384,
-	    sizeof oid_p384, "ECDSAP384SHA384" },
-	{ 15, P11K_ED25519, CKK_EC_EDWARDS, EVP_PKEY_ED25519, NULL,
-	    oid_ed25519, sizeof oid_ed25519, "ED25519" },
-	{ 16, P11K_ED448, CKK_EC_EDWARDS, EVP_PKEY_ED448, NULL, oid_ed448,
-	    sizeof oid_ed448, "ED448" },
-};
-
-const struct escrow_p11_i_alg *
+const struct keys_alginfo *
 escrow_p11_i_alg_find(int algorithm)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof algs / sizeof algs[0]; i++)
-		if (algs[i].algorithm == algorithm)
-			return &algs[i];
-	return NULL;
+	return escrow_keys_i_info(algorithm);
 }
 
 const char *
-escrow_p11_i_kclass_name(enum escrow_p11_i_kclass k)
+escrow_p11_i_kclass_name(enum keys_class k)
 {
-	static const char *names[P11K_COUNT] = { "RSA", "ECDSA P-256",
+	static const char *names[KEYS_CLASS_COUNT] = { "RSA", "ECDSA P-256",
 	    "ECDSA P-384", "Ed25519", "Ed448" };
 
-	return (unsigned)k < P11K_COUNT ? names[k] : "?";
+	return (unsigned)k < KEYS_CLASS_COUNT ? names[k] : "?";
 }
 
 int
-escrow_p11_i_alg_matches(const struct escrow_p11_i_alg *a, EVP_PKEY *pkey)
+escrow_p11_i_alg_matches(const struct keys_alginfo *a, EVP_PKEY *pkey)
 {
-	char group[64];
-	size_t glen = 0;
-
-	if (pkey == NULL || EVP_PKEY_get_base_id(pkey) != a->evp_type)
-		return 0;
-	if (a->curve == NULL)
-		return 1;
-	if (!EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME,
-	    group, sizeof group, &glen))
-		return 0;
-	return strcmp(group, a->curve) == 0;
+	return pkey != NULL && escrow_keys_check_alg(pkey, a->alg) == ESCROW_OK;
 }
 
 int
@@ -186,27 +153,27 @@ out:
 }
 
 static int
-field_bytes(const struct escrow_p11_i_alg *a)
+field_bytes(const struct keys_alginfo *a)
 {
-	return a->kclass == P11K_P256 ? 32 : 48;
+	return (int)a->field;
 }
 
 int
-escrow_p11_i_tmpl_public_parts(struct escrow_p11_i_tmpl *t, const struct escrow_p11_i_alg *a,
+escrow_p11_i_tmpl_public_parts(struct escrow_p11_i_tmpl *t, const struct keys_alginfo *a,
     EVP_PKEY *pub)
 {
 	uint8_t pt[2 + 133];
 	size_t len = 0;
 	int ret;
 
-	if (a->kclass == P11K_RSA) {
+	if (a->kclass == KEYS_CLASS_RSA) {
 		ret = bn_attr(t, CKA_MODULUS, pub, OSSL_PKEY_PARAM_RSA_N, 0);
 		if (ret == ESCROW_OK)
 			ret = bn_attr(t, CKA_PUBLIC_EXPONENT, pub,
 			    OSSL_PKEY_PARAM_RSA_E, 0);
 		return ret;
 	}
-	escrow_p11_i_tmpl_bytes(t, CKA_EC_PARAMS, a->ec_params, a->ec_params_len);
+	escrow_p11_i_tmpl_bytes(t, CKA_EC_PARAMS, a->curve_oid, a->curve_oid_len);
 	if (a->ck_key_type == CKK_EC) {
 		if (!EVP_PKEY_get_octet_string_param(pub,
 		    OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, pt + 2, sizeof pt - 2,
@@ -225,7 +192,7 @@ escrow_p11_i_tmpl_public_parts(struct escrow_p11_i_tmpl *t, const struct escrow_
 }
 
 int
-escrow_p11_i_tmpl_private_parts(struct escrow_p11_i_tmpl *t, const struct escrow_p11_i_alg *a,
+escrow_p11_i_tmpl_private_parts(struct escrow_p11_i_tmpl *t, const struct keys_alginfo *a,
     EVP_PKEY *priv)
 {
 	static const struct {
@@ -245,18 +212,18 @@ escrow_p11_i_tmpl_private_parts(struct escrow_p11_i_tmpl *t, const struct escrow
 	uint8_t *d;
 	int ret = ESCROW_OK;
 
-	if (a->kclass == P11K_RSA) {
+	if (a->kclass == KEYS_CLASS_RSA) {
 		for (i = 0; i < sizeof rsa / sizeof rsa[0] && ret == ESCROW_OK;
 		    i++)
 			ret = bn_attr(t, rsa[i].type, priv, rsa[i].param, 0);
 		return ret;
 	}
-	escrow_p11_i_tmpl_bytes(t, CKA_EC_PARAMS, a->ec_params, a->ec_params_len);
+	escrow_p11_i_tmpl_bytes(t, CKA_EC_PARAMS, a->curve_oid, a->curve_oid_len);
 	if (a->ck_key_type == CKK_EC)
 		return bn_attr(t, CKA_VALUE, priv, OSSL_PKEY_PARAM_PRIV_KEY,
 		    field_bytes(a));
 	/* EdDSA: CKA_VALUE is the seed (RFC 8032 private key) */
-	len = a->kclass == P11K_ED25519 ? 32 : 57;
+	len = a->field;
 	d = add(t, CKA_VALUE, len);
 	if (d == NULL)
 		return ESCROW_ERR_BUFFER_TOO_SMALL;
@@ -307,7 +274,7 @@ escrow_p11_i_tmpl_modifiable_retry(struct escrow_p11 *p, enum escrow_p11_i_op op
 
 int
 escrow_p11_i_tmpl_private_base(struct escrow_p11 *p, struct escrow_p11_i_tmpl *t,
-    const struct escrow_p11_i_alg *a, const char *label, const uint8_t *id,
+    const struct keys_alginfo *a, const char *label, const uint8_t *id,
     size_t id_len, int token, enum escrow_p11_i_op op)
 {
 	escrow_p11_i_tmpl_ulong(t, CKA_CLASS, CKO_PRIVATE_KEY);

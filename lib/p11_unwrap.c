@@ -251,7 +251,7 @@ escrow_p11_i_unwrapper_ready(struct escrow_p11_i_unwrapper *u, struct escrow_p11
 	const char *fn = "";
 	char tried[256] = "";
 	size_t i, used;
-	int ret;
+	int ret, listed;
 	CK_RV rv;
 
 	if (u->mech_state == CAP_YES)
@@ -259,6 +259,19 @@ escrow_p11_i_unwrapper_ready(struct escrow_p11_i_unwrapper *u, struct escrow_p11
 	if (u->mech_state == CAP_NO)
 		return ESCROW_ERR_P11_MECHANISM; /* err was filled before */
 	u->mech_state = CAP_NO;
+	/* no AES key goes into a token that has no RFC 5649 unwrap at all */
+	for (i = 0, listed = 0; i < sizeof candidates / sizeof candidates[0]; i++)
+		listed += escrow_p11_i_has_mech(p, candidates[i], CKF_UNWRAP);
+	if (listed == 0 && p->hard_fn != NULL)
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11, p->hard_fn, p->hard_rv,
+		    "cannot tell which unwrap mechanisms token `%s' has",
+		    p->label);
+	if (listed == 0)
+		return escrow_p11_i_fail(err, ESCROW_ERR_P11_MECHANISM, "token `%s' "
+		    "lists no RFC 5649 unwrap mechanism (CKM_AES_KEY_WRAP_KWP 0x210B, "
+		    "Luna's 0x%lx, CKM_AES_KEY_WRAP_PAD 0x210A, each with "
+		    "CKF_UNWRAP); no wrapping key was put into it", p->label,
+		    (unsigned long)ESCROW_CKM_LUNA_AES_KWP);
 	ret = import_kek(u, kat_kek, sizeof kat_kek, &u->kat_kek, err);
 	if (ret != ESCROW_OK)
 		return ret;
@@ -293,7 +306,8 @@ escrow_p11_i_unwrapper_ready(struct escrow_p11_i_unwrapper *u, struct escrow_p11
 
 /* A throwaway key of the same type, wrapped under the known KEK. */
 static int
-probe_blob(const struct escrow_p11_i_alg *a, uint8_t *out, size_t cap, size_t *outlen)
+probe_blob(const struct keys_alginfo *a, uint8_t *out, size_t cap, size_t *outlen,
+    EVP_PKEY **key)
 {
 	EVP_PKEY *k = NULL;
 	PKCS8_PRIV_KEY_INFO *p8 = NULL;
@@ -303,15 +317,15 @@ probe_blob(const struct escrow_p11_i_alg *a, uint8_t *out, size_t cap, size_t *o
 	size_t rsalen = 0;
 
 	switch (a->kclass) {
-	case P11K_RSA: {
+	case KEYS_CLASS_RSA: {
 		const uint8_t *rsa = escrow_p11_i_probe_rsa_pkcs8(&rsalen);
 
 		k = d2i_AutoPrivateKey(NULL, &rsa, (long)rsalen);
 		break;
 	}
-	case P11K_P256: k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"); break;
-	case P11K_P384: k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384"); break;
-	case P11K_ED25519: k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"); break;
+	case KEYS_CLASS_P256: k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"); break;
+	case KEYS_CLASS_P384: k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384"); break;
+	case KEYS_CLASS_ED25519: k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"); break;
 	default: k = EVP_PKEY_Q_keygen(NULL, NULL, "ED448"); break;
 	}
 	if (k == NULL || (p8 = EVP_PKEY2PKCS8(k)) == NULL ||
@@ -324,6 +338,8 @@ probe_blob(const struct escrow_p11_i_alg *a, uint8_t *out, size_t cap, size_t *o
 	    EVP_EncryptFinal_ex(c, out + l1, &l2) != 1)
 		goto out;
 	*outlen = (size_t)(l1 + l2);
+	*key = k; /* for vendor attributes (its public half) */
+	k = NULL;
 	ok = 1;
 out:
 	EVP_CIPHER_CTX_free(c);
@@ -335,13 +351,14 @@ out:
 }
 
 int
-escrow_p11_i_unwrapper_probe(struct escrow_p11_i_unwrapper *u, const struct escrow_p11_i_alg *a,
+escrow_p11_i_unwrapper_probe(struct escrow_p11_i_unwrapper *u, const struct keys_alginfo *a,
     struct escrow_p11_error *err)
 {
 	struct escrow_p11 *p = u->p;
 	CK_MECHANISM m = { 0, NULL, 0 };
 	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
 	struct escrow_p11_i_tmpl t;
+	EVP_PKEY *pk = NULL;
 	uint8_t blob[4096];
 	size_t bloblen = 0;
 	int ret;
@@ -353,13 +370,18 @@ escrow_p11_i_unwrapper_probe(struct escrow_p11_i_unwrapper *u, const struct escr
 		return ESCROW_OK;
 	if (u->probe[a->kclass] == CAP_NO)
 		goto refused;
-	if (!probe_blob(a, blob, sizeof blob, &bloblen))
+	if (!probe_blob(a, blob, sizeof blob, &bloblen, &pk))
 		return escrow_p11_i_fail(err, ESCROW_ERR_CRYPTO, "cannot make a %s probe key",
 		    escrow_p11_i_kclass_name(a->kclass));
-	if ((ret = escrow_p11_i_tmpl_init(&t, 512)) != ESCROW_OK)
+	if ((ret = escrow_p11_i_tmpl_init(&t, 512)) != ESCROW_OK) {
+		EVP_PKEY_free(pk);
 		return ret;
+	}
 	ret = escrow_p11_i_tmpl_private_base(p, &t, a, "escrow probe", NULL, 0, 0,
 	    P11_OP_UNWRAP);
+	if (ret == ESCROW_OK)
+		ret = escrow_p11_i_vendor_private(p, &t, a, pk, P11_OP_UNWRAP);
+	EVP_PKEY_free(pk);
 	m.mechanism = u->mech;
 	if (ret == ESCROW_OK) {
 		rv = p->mod->C_UnwrapKey(p->sess, &m, u->kat_kek, blob, bloblen,

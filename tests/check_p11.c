@@ -314,7 +314,7 @@ check_with_pkcs11_tool(const struct p11t_token *t, const struct p11t_key *tk)
 START_TEST(test_p11_load_each_algorithm_and_strategy)
 {
 	const struct alg_case *c = &alg_cases[_i];
-	struct escrow_p11_load_opts opts = { c->forced, 0, NULL, NULL };
+	struct escrow_p11_load_opts opts = { .strategy = c->forced };
 	struct escrow_p11_object_info info[4];
 	struct escrow_p11_loaded res;
 	struct escrow_p11_error e;

@@ -81,7 +81,7 @@ static void
 load_must_fail(struct p11t_key *tk, enum escrow_p11_strategy s, int want,
     const char *want_fn, size_t before_extra)
 {
-	struct escrow_p11_load_opts opts = { s, 0, NULL, NULL };
+	struct escrow_p11_load_opts opts = { .strategy = s };
 	struct escrow_p11_error e;
 	struct p11t_token t;
 	struct escrow_p11 *p;
@@ -234,7 +234,7 @@ START_TEST(test_p11_bad_inputs)
 	tk.k.id_len = sizeof tk.id;
 	tk.k.private_key = NULL;
 	{
-		struct escrow_p11_load_opts o = { ESCROW_P11_CREATE, 0, NULL, NULL };
+		struct escrow_p11_load_opts o = { .strategy = ESCROW_P11_CREATE };
 
 		ck_assert_int_eq(escrow_p11_load(p, &tk.k, 1, &o, NULL, &e),
 		    ESCROW_ERR_INVALID_ARG);

@@ -55,7 +55,7 @@ START_TEST(test_p11_set_loads_in_one_session)
 	struct escrow_p11_key keys[NSET];
 	struct p11t_key tk[NSET];
 	struct progress pr = { 0, 0, 0, 1 };
-	struct escrow_p11_load_opts o = { ESCROW_P11_AUTO, 0, on_progress, &pr };
+	struct escrow_p11_load_opts o = { .progress = on_progress, .progress_ctx = &pr };
 	struct escrow_p11_object_info info[2];
 	struct escrow_p11_error e;
 	struct p11t_token t;
@@ -94,7 +94,7 @@ START_TEST(test_p11_set_failure_at_15_leaves_none)
 	struct escrow_p11_key keys[NSET];
 	struct p11t_key tk[NSET];
 	struct progress pr = { 0, 0, 0, 1 };
-	struct escrow_p11_load_opts o = { ESCROW_P11_AUTO, 0, on_progress, &pr };
+	struct escrow_p11_load_opts o = { .progress = on_progress, .progress_ctx = &pr };
 	struct escrow_p11_error e;
 	struct p11t_token t;
 	struct escrow_p11 *p;
@@ -141,7 +141,7 @@ signs_for(struct escrow_p11 *p, const struct p11t_key *tk, int alg)
 
 START_TEST(test_p11_replace)
 {
-	struct escrow_p11_load_opts o = { ESCROW_P11_AUTO, 1, NULL, NULL };
+	struct escrow_p11_load_opts o = { .replace = 1 };
 	struct escrow_p11_object_info info[4];
 	struct escrow_p11_loaded res;
 	struct escrow_p11_error e;

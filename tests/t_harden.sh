@@ -67,7 +67,7 @@ else
 	bad "escrow-combine not hardened" "$(cat "$work/findings" "$work/last.log")"
 fi
 
-drive escrow-keygen "passphrase" "" "$kg" -n . -a 13 -m 2 -N 3 -o "$work/out2" --shares-out "$work/shares2"
+drive escrow-keygen "SLIP-0039 passphrase" "expect \"Continue?\"; send \"\\r\"" "$kg" -n . -a 13 -m 2 -N 3 -o "$work/out2" --shares-out "$work/shares2"
 if [ ! -s "$work/findings" ] && ! grep -q timeout "$work/last.log"; then
 	ok "escrow-keygen asking for the passphrase: no core, umask 077, memory locked"
 else

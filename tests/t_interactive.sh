@@ -76,12 +76,16 @@ expect eof
 spawn $keygen -n . -a 13 -m 2 -N 3 -o $work/gen --shares-out $work/genshares --entropy
 expect "Continue?" { } timeout { exit 40 }
 send "\r"
+expect "dice rolls (d" { } timeout { exit 41 }
+send "\r"
 expect "entropy>" { } timeout { exit 36 }
 sleep 0.2
-send "3 1 4 1 5 6 2 6 5 3 5\r"
+send "3 1 4 1 5 9 2 6 5 3 5\r"
+expect "10 dice rolls so far" { } timeout { exit 42 }
 expect "entropy>" { } timeout { exit 37 }
 sleep 0.2
 send "\r"
+expect "10 dice rolls (about 25 bits) of extra entropy mixed in" { } timeout { exit 43 }
 expect "SLIP-0039 passphrase" { } timeout { exit 34 }
 sleep 0.2
 send "same\r"

@@ -65,8 +65,9 @@ expect_out "CKR_PIN_INCORRECT" "the CKR code is named"
 expect_rc 1 "an unknown token" "$combine" load --yes --envelope "$work/k8/out"/*.escrow --module "$module" \
 	--token pkcs11:token=nosuch --pin-source "$tok/pin" "$work/k8/shares/share-1-1.txt" "$work/k8/shares/share-1-2.txt"
 expect_out "no token matches|nosuch" "the missing token is named"
-expect_rc 1 "an invalid URI" "$combine" load --yes --envelope "$work/k8/out"/*.escrow --module "$module" \
+expect_rc 2 "an invalid URI is a usage error" "$combine" load --yes --envelope "$work/k8/out"/*.escrow --module "$module" \
 	--token 'http://example' --pin-source "$tok/pin" "$work/k8/shares/share-1-1.txt" "$work/k8/shares/share-1-2.txt"
+expect_out "is not a PKCS#11 URI" "the URI is named as not one"
 expect_rc 1 "a module that does not exist" "$combine" load --yes --envelope "$work/k8/out"/*.escrow \
 	--module /nonexistent/module.so --token pkcs11:token=t --pin-source "$tok/pin" \
 	"$work/k8/shares/share-1-1.txt" "$work/k8/shares/share-1-2.txt"

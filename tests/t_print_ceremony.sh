@@ -21,9 +21,10 @@ chmod 600 "$work/nopass"
 cat >"$work/print.exp" <<EXP
 set timeout 60
 spawn $keygen -n . -a 8 -m 2 -N 3 -o $work/out --passphrase-file $work/nopass --print test
+expect "Continue?" { send "\r" } timeout { exit 20 }
 for {set i 1} {\$i <= 3} {incr i} {
 	expect {
-		-re "Share sheet group 1 member (\[0-9\]+) printed.*Continue \\\\\[y/N\\\\\] " {
+		-re "Share sheet group 1 member (\[0-9\]+) printed.*\\\\\[Y/r/q\\\\\] " {
 			exec cp $cups/out.pdf $work/printed-\$expect_out(1,string).pdf
 			send "y\r"
 		}

@@ -46,7 +46,7 @@ for uri in 'pkcs11:token=t?pin-value=1234' 'pkcs11:token=t?module-name=x&pin-val
 	expect_rc 2 "keygen refuses --token '$uri'" "$keygen" -n . -a 15 -m 2 -N 3 -o "$work/out3" \
 		--shares-out "$work/sh3" --yes --module "$module" --token "$uri" --pin-source "$work/hsm/pin"
 	expect_out "URI carries a PIN" "  and says why"
-	expect_rc 1 "combine load refuses --token '$uri'" "$combine" load --yes --envelope "$env" \
+	expect_rc 2 "combine load refuses --token '$uri'" "$combine" load --yes --envelope "$env" \
 		--module "$module" --token "$uri" --pin-source "$work/hsm/pin" "$s1" "$s2"
 	expect_out "URI carries a PIN" "  and says why"
 done

@@ -16,6 +16,7 @@
 #include "escrow_keys.h"
 #include "escrow_p11.h"
 #include "load.h"
+#include "p11open.h"
 #include "tool.h"
 #include "secrets.h"
 
@@ -253,8 +254,7 @@ tool_token_open(struct tool_token *t, const struct tool_load_opts *o,
 			goto fail;
 		}
 		memset(&e, 0, sizeof e);
-		rc = escrow_p11_open(&t->p, o->module, o->token, t->pin, strlen(t->pin),
-		    &e);
+		rc = tool_p11_open_pin(o, t->pin, &t->p, &e); /* with init args */
 		if (rc == ESCROW_OK) {
 			fprintf(stderr, "%s: token \"%s\" opened and logged in (module %s)\n",
 			    tool_name, escrow_p11_token_label(t->p),
@@ -265,7 +265,7 @@ tool_token_open(struct tool_token *t, const struct tool_load_opts *o,
 		escrow_secret_free(t->pin);
 		t->pin = NULL;
 		if (rc != ESCROW_ERR_P11_PIN || o->pin_source != NULL || !interactive ||
-		    e.rv != 0xa0UL /* CKR_PIN_INCORRECT */) {
+		    strcmp(e.rv_name, "CKR_PIN_INCORRECT") != 0) {
 			if (rc == ESCROW_ERR_P11_PIN && o->pin_source != NULL)
 				tool_hint("the PIN in --pin-source `%s' was refused; correct it "
 				    "(each wrong PIN counts against the token's limit)",
@@ -325,6 +325,21 @@ tool_token_check_ids(struct tool_token *t, const struct tool_token_id *ids,
 }
 
 int
+tool_token_probe(struct tool_token *t, const int *algs, size_t n)
+{
+	int rc = tool_p11_probe(t->p, algs, n, t->o, NULL);
+
+	fflush(stdout); /* the verdicts before what follows on stderr */
+	if (rc > 0) {
+		tool_err("the token cannot take every key type (marked CANNOT above): "
+		    "nothing was asked for or loaded");
+		tool_hint("fix the token (or choose another, or --strategy) and run again; "
+		    "`escrow-combine probe' checks a token without a ceremony");
+	}
+	return rc == 0 ? 0 : -1;
+}
+
+int
 tool_token_check_records(struct tool_token *t, const struct tool_records *r)
 {
 	struct tool_token_id *ids = calloc(r->nkeys ? r->nkeys : 1, sizeof *ids);
@@ -335,12 +350,24 @@ tool_token_check_records(struct tool_token *t, const struct tool_records *r)
 		tool_err("out of memory");
 		return -1;
 	}
+	int *algs = calloc(r->nkeys ? r->nkeys : 1, sizeof *algs);
+
+	if (algs == NULL) {
+		free(ids);
+		tool_err("out of memory");
+		return -1;
+	}
 	for (i = 0; i < r->nkeys; i++) {
 		ids[i].id = r->keys[i].id;
 		ids[i].id_len = r->keys[i].id_len;
 		ids[i].tag = r->keys[i].tag;
+		algs[i] = r->keys[i].dnskey.algorithm;
 	}
-	ret = tool_token_check_ids(t, ids, r->nkeys);
+	/* the throwaway test load of each key type, then the IDs */
+	ret = tool_token_probe(t, algs, r->nkeys);
+	if (ret == 0)
+		ret = tool_token_check_ids(t, ids, r->nkeys);
+	free(algs);
 	free(ids);
 	return ret;
 }
@@ -408,6 +435,7 @@ load_once(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32]
 	memset(&lo, 0, sizeof lo);
 	lo.strategy = (enum escrow_p11_strategy)o->strategy;
 	lo.replace = o->replace;
+	lo.accept_usages = o->accept_usages;
 	lo.progress = progress;
 	memset(&e, 0, sizeof e);
 	rc = escrow_p11_load(p, keys, n, &lo, loaded, &e);
@@ -442,14 +470,17 @@ load_once(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32]
 		escrow_hex(r->keys[i].id, r->keys[i].id_len, hexid, 0);
 		tool_text_printf(transcript,
 		    "  key tag %u, label \"%s\", id %s: %s%s%s, test signature made in the "
-		    "token verified, CKA_SENSITIVE true, CKA_EXTRACTABLE false%s\n",
+		    "token verified (%s), CKA_SENSITIVE true, CKA_EXTRACTABLE false%s\n"
+		    "    token set: %s%s%s\n",
 		    r->keys[i].tag, r->keys[i].label, hexid,
 		    escrow_p11_strategy_name(loaded[i].strategy),
 		    loaded[i].mechanism != 0 ? " with mechanism " : "",
-		    loaded[i].mechanism != 0 ? (loaded[i].mechanism == 0x210aUL ?
-		    "CKM_AES_KEY_WRAP_PAD" : loaded[i].mechanism == 0x210bUL ?
-		    "CKM_AES_KEY_WRAP_KWP" : "vendor-defined") : "",
-		    loaded[i].replaced != 0 ? ", replaced the old objects" : "");
+		    loaded[i].mechanism != 0 ? escrow_p11_mech_name(loaded[i].mechanism) : "",
+		    escrow_p11_mech_name(loaded[i].sign_mechanism),
+		    loaded[i].replaced != 0 ? ", replaced the old objects" : "",
+		    loaded[i].attributes,
+		    loaded[i].extra_usages[0] != '\0' ? "; usages beyond SIGN accepted "
+		    "(--accept-token-usages): " : "", loaded[i].extra_usages);
 	}
 	/* from here on the keys are in: a failure is not retried */
 	ret = 1;
@@ -498,8 +529,7 @@ tool_load(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32]
 		escrow_p11_close(t->p);
 		t->p = NULL;
 		memset(&e, 0, sizeof e);
-		rc = escrow_p11_open(&t->p, t->o->module, t->o->token, t->pin,
-		    t->pin != NULL ? strlen(t->pin) : 0, &e);
+		rc = tool_p11_open_pin(t->o, t->pin, &t->p, &e);
 		if (rc != ESCROW_OK) {
 			t->p = NULL;
 			load_fail("opening the token again", rc, &e);

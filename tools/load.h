@@ -23,6 +23,8 @@ struct tool_load_opts {
 	int strategy;           /* enum escrow_p11_strategy */
 	int replace;            /* --replace */
 	const char *rrsig_out;  /* write DNSKEY + RRSIG zone text here, or NULL */
+	const char *init_args;  /* --module-init-args: C_Initialize pReserved */
+	int accept_usages;      /* --accept-token-usages */
 };
 
 /*
@@ -70,7 +72,14 @@ struct tool_token_id {
 int tool_token_check_ids(struct tool_token *t, const struct tool_token_id *ids,
     size_t n);
 
-/* The same for the keys of an envelope's records. */
+/*
+ * The probe (escrow_p11_probe): a throwaway test load of each key type,
+ * one verdict line each on stdout.  0 when every type loads, -1 (said
+ * why) otherwise.
+ */
+int tool_token_probe(struct tool_token *t, const int *algs, size_t n);
+
+/* For the keys of an envelope's records: the probe, then the CKA_IDs. */
 int tool_token_check_records(struct tool_token *t, const struct tool_records *r);
 
 /*

@@ -11,6 +11,8 @@
 #include "secrets.h"
 #include "tool.h"
 
+const char *tool_help_command;
+
 int
 tool_bad_usage(const char *fmt, ...)
 {
@@ -20,7 +22,9 @@ tool_bad_usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry `%s --help'.\n", tool_name);
+	fprintf(stderr, "\nTry `%s%s%s --help'.\n", tool_name,
+	    tool_help_command != NULL ? " " : "",
+	    tool_help_command != NULL ? tool_help_command : "");
 	return TOOL_EXIT_USAGE;
 }
 
@@ -250,6 +254,12 @@ tool_load_option(int opt, const char *arg, struct tool_load_opts *o)
 	case TOOL_OPT_RRSIG_OUT:
 		o->rrsig_out = arg;
 		return 1;
+	case TOOL_OPT_MODULE_INIT_ARGS:
+		o->init_args = arg;
+		return 1;
+	case TOOL_OPT_ACCEPT_USAGES:
+		o->accept_usages = 1;
+		return 1;
 	}
 	return 0;
 }
@@ -257,12 +267,31 @@ tool_load_option(int opt, const char *arg, struct tool_load_opts *o)
 int
 tool_load_finish(const struct tool_load_opts *o)
 {
-	if ((o->module != NULL) != (o->token != NULL)) {
-		tool_bad_usage("--module and --token go together");
+	int uri_module = o->token != NULL && (strstr(o->token, "module-path=") != NULL ||
+	    strstr(o->token, "module-name=") != NULL);
+
+	if (o->module != NULL && o->token == NULL) {
+		tool_bad_usage("--module goes with --token URI");
 		return -1;
 	}
-	if (o->pin_source != NULL && o->module == NULL) {
-		tool_bad_usage("--pin-source goes with --module and --token");
+	if (o->token != NULL && o->module == NULL && !uri_module) {
+		tool_bad_usage("--token needs --module PATH|NAME, or module-path= or "
+		    "module-name= in the URI");
+		return -1;
+	}
+	if ((o->pin_source != NULL || o->init_args != NULL ||
+	    o->accept_usages) && o->token == NULL) {
+		tool_bad_usage("--pin-source, --module-init-args and --accept-token-usages "
+		    "go with --module and --token");
+		return -1;
+	}
+	if (o->token != NULL && strncmp(o->token, "pkcs11:", 7) != 0) {
+		tool_bad_usage("--token `%s' is not a PKCS#11 URI: write it as "
+		    "`pkcs11:token=%s' (RFC 7512)", o->token, o->token);
+		return -1;
+	}
+	if ((o->replace || o->rrsig_out != NULL) && o->module == NULL) {
+		tool_bad_usage("--replace and --rrsig-out go with --module and --token");
 		return -1;
 	}
 	if (o->token != NULL && tool_token_uri_check(o->token) != 0)

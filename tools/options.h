@@ -19,7 +19,8 @@ enum {
 	TOOL_OPT_GROUP = 1000, TOOL_OPT_GROUP_THRESHOLD, TOOL_OPT_ITER,
 	TOOL_OPT_SHARES_OUT, TOOL_OPT_PDF, TOOL_OPT_PRINT, TOOL_OPT_PAPER,
 	TOOL_OPT_MODULE, TOOL_OPT_TOKEN, TOOL_OPT_PIN_SOURCE, TOOL_OPT_STRATEGY,
-	TOOL_OPT_REPLACE, TOOL_OPT_RRSIG_OUT,
+	TOOL_OPT_REPLACE, TOOL_OPT_RRSIG_OUT, TOOL_OPT_MODULE_INIT_ARGS,
+	TOOL_OPT_ACCEPT_USAGES,
 };
 
 /* The struct option lines for them, to put in a tool's table. */
@@ -36,7 +37,9 @@ enum {
 	{ "module", required_argument, NULL, TOOL_OPT_MODULE }, \
 	{ "token", required_argument, NULL, TOOL_OPT_TOKEN }, \
 	{ "pin-source", required_argument, NULL, TOOL_OPT_PIN_SOURCE }, \
-	{ "strategy", required_argument, NULL, TOOL_OPT_STRATEGY }
+	{ "strategy", required_argument, NULL, TOOL_OPT_STRATEGY }, \
+	{ "module-init-args", required_argument, NULL, TOOL_OPT_MODULE_INIT_ARGS }, \
+	{ "accept-token-usages", no_argument, NULL, TOOL_OPT_ACCEPT_USAGES }
 /* escrow-combine load only */
 #define TOOL_LOAD_EXTRA_LONGOPTS \
 	{ "replace", no_argument, NULL, TOOL_OPT_REPLACE }, \
@@ -48,7 +51,9 @@ struct tool_layout {
 	struct escrow_shareset set;
 };
 
-/* "tool: message" and "Try `tool --help'." on stderr; returns exit code 2. */
+/* "tool: message" and "Try `tool [COMMAND] --help'." on stderr; returns exit
+ * code 2.  tool_help_command: the subcommand, when there is one. */
+extern const char *tool_help_command;
 int tool_bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
@@ -102,7 +107,8 @@ int tool_layout_finish(struct tool_layout *l, int required);
 /* At least one of --print, --pdf, --shares-out.  0 or -1. */
 int tool_output_finish(const struct tool_ceremony *c);
 
-/* --module and --token go together; --pin-source needs them.  0 or -1. */
+/* --token needs --module unless the URI names it (module-path=,
+ * module-name=); --pin-source and --module-init-args need a token.  0 or -1. */
 int tool_load_finish(const struct tool_load_opts *o);
 
 #endif

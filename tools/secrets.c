@@ -75,7 +75,8 @@ tool_passphrase_for(const char *file, int interactive, int twice, const char *ro
 			    "none): ");
 		p = tool_prompt_secret(prompt, TOOL_PASSPHRASE_MAX);
 		if (p == NULL) {
-			tool_err("no passphrase read from the terminal");
+			if (!tool_interrupted())
+				tool_err("no passphrase read from the terminal");
 			return NULL;
 		}
 		if (twice) {
@@ -140,8 +141,9 @@ tool_master_secret(uint8_t S[32], int extra_entropy)
 	crypto_generichash_state *st = NULL;
 	uint8_t *key = NULL;
 	char *line = NULL;
-	size_t typed = 0;
-	int ret = -1;
+	const char *allowed;
+	size_t typed = 0, n;
+	int ret = -1, kind;
 
 	if (!extra_entropy) {
 		escrow_random(S, 32);
@@ -161,18 +163,33 @@ tool_master_secret(uint8_t S[32], int extra_entropy)
 	escrow_random(key, 32);
 	crypto_generichash_init(st, key, 32, 32);
 	crypto_generichash_update(st, (const uint8_t *)"escrow v1 entropy", 17);
-	fprintf(stderr, "Type dice rolls or hex, any number of lines; an empty line ends.\n"
-	    "What you type is mixed with the system's random numbers, never used alone.\n");
+	kind = tool_choose("Extra entropy: dice rolls (d, each 1-6) or hex digits (h, "
+	    "0-9 a-f)?", "dh", 'd');
+	if (kind == 0)
+		goto out;
+	allowed = kind == 'd' ? "123456" : "0123456789abcdefABCDEF";
+	fprintf(stderr, "Type %s, any number of lines; an empty line ends.  Each is shown "
+	    "as `*'; anything else is refused with a beep.\n"
+	    "What you type is mixed with the system's random numbers, never used alone.\n",
+	    kind == 'd' ? "dice rolls (1 to 6)" : "hex digits (0-9, a-f)");
 	for (;;) {
-		if (tool_prompt_secret_into(line, 1024, "entropy> ") != 0)
+		if (tool_prompt_masked("entropy> ", line, 1024, allowed, &n) != 0) {
+			if (tool_interrupted())
+				goto out;
 			break;
+		}
 		if (line[0] == '\0')
 			break;
-		typed += strlen(line);
+		typed += n;
 		crypto_generichash_update(st, (const uint8_t *)line, strlen(line) + 1);
+		fprintf(stderr, "  %zu %s so far (about %u bits)\n", typed,
+		    kind == 'd' ? "dice rolls" : "hex digits", (unsigned)(kind == 'd' ?
+		    typed * 2585u / 1000u : typed * 4u));
 	}
 	crypto_generichash_final(st, S, 32);
-	fprintf(stderr, "%zu characters of extra entropy mixed in.\n", typed);
+	fprintf(stderr, "%zu %s (about %u bits) of extra entropy mixed in.\n", typed,
+	    kind == 'd' ? "dice rolls" : "hex digits", (unsigned)(kind == 'd' ?
+	    typed * 2585u / 1000u : typed * 4u));
 	ret = 0;
 out:
 	escrow_secret_free(st);

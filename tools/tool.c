@@ -368,6 +368,80 @@ out:
 	return ret;
 }
 
+int
+tool_prompt_masked(const char *prompt, char *buf, size_t cap, const char *allowed,
+    size_t *count)
+{
+	struct termios old, raw;
+	int fd, ret = -1, restore = 0;
+	size_t n = 0;
+	char c;
+	ssize_t r;
+
+	*count = 0;
+	if (stop_signal || cap == 0)
+		return -1;
+	fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (tcgetattr(fd, &old) == 0) {
+		raw = old;
+		raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON);
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		if (tcsetattr(fd, TCSADRAIN, &raw) == 0)
+			restore = 1;
+	}
+	if (write(fd, prompt, strlen(prompt)) < 0)
+		goto out;
+	for (;;) {
+		r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR && !stop_signal)
+			continue;
+		if (r <= 0)
+			goto out;
+		if (c == '\n' || c == '\r')
+			break;
+		if (c == 4 && n == 0) /* Ctrl-D on an empty line: end of input */
+			goto out;
+		if ((c == 0x7f || c == 8) && n > 0) {
+			if (buf[--n] != ' ')
+				(*count)--;
+			if (write(fd, "\b \b", 3) < 0)
+				goto out;
+			continue;
+		}
+		if (c == ' ' || c == '\t') {
+			if (n + 1 < cap)
+				buf[n++] = ' ';
+			if (write(fd, " ", 1) < 0)
+				goto out;
+			continue;
+		}
+		if (c == 0 || strchr(allowed, c) == NULL || n + 1 >= cap) {
+			if (write(fd, "\a", 1) < 0) /* refused: the bell, nothing kept */
+				goto out;
+			continue;
+		}
+		buf[n++] = c;
+		(*count)++;
+		if (write(fd, "*", 1) < 0)
+			goto out;
+	}
+	buf[n] = '\0';
+	ret = 0;
+out:
+	c = 0;
+	if (restore)
+		tcsetattr(fd, TCSADRAIN, &old);
+	if (write(fd, "\n", 1) < 0)
+		ret = -1;
+	close(fd);
+	if (ret != 0)
+		escrow_wipe(buf, cap);
+	return ret;
+}
+
 char *
 tool_prompt_secret(const char *prompt, size_t max)
 {
@@ -386,6 +460,21 @@ int
 tool_prompt_secret_into(char *buf, size_t cap, const char *prompt)
 {
 	return tty_line(prompt, buf, cap, 1);
+}
+
+void
+tool_clear_screen(void)
+{
+	/* home, erase the screen, erase the scrollback (xterm's E3) */
+	static const char seq[] = "\033[H\033[2J\033[3J";
+	int fd = open("/dev/tty", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (write(fd, seq, sizeof seq - 1) < 0) {
+		/* nothing to do: the screen stays as it was */
+	}
+	close(fd);
 }
 
 int

@@ -61,6 +61,19 @@ char *tool_prompt_secret(const char *prompt, size_t max);
 /* The same into a caller's secret buffer; 0, or -1 at end of input. */
 int tool_prompt_secret_into(char *buf, size_t cap, const char *prompt);
 
+/*
+ * Read one line of secret input (typed entropy) from the terminal, each
+ * character echoed as `*' (spaces as spaces), so the typist sees a count
+ * but not the text; only characters in allowed (and spaces) are taken,
+ * others ring the bell; backspace works.  *count: characters taken (not
+ * spaces).  0, or -1 at end of input or a stop signal.
+ */
+int tool_prompt_masked(const char *prompt, char *buf, size_t cap, const char *allowed,
+    size_t *count);
+
+/* Clear the terminal and its scrollback (typed share words off the screen). */
+void tool_clear_screen(void);
+
 /* Read one line from the terminal with echo (public answers). */
 int tool_prompt_line(const char *prompt, char *buf, size_t cap);
 

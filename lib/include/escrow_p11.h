@@ -94,6 +94,10 @@ struct escrow_p11_load_opts {
 	               * ones are loaded and verified); 0: refuse them */
 	void (*progress)(size_t done, size_t total, void *ctx); /* may be NULL */
 	void *progress_ctx;
+	/* 1: keep a key the token made with more usages than asked (DECRYPT,
+	 * UNWRAP, ... true), recording them in escrow_p11_loaded.extra_usages;
+	 * 0 (default): refuse that strategy (auto tries the next one) */
+	int accept_usages;
 };
 
 /* What happened to one key (filled only when the whole load succeeded). */
@@ -103,6 +107,12 @@ struct escrow_p11_loaded {
 	unsigned long private_handle;      /* CK_OBJECT_HANDLE, this session */
 	unsigned long public_handle;
 	size_t replaced;                   /* old objects destroyed */
+	unsigned long sign_mechanism;      /* CKM_ of the test signature */
+	char attributes[256];              /* what the token set, read back:
+	                                    * "SIGN=1 DECRYPT=0 ... MODIFIABLE=0" */
+	char extra_usages[128];            /* usages the token granted beyond
+	                                    * those asked ("DECRYPT UNWRAP"), ""
+	                                    * if none (only with accept_usages) */
 };
 
 /*
@@ -172,5 +182,114 @@ int escrow_p11_list(struct escrow_p11 *p, const uint8_t *id, size_t id_len,
 /* "private key", "public key", "secret key", "data", "certificate", or
  * "other". */
 const char *escrow_p11_class_name(unsigned long object_class);
+
+/* ---- opening in steps, and probing a token before a ceremony ---------- */
+
+/* How to open a module, beyond its path and the token URI. */
+struct escrow_p11_open_opts {
+	/* C_Initialize's pReserved: a NUL-terminated string the module reads
+	 * (NSS softoken: "configdir='sql:DIR' certPrefix='' keyPrefix=''
+	 * secmod='secmod.db' flags="; the YubiHSM 2 module: its connector),
+	 * or NULL.  Only with a module path: a module registered with p11-kit
+	 * takes it from its .module file (x-init-reserved:). */
+	const char *init_args;
+};
+
+/*
+ * escrow_p11_open() without the login: module, token, R/W session and
+ * the mechanism list.  The token URI may name the module (RFC 7512
+ * module-path= / module-name= query attributes) when module is NULL; an
+ * unescaped space in it is refused (write %20).  opts may be NULL.  Then
+ * call escrow_p11_login() (or not, for a token without login).
+ */
+int escrow_p11_open_nologin(struct escrow_p11 **out, const char *module,
+    const char *token_uri, const struct escrow_p11_open_opts *opts,
+    struct escrow_p11_error *err) ESCROW_WUR;
+
+/*
+ * Log in as the user (pin SECRET, NULL for a protected authentication
+ * path).  ESCROW_ERR_P11_PIN when the token refuses the PIN: err->rv says
+ * why (CKR_PIN_INCORRECT may be tried again; see escrow_p11_token_flags for
+ * how many tries remain).  Logging in twice is not an error.
+ */
+int escrow_p11_login(struct escrow_p11 *p, const char *pin, size_t pin_len,
+    struct escrow_p11_error *err) ESCROW_WUR;
+
+/* The token's CK_TOKEN_INFO flags, read now (0 if they cannot be read). */
+unsigned long escrow_p11_token_flags(struct escrow_p11 *p);
+#define ESCROW_P11_TF_LOGIN_REQUIRED 0x4UL      /* CKF_LOGIN_REQUIRED */
+#define ESCROW_P11_TF_PROTECTED_PATH 0x100UL    /* CKF_PROTECTED_AUTHENTICATION_PATH */
+#define ESCROW_P11_TF_PIN_COUNT_LOW 0x10000UL   /* CKF_USER_PIN_COUNT_LOW */
+#define ESCROW_P11_TF_PIN_FINAL_TRY 0x20000UL   /* CKF_USER_PIN_FINAL_TRY */
+#define ESCROW_P11_TF_PIN_LOCKED 0x40000UL      /* CKF_USER_PIN_LOCKED */
+#define ESCROW_P11_TF_PIN_TO_BE_CHANGED 0x80000UL
+
+/* Words for the user-PIN flags in flags ("count low, final try"), or
+ * "none"; into buf, which is returned. */
+const char *escrow_p11_pin_flags_text(unsigned long flags, char *buf,
+    size_t cap);
+
+/* One token the module showed when the session was opened. */
+struct escrow_p11_token_desc {
+	unsigned long slot;
+	char label[33], manufacturer[33], model[17], serial[17];
+	unsigned long flags;  /* CK_TOKEN_INFO flags */
+	int selected;         /* 1 for the token this session is on */
+};
+/* The tokens seen (up to cap copied); returns how many there were. */
+size_t escrow_p11_tokens(const struct escrow_p11 *p,
+    struct escrow_p11_token_desc *out, size_t cap);
+
+/* The token's mechanism list (borrowed, valid until close). */
+size_t escrow_p11_mechanisms(const struct escrow_p11 *p,
+    const unsigned long **list);
+/* "CKM_RSA_PKCS", "CKM_VENDOR_DEFINED+0x171", or "CKM_0x..." (static
+ * buffer for numbers not in the table). */
+const char *escrow_p11_mech_name(unsigned long mech);
+
+struct escrow_p11_probe_opts {
+	enum escrow_p11_strategy strategy; /* ESCROW_P11_AUTO or forced */
+	int accept_usages;                 /* as in escrow_p11_load_opts */
+};
+
+/* What a probe found for one key type. */
+struct escrow_p11_verdict {
+	int algorithm;                     /* DNSSEC number asked for */
+	int ok;                            /* 1: a key of this type loads */
+	enum escrow_p11_strategy strategy; /* the one auto chose (or forced) */
+	int plaintext_on_host;             /* 1: `create': the private key
+	                                    * exists in plaintext on the host */
+	unsigned long unwrap_mechanism;    /* CKM_ used to unwrap, 0 for create */
+	unsigned long sign_mechanism;      /* CKM_ of the signature in the token */
+	char attributes[256];              /* what the token set (read back) */
+	char extra_usages[128];            /* as in escrow_p11_loaded */
+	struct escrow_p11_error why;       /* ok == 0: which call, which CKR_,
+	                                    * which missing mechanism */
+};
+
+/*
+ * For each algorithm (DNSSEC numbers, a type once is enough), do what
+ * escrow_p11_load() would do with a freshly generated throwaway key:
+ * load it with the strategy auto would choose (or opts->strategy), sign
+ * in the token and verify on the host, read every attribute back, then
+ * destroy both objects.  The throwaway key is given both wrapped (under a
+ * random K_wrap) and in plaintext, so that `create' is tried where the
+ * token cannot unwrap -- as escrow-combine load does when it unwraps on
+ * the host.  out: n entries, all filled.
+ * Returns ESCROW_OK when every key type loads, ESCROW_ERR_P11_MECHANISM
+ * (or the first failure's code) when some cannot (verdicts say which and
+ * why), other codes when the probe itself could not run (err says).
+ */
+int escrow_p11_probe(struct escrow_p11 *p, const int *algorithms, size_t n,
+    const struct escrow_p11_probe_opts *opts,
+    struct escrow_p11_verdict *out, struct escrow_p11_error *err) ESCROW_WUR;
+
+/* One line for a verdict, without a newline: "ECDSAP256SHA256: loads by
+ * unwrap (CKM_AES_KEY_WRAP_PAD), the private key never in plaintext on
+ * this host, signs with CKM_ECDSA; token set SIGN=1 ..." or "RSASHA256:
+ * CANNOT load: C_SignInit returned CKR_MECHANISM_INVALID: ...".  Into buf
+ * (truncated), which is returned. */
+const char *escrow_p11_verdict_text(const struct escrow_p11_verdict *v,
+    char *buf, size_t cap);
 
 #endif
