@@ -71,8 +71,11 @@ if grep -q "User PIN for token pkcs11:manufacturer=SoftHSM%20project: " "$work/l
 	ok "the PIN prompt shows the token without the URI's query"
 else bad "the PIN prompt shows the token without the URI's query" "$(cat "$work/last.log")"; fi
 
-# mlock: root may lock beyond the limit; nobody may not
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+# mlock: root may lock beyond the limit; nobody may not.  AddressSanitizer
+# replaces mlock() with a no-op that succeeds: nothing to see there.
+if grep -q __asan_init "$bin/escrow-combine"; then
+	echo "  SKIP the mlock checks (an AddressSanitizer build: mlock is a no-op there)"
+elif [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	mkdir "$work/nb"; chmod 755 "$work" "$work/sh" "$work/out"; chmod 644 "$env" "$s1" "$s2"
 	chown 65534:65534 "$work/nb"
 	expect_rc 0 "verify as nobody with ulimit -l 0 works" setpriv --reuid=65534 --regid=65534 \
