@@ -75,7 +75,7 @@ int tool_records_write(const struct tool_records *r, const char *dir,
 /* The files a run has written, to remove them all after a failure. */
 struct tool_written {
 	char **paths;
-	size_t n;
+	size_t n, cap;
 };
 int tool_written_add(struct tool_written *w, const char *dir, const char *name);
 void tool_written_rollback(struct tool_written *w);
