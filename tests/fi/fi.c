@@ -28,9 +28,6 @@
 
 #include <p11-kit/pkcs11.h>
 
-__attribute__((visibility("default")))
-CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list);
-
 enum {
 #define FI_CALL(name, params, args) FI_##name,
 #include "fi_calls.h"
@@ -152,6 +149,8 @@ fi_fail(int f, CK_RV *rv)
 #include "fi_calls.h"
 #undef FI_CALL
 
+/* the one symbol the module exports (built with -fvisibility=hidden) */
+__attribute__((visibility("default")))
 CK_RV
 C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)
 {
