@@ -372,7 +372,7 @@ main(int argc, char **argv)
 		return rc;
 	if (tool_harden() != 0)
 		return TOOL_EXIT_FAIL;
-	tool_catch_signals();
+	tool_catch_signals(1);
 	rc = o.cmd->run(&o);
 	if (tool_interrupted()) {
 		tool_err("stopped by %s; what was typed is wiped from memory",

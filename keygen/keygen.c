@@ -431,7 +431,7 @@ main(int argc, char **argv)
 		return rc;
 	if (tool_harden() != 0)
 		return TOOL_EXIT_FAIL;
-	tool_catch_signals();
+	tool_catch_signals(0);
 	interactive = !o.yes && tool_have_tty();
 	if (escrow_dnssec_name_from_text(o.owner, owner, &olen) != ESCROW_OK) {
 		tool_err("owner name `%s': %s", o.owner, escrow_strerror(ESCROW_ERR_NAME));

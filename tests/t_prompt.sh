@@ -18,7 +18,9 @@ tm() { tmux -S "$sock" "$@"; }
 # tm_start CMD...: run CMD in a fresh 150x50 terminal; its exit code lands in $work/tm.rc
 tm_start() {
 	rm -f "$work/tm.rc"
-	printf '#!/bin/sh\n"$@"\necho $? >"%s"\nsleep 600\n' "$work/tm.rc" >"$work/tm.sh"
+	# the wrapper outlives a Ctrl-C meant for the tool (a trap, not an
+	# ignored signal, so the tool starts with the default disposition)
+	printf '#!/bin/sh\ntrap true INT\n"$@"\necho $? >"%s"\nsleep 600\n' "$work/tm.rc" >"$work/tm.sh"
 	tm kill-server 2>/dev/null || true
 	nsock=$((nsock + 1))
 	sock=$work/tmux.$nsock.sock
@@ -78,13 +80,17 @@ check "back goes to the word before" "back to word 16"
 check "and asks for it" "share 1, word 16>" 2
 tm_type "$(w "$one" 16-33)"
 check "the share is accepted" "share 1 of 2 accepted: group 1, member 1"
+# leak WORDS: the lines of the screen (and scrollback) holding three or
+# more of these words (the tool's own text holds a few SLIP-0039 words,
+# such as "type" and "member"; a line of a share holds many)
+leak() {
+	tm_screen | awk -v words="$1" 'BEGIN { n = split(tolower(words), w, " "); for (i = 1; i <= n; i++) sw[w[i]] = 1 }
+	{ c = 0; split(tolower($0), t, /[^a-z]+/); delete seen; for (k in t) if ((t[k] in sw) && !(t[k] in seen)) { seen[t[k]] = 1; c++ } if (c >= 3) print }'
+}
 screen=$(tm_screen)
-left=""
-for x in $one; do
-	printf '%s\n' "$screen" | grep -qiw -- "$x" && left="$left $x"
-done
+left=$(leak "$one")
 [ -z "$left" ] && ok "after the share is accepted the screen and its scrollback hold none of its words" ||
-	bad "words of the accepted share still on the screen:$left" "$screen"
+	bad "lines with words of the accepted share still on the screen" "$left"
 printf '%s\n' "$screen" | grep -q "xyzzy" && bad "a typed line is still on the screen" || ok "nothing typed is left on the screen"
 
 # a share of another set: named after its first two words
@@ -119,6 +125,15 @@ tm_type "pass phrase"
 check "the right passphrase restores the envelope" "The master secret restores the envelope"
 [ "$(tm_rc)" = 0 ] && ok "verify exits 0" || bad "verify exit $(tm_rc)"
 
+echo "Ctrl-C while a share is typed"
+tm_start "$combine" verify --envelope "$env"
+check "a share is asked for" "share 1, word 1>"
+tm_type "$(w "$one" 1-5)"
+check "five words in" "share 1, word 6>"
+tm send-keys C-c
+check "Ctrl-C stops and says what was typed is wiped" "stopped by Ctrl-C \\(SIGINT\\); what was typed is wiped from memory"
+[ "$(tm_rc)" = 130 ] && ok "exit status 130" || bad "exit $(tm_rc)"
+
 echo "audit: a typed share of another set, then one of this set"
 tm_start "$combine" audit --envelope "$env"
 check "audit asks for the share" "share 1, word 1>"
@@ -128,12 +143,9 @@ tm_start "$combine" audit "$env"
 check "audit takes the envelope among its inputs and asks for the share" "share 1, word 1>"
 tm_type "$two"
 check "the audited share belongs" "belongs to this envelope"
-# the records printed after the check hold fingerprint words and
-# "member": a line with three or more of the share's words is a leak
-leak=$(tm_screen | awk -v words="$two" 'BEGIN { n = split(tolower(words), w, " "); for (i = 1; i <= n; i++) sw[w[i]] = 1 }
-	{ c = 0; split(tolower($0), t, /[^a-z]+/); delete seen; for (k in t) if ((t[k] in sw) && !(t[k] in seen)) { seen[t[k]] = 1; c++ } if (c >= 3) print }')
-[ -z "$leak" ] && ok "the audited share is off the screen" ||
-	bad "lines with the audited share's words still on the screen" "$leak"
+left=$(leak "$two")
+[ -z "$left" ] && ok "the audited share is off the screen" ||
+	bad "lines with the audited share's words still on the screen" "$left"
 
 echo "load: a wrong PIN, then shares typed, then a load that fails once"
 tok=$work/hsm

@@ -23,20 +23,27 @@ const char *tool_name = "escrow";
 
 /* The signal that asked us to stop (SIGINT, SIGTERM, SIGHUP), or 0. */
 static volatile sig_atomic_t stop_signal;
+/* set while a prompt waits for the terminal; quit_outside: exit at once
+ * on a signal that comes when no prompt is waiting */
+static volatile sig_atomic_t prompting;
+static int quit_outside;
 
 static void
 on_stop_signal(int sig)
 {
 	stop_signal = sig;
+	if (quit_outside && !prompting)
+		_exit(128 + sig); /* secrets live only in this process's memory */
 }
 
 void
-tool_catch_signals(void)
+tool_catch_signals(int quit_unless_prompting)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa;
 	size_t i;
 
+	quit_outside = quit_unless_prompting;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
@@ -333,6 +340,7 @@ tty_line(const char *prompt, char *buf, size_t cap, int secret)
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
+	prompting = 1;
 	if (write(fd, prompt, strlen(prompt)) < 0)
 		goto out;
 	if (secret && tcgetattr(fd, &old) == 0) {
@@ -363,6 +371,7 @@ out:
 			ret = -1;
 	}
 	close(fd);
+	prompting = 0;
 	if (ret != 0 && cap > 0)
 		escrow_wipe(buf, cap);
 	return ret;
@@ -384,6 +393,7 @@ tool_prompt_masked(const char *prompt, char *buf, size_t cap, const char *allowe
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
+	prompting = 1;
 	if (tcgetattr(fd, &old) == 0) {
 		raw = old;
 		raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON);
@@ -437,6 +447,7 @@ out:
 	if (write(fd, "\n", 1) < 0)
 		ret = -1;
 	close(fd);
+	prompting = 0;
 	if (ret != 0)
 		escrow_wipe(buf, cap);
 	return ret;
@@ -527,18 +538,15 @@ tool_choose(const char *question, const char *choices, int def)
 
 /* The directories this run made, to remove them (when empty) on rollback. */
 #define MADE_DIRS_MAX 16
-static char *made_dirs[MADE_DIRS_MAX];
+static char made_dirs[MADE_DIRS_MAX][4096];
 static size_t nmade_dirs;
 
 void
 tool_remove_made_dirs(void)
 {
-	while (nmade_dirs > 0) {
-		char *d = made_dirs[--nmade_dirs];
-
-		rmdir(d); /* only an empty one: what else is there is not ours */
-		free(d);
-	}
+	/* only an empty one goes: what else is there is not this run's */
+	while (nmade_dirs > 0)
+		rmdir(made_dirs[--nmade_dirs]);
 }
 
 /* mkdir -p, each new directory 0700 */
@@ -556,9 +564,8 @@ mkdirs(const char *dir)
 			continue;
 		path[i] = '\0';
 		if (mkdir(path, 0700) == 0) {
-			if (nmade_dirs < MADE_DIRS_MAX &&
-			    (made_dirs[nmade_dirs] = strdup(path)) != NULL)
-				nmade_dirs++;
+			if (nmade_dirs < MADE_DIRS_MAX)
+				memcpy(made_dirs[nmade_dirs++], path, i + 1);
 		} else if (errno != EEXIST) {
 			return -1;
 		}

@@ -92,10 +92,12 @@ int tool_choose(const char *question, const char *choices, int def);
 /*
  * SIGINT, SIGTERM and SIGHUP only set a flag and interrupt a prompt (which
  * then fails as at end of input), so that the tool can undo what it did
- * and say so.  tool_interrupted(): the signal, or 0; tool_signal_name():
- * "Ctrl-C (SIGINT)" and the like.
+ * and say so.  quit_unless_prompting: a signal that comes while no prompt
+ * waits ends the process at once (exit 128 + the signal), as by default.
+ * tool_interrupted(): the signal, or 0; tool_signal_name(): "Ctrl-C
+ * (SIGINT)" and the like.
  */
-void tool_catch_signals(void);
+void tool_catch_signals(int quit_unless_prompting);
 int tool_interrupted(void);
 const char *tool_signal_name(void);
 
