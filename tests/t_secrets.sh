@@ -14,7 +14,7 @@ printf 'correct horse\n' >"$work/pass"
 chmod 600 "$work/pass"
 
 SOFTHSM2_CONF=$work/hsm/softhsm2.conf expect_rc 0 "keygen 3-of-5 with PDF sheets, loaded into SoftHSM" \
-	"$keygen" -a 13 -m 3 -N 5 -o "$work/cer" --shares-out "$work/shares" --pdf \
+	"$keygen" -n . -a 13 -m 3 -N 5 -o "$work/cer" --shares-out "$work/shares" --pdf \
 	--passphrase-file "$work/pass" --yes --module "$module" --token pkcs11:token=prod \
 	--pin-source "$work/hsm/pin"
 cp "$work/last.log" "$logs/keygen"
