@@ -6,10 +6,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "input.h"
 #include "escrow_paper.h"
@@ -64,7 +66,7 @@ cb_input_add_mnemonic(struct cb_input *in, const char *text, size_t len,
 	struct escrow_slip39_diag diag;
 	struct cb_share *s;
 	char *clean = NULL;
-	size_t i, j = 0, start;
+	size_t i, j = 0, start, words;
 	int rc, ret = -1;
 
 	if (in->nshares == CB_MAX_SHARES) {
@@ -97,6 +99,18 @@ cb_input_add_mnemonic(struct cb_input *in, const char *text, size_t len,
 		j += i - start;
 	}
 	clean[j] = '\0';
+	for (i = 0, words = 0; i < j; i++)
+		words += i == 0 || clean[i - 1] == ' ';
+	if (words > ESCROW_SLIP39_WORDS_MAX || j > ESCROW_SLIP39_INPUT_MAX) {
+		tool_err("share from %s: %zu words (%zu characters), more than a share "
+		    "has (%d to %d words): not one share", source, words, j,
+		    ESCROW_SLIP39_WORDS_MIN, ESCROW_SLIP39_WORDS_MAX);
+		tool_hint("put each share on its own line or in its own block (blocks "
+		    "are separated by blank lines), or check that this is the file you "
+		    "meant");
+		in->problems++;
+		goto out;
+	}
 	s = &in->shares[in->nshares];
 	memset(s, 0, sizeof *s);
 	snprintf(s->source, sizeof s->source, "%s", source);
@@ -445,6 +459,47 @@ is_text(const uint8_t *b, size_t len)
 	return 1;
 }
 
+/* The first bytes of a file, to tell a scan from the rest; 0 or -1. */
+static int
+peek(const char *path, uint8_t *head, size_t cap, size_t *got, off_t *size)
+{
+	struct stat st;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	*got = 0;
+	*size = -1;
+	if (fd < 0) {
+		tool_err("cannot open `%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		/* a pipe is read once, whole, by the caller */
+		close(fd);
+		return 0;
+	}
+	*size = st.st_size;
+	do
+		r = read(fd, head, cap);
+	while (r < 0 && errno == EINTR);
+	close(fd);
+	if (r < 0) {
+		tool_err("cannot read `%s': %s", path, strerror(errno));
+		return -1;
+	}
+	*got = (size_t)r;
+	return 0;
+}
+
+/* An envelope's magic, or the start of it: a cut-off envelope file. */
+static int
+is_envelope_start(const uint8_t *b, size_t len)
+{
+	static const uint8_t magic[] = "ESCROWEV";
+
+	return len > 0 && memcmp(b, magic, len < 8 ? len : 8) == 0;
+}
+
 /* How many words a text has (word numbers left out), and how many of
  * them are SLIP-0039 words.  The text may be secret: the copy is wiped. */
 static void
@@ -491,9 +546,10 @@ cb_input_file_as(struct cb_input *in, const char *path, const char *role)
 {
 	struct escrow_envelope *env = NULL;
 	struct stat st;
-	uint8_t *buf;
-	size_t len, words, known;
-	int rc, ret;
+	uint8_t *buf, *copy, head[16];
+	size_t len, got, words, known;
+	off_t size;
+	int rc, ret, secret;
 
 	if (stat(path, &st) != 0) {
 		tool_err("%s `%s': cannot open it: %s", role, path, strerror(errno));
@@ -509,23 +565,37 @@ cb_input_file_as(struct cb_input *in, const char *path, const char *role)
 		in->problems++;
 		return -1;
 	}
-	buf = tool_read_file(path, &len, CB_ENVELOPE_MAX);
+	/*
+	 * A scan goes to the scanner by path, which reads and checks it
+	 * itself (up to its own limits, such as a 600-dpi A4 PPM of 104 MB);
+	 * everything else is read here.
+	 */
+	if (peek(path, head, sizeof head, &got, &size) != 0) {
+		in->problems++;
+		return -1;
+	}
+	if (is_image(head, got))
+		return read_scan(in, path);
+	/* text of shares is secret: files of a size text can have (and
+	 * pipes) are read into secret memory; a larger one is an envelope
+	 * or nothing */
+	secret = size <= CB_TEXT_MAX;
+	buf = secret ? tool_read_file_secret(path, &len, CB_TEXT_MAX) :
+	    tool_read_file(path, &len, CB_ENVELOPE_MAX);
 	if (buf == NULL) {
 		in->problems++;
 		return -1;
 	}
+	ret = -1;
 	if (len == 0) {
 		tool_err("%s `%s' is empty: neither a share nor an envelope", role, path);
 		tool_hint("name the scan or text file that holds the share or the envelope");
-		free(buf);
-		in->problems++;
-		return -1;
+		goto done;
 	}
-	if (is_image(buf, len)) {
-		/* scanned pages may hold shares: wipe our copy of the file */
-		escrow_wipe(buf, len);
-		free(buf);
-		return read_scan(in, path);
+	if (size < 0 && is_image(buf, len)) {
+		tool_err("%s `%s': a scan is read from a file, not from a pipe", role, path);
+		tool_hint("save the scan to a file and give that");
+		goto done;
 	}
 	rc = escrow_envelope_parse(buf, len, &env);
 	if (rc == ESCROW_OK) {
@@ -533,22 +603,35 @@ cb_input_file_as(struct cb_input *in, const char *path, const char *role)
 
 		escrow_envelope_free(env);
 		snprintf(source, sizeof source, "`%s'", path);
-		return set_envelope(in, buf, len, source);
+		if (!secret)
+			return set_envelope(in, buf, len, source);
+		copy = malloc(len);
+		if (copy == NULL) {
+			tool_err("`%s': out of memory", path);
+			goto done;
+		}
+		memcpy(copy, buf, len);
+		escrow_secret_free(buf);
+		return set_envelope(in, copy, len, source);
+	}
+	if (is_envelope_start(buf, len)) {
+		/* "ESCROWE" is printable: it must not be read as share words */
+		tool_err("%s `%s' is a damaged envelope file (%zu bytes): %s", role, path,
+		    len, escrow_strerror(rc));
+		tool_hint("%s", rc == ESCROW_ERR_TRUNCATED ? "the file is cut short: copy "
+		    "it again from another copy of the envelope, or give the envelope "
+		    "sheets" : "use another copy of the envelope, or the envelope sheets");
+		goto done;
 	}
 	if (!is_text(buf, len)) {
 		tool_err("%s `%s' is neither an envelope, nor a scan (PNG, PNM, JPEG, PDF), "
 		    "nor text: %s", role, path, escrow_strerror(rc));
-		escrow_wipe(buf, len);
-		free(buf);
-		in->problems++;
-		return -1;
+		goto done;
 	}
 	if (strstr((const char *)buf, "ESCROW-") == NULL &&
 	    strstr((const char *)buf, "escrow-envelope") == NULL) {
 		count_words((const char *)buf, len, &words, &known);
 		if (words == 0 || known * 2 < words) {
-			escrow_wipe(buf, len);
-			free(buf);
 			if (words == 0)
 				tool_err("%s `%s' holds no words: neither a share nor an envelope",
 				    role, path);
@@ -559,13 +642,17 @@ cb_input_file_as(struct cb_input *in, const char *path, const char *role)
 			tool_hint("a share is 33 SLIP-0039 words; the envelope is a .escrow "
 			    "file, its typed text form (ESCROW-ENVELOPE ...) or scans of its "
 			    "sheets");
-			in->problems++;
-			return -1;
+			goto done;
 		}
 	}
 	ret = read_text(in, path, (const char *)buf, len);
-	escrow_wipe(buf, len);
-	free(buf);
+done:
+	if (secret) {
+		escrow_secret_free(buf);
+	} else {
+		escrow_wipe(buf, len);
+		free(buf);
+	}
 	if (ret != 0)
 		in->problems++;
 	return ret;

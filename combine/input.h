@@ -18,6 +18,9 @@
 #define CB_MAX_SHARES 64
 #define CB_SOURCE_MAX 320
 #define CB_ENVELOPE_MAX (64u << 20)
+/* the largest text input (typed envelope of 1 MB, share files), read into
+ * secret memory since shares are secret */
+#define CB_TEXT_MAX (4u << 20)
 
 /* One share as read: SECRET words, public source and metadata. */
 struct cb_share {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "escrow_dnssec.h"
@@ -36,16 +37,98 @@ cb_print_records(const struct tool_records *r)
 	}
 }
 
-/* Match the keys against DS records or an RFC 9718 trust anchor. */
+/*
+ * The KeyDigests of an RFC 9718 trust anchor against the envelope's keys.
+ * A KeyDigest counts for a key only if tag, algorithm and digest match and
+ * it is valid now (validFrom .. validUntil, RFC 9718 section 4.1.1); one
+ * for no key of the envelope is checked against its own PublicKey when it
+ * has one (section 4.1.2) and reported either way.  Messages on stderr;
+ * 0 when nothing is wrong with the file.
+ */
 static int
-check_anchors(const struct cb_opts *o, const struct tool_records *r)
+check_ta(const struct cb_opts *o, const struct tool_records *r,
+    const struct escrow_ta *ta, int *matched, size_t *other, size_t *unchecked)
+{
+	const struct escrow_ta_digest *d;
+	int64_t now = (int64_t)time(NULL);
+	size_t i, j;
+	int bad = 0, any, state;
+
+	for (j = 0; j < ta->count; j++) {
+		d = &ta->digests[j];
+		if (escrow_dnssec_ta_validity(ta, j, now, &state) != ESCROW_OK) {
+			tool_err("trust anchor `%s' KeyDigest %s: validFrom `%s' or validUntil "
+			    "`%s' is not an xsd:dateTime", o->trust_anchor, d->id,
+			    d->valid_from, d->valid_until);
+			bad = 1;
+			continue;
+		}
+		for (i = 0, any = 0; i < r->nkeys; i++) {
+			if (d->key_tag != r->keys[i].tag ||
+			    d->algorithm != r->keys[i].dnskey.algorithm)
+				continue;
+			any = 1;
+			if (escrow_dnssec_ta_check(ta, j, &r->keys[i].dnskey) != ESCROW_OK) {
+				tool_err("trust anchor `%s' KeyDigest %s (key tag %u) does not "
+				    "match the envelope's key with that tag", o->trust_anchor,
+				    d->id, d->key_tag);
+				bad = 1;
+			} else if (state != 0) {
+				/* RFC 9718 section 4.1.1: not to be used outside its range */
+				fprintf(stderr, "%s: trust anchor `%s' KeyDigest %s matches key "
+				    "tag %u, but %s `%s': it does not count (RFC 9718 section "
+				    "4.1.1)\n", tool_name, o->trust_anchor, d->id, d->key_tag,
+				    state > 0 ? "it expired at validUntil" :
+				    "it is valid only from validFrom",
+				    state > 0 ? d->valid_until : d->valid_from);
+			} else {
+				matched[i] = 1;
+			}
+		}
+		if (any)
+			continue;
+		(*other)++;
+		if (d->has_pubkey) {
+			if (escrow_dnssec_ta_check(ta, j, NULL) != ESCROW_OK) {
+				tool_err("trust anchor `%s' KeyDigest %s (key tag %u, algorithm %u) "
+				    "is for no key of this envelope, and its Digest is not that "
+				    "of its own PublicKey: the file is damaged (RFC 9718 section "
+				    "4.1.2: such a KeyDigest must not be used)", o->trust_anchor,
+				    d->id, d->key_tag, d->algorithm);
+				bad = 1;
+			} else {
+				fprintf(stderr, "%s: trust anchor `%s' KeyDigest %s (key tag %u, "
+				    "algorithm %u): for no key of this envelope; its Digest "
+				    "matches its own PublicKey\n", tool_name, o->trust_anchor,
+				    d->id, d->key_tag, d->algorithm);
+			}
+		} else {
+			(*unchecked)++;
+			fprintf(stderr, "%s: trust anchor `%s' KeyDigest %s (key tag %u, "
+			    "algorithm %u): for no key of this envelope, and without a "
+			    "PublicKey: NOT checked\n", tool_name, o->trust_anchor, d->id,
+			    d->key_tag, d->algorithm);
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+/*
+ * Match the keys against DS records or an RFC 9718 trust anchor.  What
+ * is wrong goes to stderr; on success the line to print after the records
+ * is left in summary.
+ */
+static int
+check_anchors(const struct cb_opts *o, const struct tool_records *r,
+    char *summary, size_t cap)
 {
 	struct escrow_ds *ds = NULL;
 	struct escrow_ta *ta = NULL;
 	uint8_t *xml = NULL;
-	size_t i, j, n = 0, len, cnt;
-	int ret = -1, rc, *matched = NULL;
+	size_t i, j, n = 0, len, cnt, other = 0, unchecked = 0;
+	int ret = -1, rc, *matched = NULL, bad = 0;
 
+	summary[0] = '\0';
 	if (o->trust_anchor == NULL && o->nds == 0)
 		return 0;
 	matched = calloc(r->nkeys, sizeof *matched);
@@ -63,26 +146,7 @@ check_anchors(const struct cb_opts *o, const struct tool_records *r)
 			tool_err("trust anchor `%s': %s", o->trust_anchor, escrow_strerror(rc));
 			goto out;
 		}
-		for (j = 0; j < ta->count; j++) {
-			int any = 0;
-
-			for (i = 0; i < r->nkeys; i++) {
-				if (ta->digests[j].key_tag != r->keys[i].tag ||
-				    ta->digests[j].algorithm != r->keys[i].dnskey.algorithm)
-					continue;
-				any = 1;
-				if (escrow_dnssec_ta_check(ta, j, &r->keys[i].dnskey) != ESCROW_OK) {
-					tool_err("trust anchor `%s' KeyDigest %s (key tag %u) does "
-					    "not match the envelope's key with that tag",
-					    o->trust_anchor, ta->digests[j].id, ta->digests[j].key_tag);
-					goto out;
-				}
-				matched[i] = 1;
-			}
-			if (!any)
-				printf("Trust anchor KeyDigest %s (key tag %u): not a key of "
-				    "this envelope\n", ta->digests[j].id, ta->digests[j].key_tag);
-		}
+		bad |= check_ta(o, r, ta, matched, &other, &unchecked) != 0;
 	}
 	ds = calloc(ESCROW_DNSSEC_TA_MAX, sizeof *ds);
 	if (ds == NULL)
@@ -119,13 +183,21 @@ check_anchors(const struct cb_opts *o, const struct tool_records *r)
 	}
 	for (i = 0; i < r->nkeys; i++)
 		if (!matched[i]) {
-			tool_err("key tag %u of the envelope is not in the given %s",
+			tool_err("key tag %u of the envelope is not in the given %s%s",
 			    r->keys[i].tag, o->trust_anchor != NULL ? "trust anchor" :
-			    "DS records");
-			goto out;
+			    "DS records", o->trust_anchor != NULL ?
+			    " (as a KeyDigest valid now)" : "");
+			bad = 1;
 		}
-	printf("Every key matches the given %s.\n", o->trust_anchor != NULL ?
+	if (bad)
+		goto out;
+	snprintf(summary, cap, "Every key matches the given %s.", o->trust_anchor != NULL ?
 	    "trust anchor (RFC 9718)" : "DS records");
+	if (other > 0)
+		snprintf(summary + strlen(summary), cap - strlen(summary),
+		    "\nThe trust anchor also holds %zu KeyDigest%s for no key of this "
+		    "envelope%s (named above).", other, other == 1 ? "" : "s",
+		    unchecked > 0 ? ", some of them not checked" : "");
 	ret = 0;
 	goto out;
 oom:
@@ -144,6 +216,7 @@ cb_cmd_verify(const struct cb_opts *o)
 	struct cb_input in;
 	struct cb_restore r;
 	struct cb_restore_opts ro = { o->passphrase_file, !o->yes, NULL, NULL, NULL };
+	char anchors[512];
 	int ret = TOOL_EXIT_FAIL;
 
 	memset(&r, 0, sizeof r);
@@ -151,12 +224,19 @@ cb_cmd_verify(const struct cb_opts *o)
 	    cb_restore(&in, &ro, &r) != 0 ||
 	    cb_check_keys(&r) != 0)
 		goto out;
+	/* the anchors first: when they fail, nothing on stdout reads as success */
+	if (check_anchors(o, &r.rec, anchors, sizeof anchors) != 0) {
+		tool_err("the shares open the envelope, but its keys do not match the "
+		    "given %s: do not rely on this envelope until that is explained",
+		    o->trust_anchor != NULL ? "trust anchor" : "DS records");
+		goto out;
+	}
 	printf("The master secret restores the envelope: its MAC matches, every "
 	    "share matches its commitment, every private key matches its public "
 	    "key.\n");
 	cb_print_records(&r.rec);
-	if (check_anchors(o, &r.rec) != 0)
-		goto out;
+	if (anchors[0] != '\0')
+		printf("%s\n", anchors);
 	ret = TOOL_EXIT_OK;
 out:
 	cb_restore_free(&r);

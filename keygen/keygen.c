@@ -268,12 +268,11 @@ make_key(const struct opts *o, size_t i, struct newkey *k)
 	int alg = o->import != NULL && !o->alg_given ? 0 : o->alg, rc;
 
 	if (o->import != NULL) {
-		data = tool_read_file(o->import, &dlen, IMPORT_MAX);
+		data = tool_read_file_secret(o->import, &dlen, IMPORT_MAX);
 		if (data == NULL)
 			return -1;
 		rc = escrow_keys_import(data, dlen, &alg, &k->pkey);
-		escrow_wipe(data, dlen);
-		free(data);
+		escrow_secret_free(data);
 		if (rc != ESCROW_OK) {
 			tool_err("`%s': %s", o->import, escrow_strerror(rc));
 			if (rc == ESCROW_ERR_ALGORITHM)
@@ -496,6 +495,12 @@ main(int argc, char **argv)
 	}
 	if (o.nkeys > 1 && isatty(STDERR_FILENO))
 		fputc('\n', stderr);
+	/* default labels are the BIND names: unique in the set, as the files */
+	if (o.label == NULL && tool_unique_names(keys[0].label, sizeof keys[0],
+	    made, sizeof keys[0].label) != 0)
+		goto out;
+	for (i = 0; i < made; i++)
+		ck[i].pub.label_len = strlen(keys[i].label);
 	if (tok.p != NULL && o.import != NULL) {
 		int alg = keys[0].dnskey.algorithm;
 

@@ -298,7 +298,7 @@ kg_thresh_main(int argc, char **argv)
 	struct escrow_thresh_share *sh[ESCROW_THRESH_MAX_PLAYERS] = { NULL };
 	struct tool_records r;
 	struct tool_keyrec k;
-	struct tool_written w = { NULL, 0 };
+	struct tool_written w = { 0 };
 	struct escrow_text tr = { 0 };
 	struct tt_sheet ps;
 	char fpr[65], name[ESCROW_DNSSEC_NAME_TEXT_MAX + 64], *ptext = NULL;

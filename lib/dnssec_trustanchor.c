@@ -149,3 +149,92 @@ escrow_dnssec_ta_check(const struct escrow_ta *ta, size_t index,
 		return ESCROW_ERR_DIGEST_MISMATCH;
 	return ESCROW_OK;
 }
+
+/* days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar */
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int
+digits(const char **p, unsigned n, unsigned *out)
+{
+	unsigned v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned)((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+/*
+ * xsd:dateTime as RFC 9718 files write it, YYYY-MM-DDThh:mm:ss with an
+ * optional fraction and an optional zone (Z or +hh:mm / -hh:mm; none:
+ * UTC), to seconds since the epoch.
+ */
+static int
+xsd_datetime(const char *s, int64_t *out)
+{
+	unsigned y, mo, d, h, mi, sec, zh = 0, zm = 0;
+	int sign = 0;
+	const char *p = s;
+
+	if (digits(&p, 4, &y) != 0 || *p++ != '-' || digits(&p, 2, &mo) != 0 ||
+	    *p++ != '-' || digits(&p, 2, &d) != 0 || *p++ != 'T' ||
+	    digits(&p, 2, &h) != 0 || *p++ != ':' || digits(&p, 2, &mi) != 0 ||
+	    *p++ != ':' || digits(&p, 2, &sec) != 0)
+		return ESCROW_ERR_FORMAT;
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	}
+	if (*p == 'Z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p++ == '+' ? 1 : -1;
+		if (digits(&p, 2, &zh) != 0 || *p++ != ':' || digits(&p, 2, &zm) != 0 ||
+		    zh > 14 || zm > 59)
+			return ESCROW_ERR_FORMAT;
+	}
+	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 ||
+	    mi > 59 || sec > 60)
+		return ESCROW_ERR_FORMAT;
+	*out = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + mi * 60 + sec -
+	    sign * ((int64_t)zh * 3600 + zm * 60);
+	return ESCROW_OK;
+}
+
+int
+escrow_dnssec_ta_validity(const struct escrow_ta *ta, size_t index,
+    int64_t now, int *state)
+{
+	const struct escrow_ta_digest *d;
+	int64_t from, until;
+	int ret;
+
+	if (ta == NULL || state == NULL || index >= ta->count ||
+	    index >= ESCROW_DNSSEC_TA_MAX)
+		return ESCROW_ERR_INVALID_ARG;
+	d = &ta->digests[index];
+	if ((ret = xsd_datetime(d->valid_from, &from)) != ESCROW_OK)
+		return ret;
+	until = INT64_MAX;
+	if (d->valid_until[0] != '\0' &&
+	    (ret = xsd_datetime(d->valid_until, &until)) != ESCROW_OK)
+		return ret;
+	*state = now < from ? -1 : now >= until ? 1 : 0;
+	return ESCROW_OK;
+}

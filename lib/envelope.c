@@ -5,7 +5,8 @@
  *
  * Secret: S (only during create and derive_keys), K_wrap and K_mac (kept
  * in env->keys, secret memory, wiped at seal and free), and the PKCS#8
- * plaintexts given to add_key (wrapped at once, never copied).  The key
+ * plaintexts given to add_key (wrapped at once in secret memory by
+ * keywrap.c; only the ciphertext reaches the key records).  The key
  * records, commitments and the sealed bytes are public.
  */
 #include <stdlib.h>

@@ -294,6 +294,7 @@ decode_private(const uint8_t *data, size_t len, const char *format,
 {
 	OSSL_DECODER_CTX *dctx = NULL;
 	EVP_PKEY *key = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
 	const unsigned char *p = data;
 	size_t left = len;
 	int asked = 0, ret = ESCROW_ERR_KEY_PARSE;
@@ -317,10 +318,25 @@ decode_private(const uint8_t *data, size_t len, const char *format,
 		ret = ESCROW_ERR_TRAILING;
 		goto out;
 	}
+	/*
+	 * A key file may carry a public half that is not the private key's
+	 * (found by fuzz_keyimport: a P-384 PKCS#8 with a changed point); the
+	 * DNSKEY is made from the public half, so the two must agree.
+	 */
+	pctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+	if (pctx == NULL) {
+		ret = ESCROW_ERR_CRYPTO;
+		goto out;
+	}
+	if (EVP_PKEY_pairwise_check(pctx) != 1) {
+		ret = ESCROW_ERR_KEY_MISMATCH;
+		goto out;
+	}
 	*out = key;
 	key = NULL;
 	ret = ESCROW_OK;
 out:
+	EVP_PKEY_CTX_free(pctx);
 	EVP_PKEY_free(key);
 	OSSL_DECODER_CTX_free(dctx);
 	ERR_clear_error();

@@ -104,7 +104,7 @@ escrow_keywrap_wrap(const uint8_t *kek, size_t keklen, const uint8_t *in,
     size_t inlen, uint8_t *out, size_t outcap, size_t *outlen)
 {
 	EVP_CIPHER_CTX *ctx = NULL;
-	uint8_t b[16];
+	uint8_t b[16], *out0 = out, *work = NULL;
 	size_t n, i, j, wlen;
 	int ret;
 
@@ -117,11 +117,20 @@ escrow_keywrap_wrap(const uint8_t *kek, size_t keklen, const uint8_t *in,
 	wlen = ESCROW_KEYWRAP_WRAPPED_LEN(inlen);
 	if (outcap < wlen)
 		return ESCROW_ERR_BUFFER_TOO_SMALL;
+	/*
+	 * The plaintext is wrapped in place in secret memory, and only the
+	 * finished ciphertext is copied to out: out is often ordinary heap
+	 * (the envelope's key records), which the plaintext must never touch.
+	 */
+	work = escrow_secret_alloc(wlen);
+	if (work == NULL)
+		return ESCROW_ERR_NOMEM;
+	out = work;
 	ret = ESCROW_ERR_CRYPTO;
 	ctx = ecb_ctx(kek, keklen, 1);
 	if (ctx == NULL)
 		goto out;
-	/* out = AIV || P || zero padding, then wrapped in place */
+	/* work = AIV || P || zero padding, then wrapped in place */
 	memcpy(out, aiv_magic, 4);
 	escrow_put32(out + 4, (uint32_t)inlen);
 	memcpy(out + 8, in, inlen);
@@ -144,11 +153,13 @@ escrow_keywrap_wrap(const uint8_t *kek, size_t keklen, const uint8_t *in,
 				memcpy(out + 8 * i, b + 8, 8);
 			}
 	}
+	memcpy(out0, work, wlen);
 	*outlen = wlen;
 	ret = ESCROW_OK;
 out:
 	if (ret != ESCROW_OK && outcap > 0)
-		escrow_wipe(out, outcap);
+		escrow_wipe(out0, outcap);
+	escrow_secret_free(work);
 	escrow_wipe(b, sizeof b);
 	EVP_CIPHER_CTX_free(ctx);
 	return ret;

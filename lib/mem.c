@@ -1,15 +1,24 @@
 /*
  * mem.c - secret memory, constant-time comparison, and the random source.
  *
- * Secret: everything passed through here.  The test seed is the only
- * state this library keeps between calls, and exists only in test builds
- * (ESCROW_TEST_HOOKS: libescrow-test.a, see escrow_hazmat.h).
+ * Secret: everything passed through here.  The count of secret
+ * allocations that could not be locked is state kept between calls; so is
+ * the test seed, which exists only in test builds (ESCROW_TEST_HOOKS:
+ * libescrow-test.a, see escrow_hazmat.h).
  */
 #include <string.h>
 
 #include <sodium.h>
 
 #include "escrow.h"
+
+/*
+ * How many secret allocations could not be locked in memory.  libsodium's
+ * sodium_malloc() ignores a failed mlock (over RLIMIT_MEMLOCK, which is
+ * 64 KB or 0 for many unprivileged users); the tools ask this counter and
+ * warn once, since the library never prints.
+ */
+static size_t unlocked_count;
 
 #ifdef ESCROW_TEST_HOOKS
 #include "escrow_hazmat.h"
@@ -27,9 +36,20 @@ escrow_secret_alloc(size_t len)
 	if (len == 0)
 		len = 1;
 	p = sodium_malloc(len);
-	if (p != NULL)
-		sodium_memzero(p, len);
+	if (p == NULL)
+		return NULL;
+	sodium_memzero(p, len);
+	/* locking pages already locked by sodium_malloc() costs no limit;
+	 * failing here means sodium's own mlock failed as well */
+	if (sodium_mlock(p, len) != 0)
+		unlocked_count++;
 	return p;
+}
+
+size_t
+escrow_secret_unlocked_count(void)
+{
+	return unlocked_count;
 }
 
 void

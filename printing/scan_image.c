@@ -259,6 +259,12 @@ out:
 			    (size_t)cairo_image_surface_get_height(flat));
 		cairo_surface_destroy(flat);
 	}
+	/* the decoded PNG itself: a share scan is secret (issue 14) */
+	if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS &&
+	    cairo_image_surface_get_data(s) != NULL)
+		escrow_wipe(cairo_image_surface_get_data(s),
+		    (size_t)cairo_image_surface_get_stride(s) *
+		    (size_t)cairo_image_surface_get_height(s));
 	cairo_surface_destroy(s);
 	return ret;
 }

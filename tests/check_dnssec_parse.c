@@ -204,7 +204,7 @@ START_TEST(test_dnssec_ta_rfc9718_example)
 	ck_assert_int_eq(ta.digests[1].has_pubkey, 1);
 	ck_assert_uint_eq(ta.digests[1].pubkey_len, 260);
 	ck_assert_uint_eq(ta.digests[1].flags, 257);
-	/* RFC 9718 3.2: the digest must match its own public key */
+	/* RFC 9718 4.1.2: the digest must match its own public key */
 	ck_assert_int_eq(escrow_dnssec_ta_check(&ta, 1, NULL), ESCROW_OK);
 	ck_assert_int_eq(escrow_dnssec_ta_check(&ta, 0, NULL),
 	    ESCROW_ERR_INVALID_ARG);
@@ -222,6 +222,37 @@ START_TEST(test_dnssec_ta_rfc9718_example)
 	ck_assert_int_eq(escrow_dnssec_ta_check(&ta, 1, NULL),
 	    ESCROW_ERR_DIGEST_MISMATCH);
 	free(xml);
+	/* RFC 9718 4.1.1: KSK-2010 was valid until 2019-01-11T00:00:00+00:00
+	 * (1547164800), KSK-2017 from 2017-02-02T00:00:00+00:00 (1485993600) */
+	{
+		int state = 9;
+
+		ck_assert_int_eq(escrow_dnssec_ta_validity(&ta, 0, 1547164799, &state),
+		    ESCROW_OK);
+		ck_assert_int_eq(state, 0);
+		ck_assert_int_eq(escrow_dnssec_ta_validity(&ta, 0, 1547164800, &state),
+		    ESCROW_OK);
+		ck_assert_int_eq(state, 1);
+		ck_assert_int_eq(escrow_dnssec_ta_validity(&ta, 1, 1485993599, &state),
+		    ESCROW_OK);
+		ck_assert_int_eq(state, -1);
+		ck_assert_int_eq(escrow_dnssec_ta_validity(&ta, 1, 1485993600, &state),
+		    ESCROW_OK);
+		ck_assert_int_eq(state, 0);
+		ck_assert_int_eq(escrow_dnssec_ta_validity(&ta, 1, INT64_C(32503680000),
+		    &state), ESCROW_OK);
+		ck_assert_int_eq(state, 0);
+		/* a zone offset: 2019-01-11T01:00:00+01:00 is the same instant */
+		snprintf(ta.digests[0].valid_until, sizeof ta.digests[0].valid_until,
+		    "2019-01-11T01:00:00+01:00");
+		ck_assert_int_eq(escrow_dnssec_ta_validity(&ta, 0, 1547164800, &state),
+		    ESCROW_OK);
+		ck_assert_int_eq(state, 1);
+		snprintf(ta.digests[0].valid_until, sizeof ta.digests[0].valid_until,
+		    "2019-01-11");
+		ck_assert_int_eq(escrow_dnssec_ta_validity(&ta, 0, 0, &state),
+		    ESCROW_ERR_FORMAT);
+	}
 
 	xml = tu_read_file(tu_vector_path("dnssec/root-anchors-2024.xml"), &len);
 	ck_assert_ptr_nonnull(xml);

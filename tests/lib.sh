@@ -51,6 +51,7 @@ softhsm() {
 	SOFTHSM2_CONF=$1/softhsm2.conf softhsm2-util --init-token --free --label "$2" \
 		--pin "$3" --so-pin 12345678 >/dev/null
 	printf '%s\n' "$3" >"$1/pin"
+	chmod 600 "$1/pin"
 }
 
 # objects DIR LABEL PIN: how many objects the token holds.

@@ -53,6 +53,7 @@ expect_rc 0 "a wrong share among enough good ones is named and left out" "$combi
 expect_out "flipped.txt' line 1: the checksum is wrong" "the bad share is named"
 
 printf 'not the passphrase\n' >"$work/wrongpass"
+chmod 600 "$work/wrongpass"
 expect_rc 1 "a wrong passphrase" "$combine" verify --yes --passphrase-file "$work/wrongpass" \
 	--envelope "$env" "$d/shares/share-1-1.txt" "$d/shares/share-1-2.txt"
 expect_out "the passphrase is wrong" "a wrong passphrase is named as such"

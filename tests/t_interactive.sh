@@ -99,6 +99,7 @@ exit [lindex \$result 3]
 EXP
 expect_rc 0 "keygen at a terminal: passphrase twice and typed entropy" expect -f "$work/keygen.exp"
 printf 'same\n' >"$work/same"
+chmod 600 "$work/same"
 expect_rc 0 "the shares open with the typed passphrase" "$combine" verify --yes --passphrase-file "$work/same" \
 	--envelope "$work/gen"/*.escrow "$work/genshares/share-1-1.txt" "$work/genshares/share-1-2.txt"
 finish

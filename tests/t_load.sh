@@ -58,6 +58,7 @@ grep -q 'RRSIG DNSKEY 13' "$work/zone13" && ok "the zone holds the RRSIG" || bad
 echo "failures leave the token as it was"
 newtoken
 printf '9999\n' >"$work/badpin"
+chmod 600 "$work/badpin"
 expect_rc 1 "a wrong PIN" "$combine" load --yes --envelope "$work/k8/out"/*.escrow --module "$module" \
 	--token pkcs11:token=t --pin-source "$work/badpin" "$work/k8/shares/share-1-1.txt" "$work/k8/shares/share-1-2.txt"
 expect_out "CKR_PIN_INCORRECT" "the CKR code is named"
@@ -71,6 +72,7 @@ expect_rc 1 "a module that does not exist" "$combine" load --yes --envelope "$wo
 	--module /nonexistent/module.so --token pkcs11:token=t --pin-source "$tok/pin" \
 	"$work/k8/shares/share-1-1.txt" "$work/k8/shares/share-1-2.txt"
 printf 'wrong\n' >"$work/wrongpass"
+chmod 600 "$work/wrongpass"
 expect_rc 1 "a wrong passphrase" "$combine" load --yes --passphrase-file "$work/wrongpass" \
 	--envelope "$work/k8/out"/*.escrow --module "$module" --token pkcs11:token=t --pin-source "$tok/pin" \
 	"$work/k8/shares/share-1-1.txt" "$work/k8/shares/share-1-2.txt"

@@ -60,6 +60,7 @@ expect_rc 1 "an empty PIN source" load --pin-source "$work/empty.txt" "$s1" "$s2
 expect_out "\\(the PIN source\\): empty" "an empty PIN source is refused before it costs a try"
 before_shares "empty PIN source"
 printf '0000\n' >"$work/badpin"
+chmod 600 "$work/badpin"
 expect_rc 1 "a wrong PIN from a file" load --pin-source "$work/badpin" "$s1" "$s2"
 expect_out "PIN in --pin-source .*was refused" "the refused PIN is the PIN source's"
 before_shares "wrong PIN"

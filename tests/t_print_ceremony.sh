@@ -16,6 +16,7 @@ trap 'exit 1' INT TERM HUP
 sh "$top/tests/cupsd/cupsd.sh" start "$cups" >/dev/null
 export CUPS_SERVER="$cups/cups.sock"
 : >"$work/nopass"
+chmod 600 "$work/nopass"
 
 cat >"$work/print.exp" <<EXP
 set timeout 60

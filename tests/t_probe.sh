@@ -57,6 +57,7 @@ expect_out "^verdict ECDSAP256SHA256: loads" "the URI's module is used"
 
 echo "PIN"
 printf '9999\n' >"$work/wrongpin"
+chmod 600 "$work/wrongpin"
 probe 1 "a wrong PIN from --pin-source fails at once" --module "$module" --token pkcs11:token=t \
 	--pin-source "$work/wrongpin" -a 13
 expect_out "C_Login returned CKR_PIN_INCORRECT" "CKR_PIN_INCORRECT said"

@@ -50,6 +50,7 @@ cleanup_tm() { tm kill-server 2>/dev/null || true; }
 trap 'cleanup_tm; rm -rf "$work"' EXIT INT TERM
 
 printf 'pass phrase\n' >"$work/pw"
+chmod 600 "$work/pw"
 "$keygen" -n . -a 15 -m 2 -N 3 -o "$work/out" --shares-out "$work/shares" --passphrase-file "$work/pw" \
 	--yes >/dev/null
 "$keygen" -n . -a 15 -m 2 -N 3 -o "$work/other" --shares-out "$work/othershares" --yes >/dev/null

@@ -15,6 +15,7 @@ trap 'exit 1' INT TERM HUP
 sh "$top/tests/cupsd/cupsd.sh" start "$cups" >/dev/null
 export CUPS_SERVER="$cups/cups.sock"
 : >"$work/nopass"
+chmod 600 "$work/nopass"
 softhsm "$work/hsm" t 1234
 export SOFTHSM2_CONF=$work/hsm/softhsm2.conf
 

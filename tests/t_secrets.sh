@@ -11,6 +11,7 @@ mkdir -p "$logs"
 softhsm "$work/hsm" prod 1234
 softhsm "$work/hsm2" second 1234
 printf 'correct horse\n' >"$work/pass"
+chmod 600 "$work/pass"
 
 SOFTHSM2_CONF=$work/hsm/softhsm2.conf expect_rc 0 "keygen 3-of-5 with PDF sheets, loaded into SoftHSM" \
 	"$keygen" -n . -a 13 -m 3 -N 5 -o "$work/cer" --shares-out "$work/shares" --pdf \

@@ -30,6 +30,7 @@ export CUPS_SERVER="$work/cups/cups.sock"
 export TMPDIR="$work/tmp"
 
 printf 'print secret\n' >"$work/pass"
+chmod 600 "$work/pass"
 expect_rc 0 "keygen 2-of-3, every sheet printed through cupsd" "$keygen" -n . -a 13 -m 2 -N 3 -o "$work/cer" \
 	--shares-out "$work/shares" --passphrase-file "$work/pass" --print test --yes
 [ -s "$work/cups/out.pdf" ] && ok "the printer wrote its output" || bad "no printer output"

@@ -23,6 +23,7 @@ st() { # LOG CMD...: run CMD under strace, the trace in LOG
 }
 softhsm "$work/hsm" t 1234
 printf 'tr0ub4dor secret\n' >"$work/pass"
+chmod 600 "$work/pass"
 pass_hex=$(printf 'tr0ub4dor secret' | od -An -v -tx1 | tr -d ' \n')
 
 set +e

@@ -224,6 +224,11 @@ tool_ceremony_check_names(const struct tool_ceremony *c, const struct tool_recor
 	if (bad)
 		tool_hint("nothing was written: choose another output directory, or move "
 		    "the old files away");
+	else if (r->tag_collisions > 0)
+		fprintf(stderr, "%s: note: %zu keys of the set share their key tag (and "
+		    "owner and algorithm) with another key of it; their files are named "
+		    "K<owner>+<alg>+<tag>-<key number> (see the transcript)\n", tool_name,
+		    r->tag_collisions);
 	return bad ? -1 : 0;
 }
 
@@ -281,6 +286,7 @@ tool_ceremony_run(struct tool_ceremony *c)
 	size_t i, len = 0;
 	uint64_t created;
 	int ret = -1, have_records = 0, paper_started = 0, complete = 0, load_failed = 0;
+	int transcript_failed = 0;
 
 	if (tool_prepare_dir(c->outdir) != 0 || dry_run(c) != 0)
 		goto out;
@@ -323,6 +329,10 @@ tool_ceremony_run(struct tool_ceremony *c)
 		tool_records_key_summary(&rec, i, line, sizeof line);
 		tool_text_printf(&transcript, "  %s\n    %s\n    %s\n", line,
 		    rec.keys[i].ds256_text, rec.keys[i].ds384_text);
+		if (rec.keys[i].tag_shared > 0)
+			tool_text_printf(&transcript, "    key %zu of the set; its tag is shared "
+			    "by %u keys of the set: file %s\n", i + 1,
+			    rec.keys[i].tag_shared, rec.keys[i].keyfile);
 	}
 	tool_text_printf(&transcript, "Self-check: the envelope opened with the master "
 	    "secret, every key unwrapped and matched its public key, and a qualifying "
@@ -347,6 +357,9 @@ tool_ceremony_run(struct tool_ceremony *c)
 		    &written, &transcript) != 0)
 			goto out;
 	}
+	if (tool_sync_dir(c->outdir) != 0 ||
+	    (c->shares_out != NULL && tool_sync_dir(c->shares_out) != 0))
+		goto out;
 	/*
 	 * The escrow is complete.  A failure to load the HSM from here on
 	 * leaves it intact (load later with escrow-combine load), and the
@@ -377,8 +390,8 @@ tool_ceremony_run(struct tool_ceremony *c)
 	    "private keys were wiped from memory.\n");
 	snprintf(name, sizeof name, "%s-transcript.txt", rec.base);
 	if (tool_write_tracked(&written, c->outdir, name, transcript.p,
-	    transcript.len, 0644) != 0)
-		goto out;
+	    transcript.len, 0644) != 0 || tool_sync_dir(c->outdir) != 0)
+		transcript_failed = 1;
 
 	tool_text_printf(&summary, "Envelope: %s/%s.escrow\nFingerprint: %s\n"
 	    "Read aloud:  %s\n", c->outdir, rec.base, rec.fp_hex, rec.fp_words);
@@ -392,7 +405,18 @@ tool_ceremony_run(struct tool_ceremony *c)
 	for (i = 0; i < written.n; i++)
 		tool_text_printf(&summary, "  %s\n", written.paths[i]);
 	fwrite(summary.p, 1, summary.len, stdout);
-	ret = load_failed ? -1 : 0;
+	if (transcript_failed) {
+		/* everything but the record of the ceremony is in place */
+		tool_err("the escrow is complete and valid: the envelope, the public "
+		    "records%s%s are written and checked; only the transcript "
+		    "`%s/%s' could not be written (the reason is above)",
+		    c->paper.pdf || c->paper.queue != NULL ? ", the sheets" : "",
+		    c->shares_out != NULL ? ", the share files" : "", c->outdir, name);
+		tool_hint("keep everything; free some space and save the lines above, "
+		    "or `escrow-combine inspect %s/%s.escrow', as the record of the "
+		    "ceremony", c->outdir, rec.base);
+	}
+	ret = load_failed || transcript_failed ? -1 : 0;
 out:
 	if (ret != 0 && !complete) {
 		size_t nwritten = written.n;

@@ -28,6 +28,7 @@ softhsm2-util --init-token --free --label production --pin 1234 --so-pin 1234567
 softhsm2-util --init-token --free --label new-vendor --pin 4321 --so-pin 87654321 >/dev/null
 printf '1234\n' >"$work/pin-production"
 printf '4321\n' >"$work/pin-new-vendor"
+chmod 600 "$work/pin-production" "$work/pin-new-vendor"
 
 step "Generation ceremony: RSA-2048 KSK for the root, 3 of 5 shares, PDF sheets, loaded into token 'production'"
 "$bin/escrow-keygen" -a RSASHA256 -b 2048 -n . -m 3 -N 5 -o "$work/ceremony" --pdf --yes \

@@ -170,6 +170,8 @@ tool_load_preflight(const struct tool_load_opts *o)
 	const char *slash;
 	int bad = 0;
 
+	if (o->token != NULL && tool_token_uri_check(o->token) != 0)
+		bad = 1;
 	if (o->module != NULL && strchr(o->module, '/') != NULL &&
 	    (stat(o->module, &st) != 0 || !S_ISREG(st.st_mode))) {
 		int err = stat(o->module, &st) != 0 ? errno : 0;

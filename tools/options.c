@@ -9,6 +9,7 @@
 #include "escrow_slip39.h"
 #include "options.h"
 #include "secretdirs.h"
+#include "secrets.h"
 #include "tool.h"
 
 const char *tool_help_command;
@@ -297,6 +298,8 @@ tool_load_finish(const struct tool_load_opts *o)
 		tool_bad_usage("--replace and --rrsig-out go with --module and --token");
 		return -1;
 	}
+	if (o->token != NULL && tool_token_uri_check(o->token) != 0)
+		return -1;
 	return 0;
 }
 

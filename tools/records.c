@@ -65,6 +65,99 @@ fail:
 	return -1;
 }
 
+/* key records in order of BIND file name, then of their place in the set */
+static int
+by_keyfile(const void *a, const void *b)
+{
+	const struct tool_keyrec *x = *(struct tool_keyrec *const *)a;
+	const struct tool_keyrec *y = *(struct tool_keyrec *const *)b;
+	int c = strcmp(x->keyfile, y->keyfile);
+
+	return c != 0 ? c : (x > y) - (x < y);
+}
+
+/*
+ * Two keys of one set share owner, algorithm and 16-bit key tag about once
+ * in 2^16 / n keys (300 keys: one set in two), and would share the BIND name
+ * K<owner>+<alg>+<tag>.  A key whose BIND name is unique in its set keeps
+ * it; every key of a colliding group gets K<owner>+<alg>+<tag>-<i>, i its
+ * number in the envelope (1-based), so that no file of the set can be taken
+ * for another's by a tool that looks keys up by tag (docs/FORMAT.md).
+ * Sorting makes this O(n log n) for the 10,000 keys an envelope may hold.
+ */
+static int
+unique_names(struct tool_records *r)
+{
+	struct tool_keyrec **order, *key;
+	size_t i, j, k, base_len;
+
+	if (r->nkeys < 2)
+		return 0;
+	order = malloc(r->nkeys * sizeof *order);
+	if (order == NULL) {
+		tool_err("out of memory for %zu key records", r->nkeys);
+		return -1;
+	}
+	for (i = 0; i < r->nkeys; i++)
+		order[i] = &r->keys[i];
+	qsort(order, r->nkeys, sizeof *order, by_keyfile);
+	for (i = 0; i < r->nkeys; i = j) {
+		for (j = i + 1; j < r->nkeys &&
+		    strcmp(order[i]->keyfile, order[j]->keyfile) == 0; j++)
+			;
+		if (j - i == 1)
+			continue;
+		r->tag_collisions += j - i;
+		for (k = i; k < j; k++) {
+			key = order[k];
+			key->tag_shared = (unsigned)(j - i);
+			base_len = strlen(key->keyfile) - 4;
+			snprintf(key->keyfile + base_len, sizeof key->keyfile - base_len,
+			    "-%zu.key", (size_t)(key - r->keys) + 1);
+		}
+	}
+	free(order);
+	return 0;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	int c = strcmp(x, y);
+
+	return c != 0 ? c : (x > y) - (x < y);
+}
+
+int
+tool_unique_names(char *first, size_t stride, size_t n, size_t cap)
+{
+	char **order;
+	size_t i, j, k, len;
+
+	if (n < 2)
+		return 0;
+	order = malloc(n * sizeof *order);
+	if (order == NULL) {
+		tool_err("out of memory for %zu names", n);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		order[i] = first + i * stride;
+	qsort(order, n, sizeof *order, by_name);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(order[i], order[j]) == 0; j++)
+			;
+		for (k = i; j - i > 1 && k < j; k++) {
+			len = strlen(order[k]);
+			snprintf(order[k] + len, cap - len, "-%zu",
+			    (size_t)(order[k] - first) / stride + 1);
+		}
+	}
+	free(order);
+	return 0;
+}
+
 int
 tool_records_build(const struct escrow_envelope *env, struct tool_records *r)
 {
@@ -99,6 +192,8 @@ tool_records_build(const struct escrow_envelope *env, struct tool_records *r)
 	for (i = 0; i < n; i++)
 		if (build_one(env, i, &r->keys[i]) != 0)
 			goto fail;
+	if (unique_names(r) != 0)
+		goto fail;
 	if (n == 1) {
 		/* K<owner>+<alg>+<tag>, as the .key file without ".key" */
 		snprintf(r->base, sizeof r->base, "%.*s",
@@ -138,10 +233,14 @@ tool_written_add(struct tool_written *w, const char *dir, const char *name)
 	char **np;
 	size_t len = strlen(dir) + strlen(name) + 2;
 
-	np = realloc(w->paths, (w->n + 1) * sizeof *np);
-	if (np == NULL)
-		return -1;
-	w->paths = np;
+	/* doubling: a 10,000-key set writes 20,000 files */
+	if (w->n == w->cap) {
+		np = realloc(w->paths, (w->cap ? 2 * w->cap : 16) * sizeof *np);
+		if (np == NULL)
+			return -1;
+		w->paths = np;
+		w->cap = w->cap ? 2 * w->cap : 16;
+	}
 	w->paths[w->n] = malloc(len);
 	if (w->paths[w->n] == NULL)
 		return -1;
@@ -170,7 +269,7 @@ tool_written_free(struct tool_written *w)
 		free(w->paths[i]);
 	free(w->paths);
 	w->paths = NULL;
-	w->n = 0;
+	w->n = w->cap = 0;
 }
 
 int

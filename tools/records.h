@@ -20,7 +20,10 @@ struct tool_keyrec {
 	char label[ESCROW_ENVELOPE_MAX_FIELD + 1];
 	uint8_t id[ESCROW_ENVELOPE_MAX_FIELD];
 	size_t id_len;
-	char keyfile[ESCROW_DNSSEC_NAME_TEXT_MAX + 32]; /* K<owner>+aaa+ttttt.key */
+	/* K<owner>+aaa+ttttt.key, or K<owner>+aaa+ttttt-<i>.key when keys of
+	 * the set share owner, algorithm and tag (i: the key's number) */
+	char keyfile[ESCROW_DNSSEC_NAME_TEXT_MAX + 32];
+	unsigned tag_shared;  /* 0, or how many keys of the set share its name */
 	struct escrow_ds ds256, ds384;
 	char dnskey_text[ESCROW_DNSSEC_TEXT_MAX];
 	char ds256_text[ESCROW_DNSSEC_TEXT_MAX];
@@ -30,6 +33,7 @@ struct tool_keyrec {
 struct tool_records {
 	struct tool_keyrec *keys;
 	size_t nkeys;
+	size_t tag_collisions; /* keys whose BIND name another key shares */
 	uint8_t fingerprint[ESCROW_ENVELOPE_HASH_LEN];
 	char fp_hex[ESCROW_FINGERPRINT_HEX_MAX];
 	char fp_words[ESCROW_FINGERPRINT_WORDS_MAX];
@@ -45,6 +49,13 @@ struct tool_records {
 int tool_records_build(const struct escrow_envelope *env,
     struct tool_records *r);
 void tool_records_free(struct tool_records *r);
+
+/*
+ * Make n strings unique, the way key files are: every string that others
+ * share gets "-<i>" appended, i its place (1-based).  String i is at
+ * first + i * stride, in a buffer of cap bytes.  0, or -1 (said why).
+ */
+int tool_unique_names(char *first, size_t stride, size_t n, size_t cap);
 
 /* "tag 20326 (RSASHA256, K.+008+20326)" style one-line summary of key i. */
 void tool_records_key_summary(const struct tool_records *r, size_t i,
@@ -64,7 +75,7 @@ int tool_records_write(const struct tool_records *r, const char *dir,
 /* The files a run has written, to remove them all after a failure. */
 struct tool_written {
 	char **paths;
-	size_t n;
+	size_t n, cap;
 };
 int tool_written_add(struct tool_written *w, const char *dir, const char *name);
 void tool_written_rollback(struct tool_written *w);

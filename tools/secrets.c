@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -12,6 +13,33 @@
 #include "escrow_keys.h"
 #include "secrets.h"
 #include "tool.h"
+
+int
+tool_token_uri_check(const char *uri)
+{
+	const char *q = uri != NULL ? strchr(uri, '?') : NULL;
+	size_t i;
+
+	/* RFC 7512 query attributes pin-value and pin-source: a PIN in the
+	 * URI sits in argv, which every user of the machine can read */
+	for (; q != NULL && *q != '\0'; q++) {
+		if (*q != '?' && *q != '&')
+			continue;
+		for (i = 1; q[i] == ' '; i++)
+			;
+		if (strncasecmp(q + i, "pin-value", 9) == 0 ||
+		    strncasecmp(q + i, "pin-source", 10) == 0) {
+			tool_err("--token: the URI carries a PIN (pin-value= or pin-source=); "
+			    "refusing it: a command line is visible to every user of the "
+			    "machine (ps, /proc) and this tool would not use it");
+			tool_hint("remove it from the URI (and change the PIN if it was "
+			    "exposed), and give --pin-source FILE (mode 0600) or type the "
+			    "PIN at the prompt");
+			return -1;
+		}
+	}
+	return 0;
+}
 
 static int
 printable(const char *s)
@@ -34,10 +62,11 @@ tool_passphrase_for(const char *file, int interactive, int twice, const char *ro
 	char *p = NULL, *again = NULL, prompt[160];
 
 	if (file != NULL) {
-		p = tool_read_secret_file(file, TOOL_PASSPHRASE_MAX);
+		p = tool_read_secret_file(file, "the passphrase file", TOOL_PASSPHRASE_MAX);
 		if (p == NULL)
 			return NULL;
 	} else if (interactive && tool_have_tty()) {
+		tool_secret_check();
 		if (role != NULL)
 			snprintf(prompt, sizeof prompt, "SLIP-0039 passphrase for %s (Enter "
 			    "for none): ", role);
@@ -90,12 +119,16 @@ tool_pin(const char *file, const char *token)
 	char *pin;
 
 	if (file != NULL)
-		return tool_read_secret_file(file, TOOL_PIN_MAX);
+		return tool_read_secret_file(file, "the PIN file", TOOL_PIN_MAX);
 	if (!tool_have_tty()) {
 		tool_err("no PIN: give --pin-source FILE or run on a terminal");
 		return NULL;
 	}
-	snprintf(prompt, sizeof prompt, "User PIN for token %s: ", token);
+	tool_secret_check();
+	/* a URI as its path part only: a query (?pin-value=...) is not
+	 * shown, should one ever get past tool_token_uri_check() */
+	snprintf(prompt, sizeof prompt, "User PIN for token %.*s: ",
+	    (int)strcspn(token, "?"), token);
 	pin = tool_prompt_secret(prompt, TOOL_PIN_MAX);
 	if (pin == NULL)
 		tool_err("no PIN read from the terminal");

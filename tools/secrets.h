@@ -64,6 +64,12 @@ struct escrow_envelope;
 int tool_unwrap_key(struct escrow_envelope *env, const uint8_t *S, size_t i,
     EVP_PKEY **pkey, uint8_t **der, size_t *der_len);
 
+/*
+ * Refuse a --token URI that carries a PIN (pin-value=, pin-source= in its
+ * query): it would sit in argv.  Says why; 0 or -1.
+ */
+int tool_token_uri_check(const char *uri);
+
 /* Parse "M/N" into threshold and count. */
 int tool_parse_group(const char *s, uint8_t *threshold, uint8_t *count);
 

@@ -61,16 +61,12 @@ emit(struct escrow_doc *doc, const char *name, const struct tool_paper_opts *o,
     struct tool_written *w, struct escrow_text *transcript)
 {
 	char path[4096];
-	int rc;
 
 	if (o->pdf) {
 		snprintf(path, sizeof path, "%s/%s", o->dir, name);
-		rc = escrow_doc_write(doc, path);
-		if (rc != ESCROW_OK) {
-			tool_err("cannot write `%s': %s", path, escrow_strerror(rc));
-			return -1;
-		}
-		if (tool_written_add(w, o->dir, name) != 0)
+		/* as every other file: O_EXCL, mode 0600, fsync'd, errno said
+		 * (a full disk as such) */
+		if (tool_write_tracked(w, o->dir, name, doc->data, doc->len, 0600) != 0)
 			return -1;
 		tool_text_printf(transcript, "  wrote %s (%u page%s)\n", path,
 		    doc->pages, doc->pages == 1 ? "" : "s");
@@ -229,6 +225,20 @@ public_sheet(const struct tool_records *r, const struct tool_paper_opts *o,
 	s.about = about;
 	struct escrow_sheet_out out = { o->paper, NULL, 0 };
 	rc = escrow_sheet_public(&s, &out, &doc);
+	if (rc == ESCROW_ERR_TOO_LARGE) {
+		/* thousands of keys: the records live in the files, as the
+		 * envelope does when it is too large for its sheets */
+		fprintf(stderr,
+		    "%s: the public records of %zu keys would take more pages than a "
+		    "public-record sheet may have: no public-record sheet.\n"
+		    "  -> the DS records, key files and trust anchor are in the output "
+		    "directory; the share sheets still print.\n",
+		    tool_name, r->nkeys);
+		tool_text_printf(transcript, "  public-record sheet skipped: %zu keys are "
+		    "too many for it; the records are in the files above\n", r->nkeys);
+		ret = 0;
+		goto out;
+	}
 	if (rc != ESCROW_OK) {
 		tool_err("rendering the public-record sheet: %s", escrow_strerror(rc));
 		goto out;
@@ -257,16 +267,22 @@ tool_paper_output(const struct tool_records *r, const uint8_t *env,
 
 	rc = escrow_sheet_envelope_pages(env_len, o->paper, &pages);
 	if (rc == ESCROW_ERR_TOO_LARGE) {
+		/* pages is 0 when the envelope is too large even to count */
+		char count[64];
+
+		if (pages == 0)
+			snprintf(count, sizeof count, "more than %u pages of paper, the "
+			    "limit", ESCROW_SHEET_ENVELOPE_MAX_PAGES);
+		else
+			snprintf(count, sizeof count, "%u pages of paper, more than the "
+			    "%u-page limit", pages, ESCROW_SHEET_ENVELOPE_MAX_PAGES);
 		fprintf(stderr,
-		    "%s: the envelope (%zu bytes) would take %u pages of paper, more than "
-		    "the %u-page limit: no envelope sheets.\n"
+		    "%s: the envelope (%zu bytes) would take %s: no envelope sheets.\n"
 		    "  -> keep the envelope file on durable media (several copies); "
-		    "the share sheets still print.\n", tool_name, env_len, pages,
-		    ESCROW_SHEET_ENVELOPE_MAX_PAGES);
+		    "the share sheets still print.\n", tool_name, env_len, count);
 		tool_text_printf(transcript,
-		    "  envelope sheets skipped: %u pages needed, the limit is %u; "
-		    "the envelope file must be kept on durable media\n", pages,
-		    ESCROW_SHEET_ENVELOPE_MAX_PAGES);
+		    "  envelope sheets skipped: they would take %s; the envelope file "
+		    "must be kept on durable media\n", count);
 	} else if (rc != ESCROW_OK) {
 		tool_err("envelope sheets: %s", escrow_strerror(rc));
 		return -1;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -113,54 +114,116 @@ tool_parse_uint(const char *s, unsigned long min, unsigned long max,
 	return 0;
 }
 
-uint8_t *
-tool_read_file(const char *path, size_t *len, size_t max)
+/* a buffer of either kind: secret memory, or malloc wiped before free */
+static void *
+buf_alloc(size_t n, int secret)
 {
-	FILE *f;
-	uint8_t *buf = NULL, *nb;
-	size_t cap = 0, n = 0, got;
+	return secret ? escrow_secret_alloc(n) : malloc(n);
+}
 
-	f = fopen(path, "rb");
-	if (f == NULL) {
+static void
+buf_drop(void *p, size_t cap, int secret)
+{
+	if (secret) {
+		escrow_secret_free(p);
+	} else if (p != NULL) {
+		escrow_wipe(p, cap);
+		free(p);
+	}
+}
+
+/*
+ * Read a whole file with read(2) (no stdio buffer left behind), into a
+ * buffer sized by fstat; a file that grows while read is followed by
+ * copy-and-wipe (never realloc, which leaves the old copy unwiped).
+ */
+static uint8_t *
+read_all(const char *path, size_t *len, size_t max, int secret)
+{
+	struct stat st;
+	uint8_t *buf = NULL, *nb;
+	size_t cap, n = 0;
+	ssize_t got;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		tool_err("cannot open `%s': %s", path, strerror(errno));
 		return NULL;
 	}
+	if (fstat(fd, &st) != 0) {
+		tool_err("cannot examine `%s': %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max) {
+		tool_err("`%s' is larger than %zu bytes: not an escrow file?", path, max);
+		close(fd);
+		return NULL;
+	}
+	/* room for the NUL and one byte more, to see the end without growing */
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 65536;
+	buf = buf_alloc(cap, secret);
+	if (buf == NULL)
+		goto nomem;
 	for (;;) {
-		if (n + 65536 + 1 > cap) {
-			cap = (n + 65536 + 1) * 2;
-			nb = realloc(buf, cap);
-			if (nb == NULL) {
-				tool_err("`%s': out of memory", path);
+		if (n + 1 >= cap) {
+			if (cap > max + 1) {
+				tool_err("`%s' is larger than %zu bytes: not an escrow file?",
+				    path, max);
 				goto fail;
 			}
+			nb = buf_alloc(cap * 2, secret);
+			if (nb == NULL)
+				goto nomem;
+			memcpy(nb, buf, n);
+			buf_drop(buf, cap, secret);
 			buf = nb;
+			cap *= 2;
 		}
-		got = fread(buf + n, 1, 65536, f);
-		n += got;
-		if (n > max) {
-			tool_err("`%s' is larger than %zu bytes: not an escrow file?", path, max);
+		got = read(fd, buf + n, cap - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			tool_err("cannot read `%s': %s", path, strerror(errno));
 			goto fail;
 		}
 		if (got == 0)
 			break;
+		n += (size_t)got;
+		if (n > max) {
+			tool_err("`%s' is larger than %zu bytes: not an escrow file?", path, max);
+			goto fail;
+		}
 	}
-	if (ferror(f)) {
-		tool_err("cannot read `%s': %s", path, strerror(errno));
-		goto fail;
-	}
-	fclose(f);
+	close(fd);
 	buf[n] = '\0';
 	*len = n;
 	return buf;
+nomem:
+	tool_err("`%s': out of %smemory", path, secret ? "secure " : "");
 fail:
-	free(buf);
-	fclose(f);
+	buf_drop(buf, cap, secret);
+	close(fd);
 	return NULL;
 }
 
-char *
-tool_read_secret_file(const char *path, size_t max)
+uint8_t *
+tool_read_file(const char *path, size_t *len, size_t max)
 {
+	return read_all(path, len, max, 0);
+}
+
+uint8_t *
+tool_read_file_secret(const char *path, size_t *len, size_t max)
+{
+	return read_all(path, len, max, 1);
+}
+
+char *
+tool_read_secret_file(const char *path, const char *what, size_t max)
+{
+	struct stat st;
 	char *s;
 	int fd;
 	size_t n = 0;
@@ -173,14 +236,29 @@ tool_read_secret_file(const char *path, size_t max)
 	}
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		tool_err("cannot open `%s': %s", path, strerror(errno));
+		tool_err("cannot open %s `%s': %s", what, path, strerror(errno));
+		goto fail;
+	}
+	/* as ssh with a private key: a secret others can read is refused
+	 * (a pipe or terminal is private to whoever holds it) */
+	if (fstat(fd, &st) != 0) {
+		tool_err("cannot examine %s `%s': %s", what, path, strerror(errno));
+		close(fd);
+		goto fail;
+	}
+	if (S_ISREG(st.st_mode) && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		tool_err("%s `%s' is accessible by group or others (mode %04o): "
+		    "refusing to use it", what, path, (unsigned)(st.st_mode & 07777));
+		tool_hint("run `chmod 600 %s' (and consider the secret seen: change "
+		    "it if others could read the file)", path);
+		close(fd);
 		goto fail;
 	}
 	while (n < max && (r = read(fd, s + n, max - n)) != 0) {
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			tool_err("cannot read `%s': %s", path, strerror(errno));
+			tool_err("cannot read %s `%s': %s", what, path, strerror(errno));
 			close(fd);
 			goto fail;
 		}
@@ -195,13 +273,45 @@ fail:
 	return NULL;
 }
 
+void
+tool_secret_check(void)
+{
+	static int warned;
+	struct rlimit rl;
+	char lim[64];
+
+	if (warned || escrow_secret_unlocked_count() == 0)
+		return;
+	warned = 1;
+	if (getrlimit(RLIMIT_MEMLOCK, &rl) != 0)
+		snprintf(lim, sizeof lim, "unknown");
+	else if (rl.rlim_cur == RLIM_INFINITY)
+		snprintf(lim, sizeof lim, "unlimited");
+	else
+		snprintf(lim, sizeof lim, "%llu KB", (unsigned long long)rl.rlim_cur / 1024);
+	tool_err("warning: secret memory could not be locked into RAM (mlock failed; "
+	    "the locked-memory limit, `ulimit -l', is %s): secrets may reach swap", lim);
+	tool_hint("raise the limit (`ulimit -l 65536', or memlock in "
+	    "/etc/security/limits.conf) or work on a machine without swap, "
+	    "as the kiosk is");
+}
+
 int
 tool_harden(void)
 {
-	if (escrow_harden_process() == ESCROW_OK)
-		return 0;
-	tool_err("cannot harden the process (core dumps off, umask 077)");
-	return TOOL_EXIT_FAIL;
+	void *probe;
+
+	if (escrow_harden_process() != ESCROW_OK) {
+		tool_err("cannot harden the process (core dumps off, umask 077)");
+		return TOOL_EXIT_FAIL;
+	}
+	/* a failed mlock is silent in libsodium: find out now, warn once,
+	 * and again at exit if it first happens later (limit exhausted) */
+	probe = escrow_secret_alloc(1);
+	escrow_secret_free(probe);
+	tool_secret_check();
+	atexit(tool_secret_check);
+	return 0;
 }
 
 int
@@ -632,11 +742,44 @@ tool_write_new(const char *dir, const char *name, const void *data,
 	}
 	return 0;
 fail:
-	tool_err("cannot write `%s': %s", path, strerror(errno));
+	tool_write_error(path, errno);
 	if (fd >= 0)
 		close(fd);
 	unlink(path);
 	return -1;
+}
+
+void
+tool_write_error(const char *path, int err)
+{
+	if (err == ENOSPC || err == EDQUOT) {
+		tool_err("cannot write `%s': no space left on the device%s", path,
+		    err == EDQUOT ? " (disk quota reached)" : "");
+		tool_hint("free some space there, or choose an output directory on "
+		    "another device, and run again");
+	} else {
+		tool_err("cannot write `%s': %s", path, strerror(err));
+	}
+}
+
+int
+tool_sync_dir(const char *dir)
+{
+	int fd, err;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		tool_err("cannot open directory `%s' to sync it: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (fsync(fd) != 0 && errno != EINVAL) {
+		err = errno;
+		close(fd);
+		tool_write_error(dir, err);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 int

@@ -31,14 +31,26 @@ void tool_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tool_parse_uint(const char *s, unsigned long min, unsigned long max,
     unsigned long *out);
 
-/* Read a whole public file into malloc'd memory, NUL-terminated. */
+/*
+ * Read a whole file into malloc'd memory, NUL-terminated; at most max
+ * bytes (larger: refused, said why).  No copy is left unwiped on the way
+ * (read(2), copy-and-wipe growth), so a caller that finds a secret in it
+ * need only escrow_wipe(buf, len + 1) before free().
+ */
 uint8_t *tool_read_file(const char *path, size_t *len, size_t max);
+
+/* The same into secret memory (escrow_secret_free), for files that may
+ * hold secrets: share text, private keys. */
+uint8_t *tool_read_file_secret(const char *path, size_t *len, size_t max);
 
 /*
  * Read a secret (passphrase, PIN) from a file into secret memory: the first
- * line, without its line ending.  Returns NULL and says why on failure.
+ * line, without its line ending.  A regular file that group or others may
+ * access is refused, as ssh refuses such a private key.  WHAT names the
+ * file's role in messages ("the PIN file").  Returns NULL and says why on
+ * failure.
  */
-char *tool_read_secret_file(const char *path, size_t max);
+char *tool_read_secret_file(const char *path, const char *what, size_t max);
 
 /*
  * Ask for a secret on the terminal without echo.  Returns secret memory,
@@ -99,6 +111,13 @@ void tool_remove_made_dirs(void);
  */
 int tool_harden(void);
 
+/*
+ * Warn once (on stderr) when secret memory could not be locked into RAM
+ * (escrow_secret_unlocked_count()), naming the locked-memory limit.  Called
+ * at start-up (tool_harden), before a secret is asked for, and at exit.
+ */
+void tool_secret_check(void);
+
 /* Is there a terminal to talk to? */
 int tool_have_tty(void);
 
@@ -132,6 +151,18 @@ int tool_check_secret_file(const char *path, const char *option, const char *rol
  */
 int tool_write_new(const char *dir, const char *name, const void *data,
     size_t len, int mode);
+
+/*
+ * Say that writing PATH failed with errno ERR; a full disk (ENOSPC,
+ * EDQUOT) is said as such, with what to do.
+ */
+void tool_write_error(const char *path, int err);
+
+/*
+ * fsync a directory, so that the names of the files just written in it
+ * survive a power cut as their contents do.  Prints the reason; 0 or -1.
+ */
+int tool_sync_dir(const char *dir);
 
 /* Does DIR/NAME exist?  Says so (as a refusal to overwrite) and returns 1. */
 int tool_exists(const char *dir, const char *name);

@@ -115,6 +115,14 @@ int escrow_harden_process(void) ESCROW_WUR;
 void *escrow_secret_alloc(size_t len) ESCROW_WUR;
 void escrow_secret_free(void *p);
 
+/*
+ * How many escrow_secret_alloc() calls so far got memory that could not be
+ * locked (mlock failed, usually over RLIMIT_MEMLOCK, `ulimit -l'): such
+ * memory may be written to swap.  libsodium does not report this; the
+ * tools ask here and warn.
+ */
+size_t escrow_secret_unlocked_count(void);
+
 /* Wipe memory the compiler may not elide (sodium_memzero). */
 void escrow_wipe(void *p, size_t len);
 

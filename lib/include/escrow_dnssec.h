@@ -237,7 +237,9 @@ int escrow_dnssec_ta_parse(const char *xml, size_t len, struct escrow_ta *ta)
  * Does a KeyDigest belong to this DNSKEY?  Key tag, algorithm and digest
  * (over the given zone's name and the DNSKEY) must agree, and if the
  * KeyDigest carries PublicKey/Flags, they must equal the DNSKEY's, and its
- * own digest must match its own PublicKey (RFC 9718 section 3.2).
+ * own digest must match its own PublicKey (RFC 9718 section 4.1.2: a
+ * KeyDigest whose Digest is not a DS of its publickeyinfo MUST NOT be
+ * used as a trust anchor).
  * k NULL: check the KeyDigest against its own PublicKey and Flags (it
  * must have them, else ESCROW_ERR_INVALID_ARG).
  * 0, or ESCROW_ERR_DIGEST_MISMATCH (ESCROW_ERR_UNSUPPORTED for a digest
@@ -245,6 +247,17 @@ int escrow_dnssec_ta_parse(const char *xml, size_t len, struct escrow_ta *ta)
  */
 int escrow_dnssec_ta_check(const struct escrow_ta *ta, size_t index,
     const struct escrow_dnskey *k) ESCROW_WUR;
+
+/*
+ * Is KeyDigest index within its validFrom .. validUntil at time now
+ * (seconds since the epoch)?  RFC 9718 section 4.1.1: relying parties
+ * SHOULD NOT use a KeyDigest outside that range (and section 2.2: the two
+ * attributes give the times it can be used as a trust anchor).  *state:
+ * -1 not yet valid, 0 valid, 1 expired (validUntil has passed).  A date
+ * that is not an xsd:dateTime: ESCROW_ERR_FORMAT.
+ */
+int escrow_dnssec_ta_validity(const struct escrow_ta *ta, size_t index,
+    int64_t now, int *state) ESCROW_WUR;
 
 /* ---- RRSIG over a DNSKEY RRset ------------------------------------------ */
 
