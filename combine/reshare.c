@@ -67,7 +67,8 @@ cb_cmd_reshare(const struct cb_opts *o)
 	    (o->cer.passphrase_file != NULL && tool_check_secret_file(
 	    o->cer.passphrase_file, "--new-passphrase-file", "the new set's passphrase",
 	    0) != 0) ||
-	    tool_load_preflight(&o->load) != 0)
+	    tool_load_preflight(&o->load) != 0 ||
+	    tool_paper_preflight(&o->cer.paper) != 0)
 		goto out;
 	if (o->load.token != NULL && tool_token_open(&tok, &o->load, !o->yes) != 0)
 		goto out;

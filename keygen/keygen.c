@@ -410,6 +410,7 @@ preflight(const struct opts *o)
 		bad |= tool_check_secret_file(o->import, "--import-key",
 		    "the key to escrow", 1) != 0;
 	bad |= tool_load_preflight(&o->load) != 0;
+	bad |= tool_paper_preflight(&o->cer.paper) != 0;
 	return bad ? -1 : 0;
 }
 

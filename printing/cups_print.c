@@ -199,6 +199,40 @@ purge_job(const char *name, int job_id)
 }
 
 int
+escrow_print_queue_check(const char *queue, char *detail, size_t detail_cap)
+{
+	cups_dest_t *dest;
+	const char *accepting, *state;
+	char printer[600];
+	int ret = ESCROW_ERR_PRINT;
+
+	say(detail, detail_cap, "%s", "");
+	cupsSetPasswordCB2(no_password, NULL);
+	dest = cupsGetNamedDest(CUPS_HTTP_DEFAULT, queue, NULL);
+	if (dest == NULL) {
+		say(detail, detail_cap, "no printer \"%s\": %s",
+		    queue ? queue : "(default)", cupsLastErrorString());
+		return ret;
+	}
+	accepting = cupsGetOption("printer-is-accepting-jobs", dest->num_options,
+	    dest->options);
+	state = cupsGetOption("printer-state", dest->num_options, dest->options);
+	if (accepting != NULL && strcmp(accepting, "false") == 0) {
+		printer_reason(dest->name, printer, sizeof printer);
+		say(detail, detail_cap, "printer \"%s\" is not accepting jobs; %s",
+		    dest->name, printer);
+	} else if (state != NULL && strcmp(state, "5") == 0) { /* IPP stopped */
+		printer_reason(dest->name, printer, sizeof printer);
+		say(detail, detail_cap, "printer \"%s\" is stopped; %s", dest->name,
+		    printer);
+	} else {
+		ret = ESCROW_OK;
+	}
+	cupsFreeDests(1, dest);
+	return ret;
+}
+
+int
 escrow_print_pdf(const char *queue, const uint8_t *pdf, size_t len,
     enum escrow_paper_size paper, unsigned timeout_s, char *detail,
     size_t detail_cap)

@@ -18,6 +18,22 @@ export CUPS_SERVER="$cups/cups.sock"
 : >"$work/nopass"
 chmod 600 "$work/nopass"
 
+# a queue that does not exist, or that refuses jobs, stops the run before
+# anything is made or asked (exit 1, nothing in the output directory)
+expect_rc 1 "a queue that does not exist is refused before anything is made" \
+	"$keygen" -n . -a 13 -m 2 -N 3 -o "$work/noq" --print nosuchqueue --yes
+expect_out 'no printer "nosuchqueue"' "the missing queue is named"
+expect_out 'nothing was made or asked yet' "it stops before generating anything"
+[ ! -e "$work/noq" ] && ok "nothing was written for the missing queue" ||
+	bad "files were written for a missing queue" "$(ls -la "$work/noq")"
+cupsreject test
+expect_rc 1 "a queue that refuses jobs is refused before anything is made" \
+	"$keygen" -n . -a 13 -m 2 -N 3 -o "$work/rejq" --print test --yes
+expect_out 'printer "test" is not accepting jobs' "the refusing queue is named"
+[ ! -e "$work/rejq" ] && ok "nothing was written for the refusing queue" ||
+	bad "files were written for a refusing queue" "$(ls -la "$work/rejq")"
+cupsaccept test
+
 cat >"$work/print.exp" <<EXP
 set timeout 60
 spawn $keygen -n . -a 8 -m 2 -N 3 -o $work/out --passphrase-file $work/nopass --print test

@@ -18,6 +18,21 @@
 #define PROTECT_LINES 6
 
 int
+tool_paper_preflight(const struct tool_paper_opts *o)
+{
+	char why[700];
+
+	if (o->queue == NULL)
+		return 0;
+	if (escrow_print_queue_check(o->queue, why, sizeof why) == ESCROW_OK)
+		return 0;
+	tool_err("--print `%s': %s", o->queue, why);
+	tool_hint("fix the printer (lpstat -p shows the queues) or name another "
+	    "queue; nothing was made or asked yet");
+	return -1;
+}
+
+int
 tool_paper_parse(const char *s, enum escrow_paper_size *out)
 {
 	if (strcasecmp(s, "a4") == 0)

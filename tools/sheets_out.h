@@ -23,6 +23,10 @@ struct tool_paper_opts {
 	                          * each share sheet (never the passphrase) */
 };
 
+/* Before any human step: the --print queue exists and accepts jobs.
+ * 0, or -1 with the reason printed. */
+int tool_paper_preflight(const struct tool_paper_opts *o);
+
 /* Parse "a4" / "letter".  0 or -1. */
 int tool_paper_parse(const char *s, enum escrow_paper_size *out);
 

@@ -139,6 +139,15 @@ int escrow_sheet_qr_png(const uint8_t *payload, size_t len, char ecc,
     unsigned module_px, const char *path) ESCROW_WUR;
 
 /*
+ * Before anything is typed or printed: does the CUPS queue (NULL = the
+ * default destination) exist, accept jobs and is it not stopped?
+ * ESCROW_OK, or ESCROW_ERR_PRINT with the reason (the printer's own words
+ * where it gives them) in detail (may be NULL).
+ */
+int escrow_print_queue_check(const char *queue, char *detail,
+    size_t detail_cap) ESCROW_WUR;
+
+/*
  * Print one PDF from memory as one job on a CUPS queue (NULL = the
  * default destination) of the server CUPS_SERVER names (or the system
  * default), with print-scaling=none and the given paper, and wait until
