@@ -65,7 +65,8 @@ escrow_p11_i_pending_init(struct load *l)
 		return;
 	}
 	memcpy(l->tag, md, 8);
-	memcpy(l->plabel, "escrow-pending ", 15);
+	memcpy(l->plabel, ESCROW_P11_PENDING_LABEL,
+	    sizeof ESCROW_P11_PENDING_LABEL - 1);
 	escrow_p11_i_hex(l->plabel + 15, sizeof l->plabel - 15, l->tag, 8);
 }
 

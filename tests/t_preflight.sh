@@ -80,8 +80,17 @@ expect_rc 1 "an --rrsig-out in a directory that does not exist" load --pin-sourc
 	--rrsig-out "$work/nodir/zone.txt" "$s1" "$s2"
 expect_out "--rrsig-out .*cannot write in" "the directory is named"
 expect_rc 0 "a load" load --pin-source "$tokpin" "$s1" "$s2"
-expect_rc 1 "the same keys again" load --pin-source "$tokpin" "$s1" "$s2"
-expect_out "already holds 2 objects with the CKA_ID" "the IDs already in the token are named"
+# the same whole set again: the load proves each pair and leaves it (a
+# load stopped after its commit is finished this way)
+expect_rc 0 "the same keys again" load --pin-source "$tokpin" "$s1" "$s2"
+expect_out "already holds this whole key set" "it says the token already holds this set"
+# half a key pair under the envelope's CKA_ID: refused before any share
+id=$(SOFTHSM2_CONF=$work/hsm/softhsm2.conf pkcs11-tool --module "$module" --token-label t \
+	--login --pin 1234 --list-objects --type pubkey 2>/dev/null | awk '/ID:/ { print $2; exit }')
+SOFTHSM2_CONF=$work/hsm/softhsm2.conf pkcs11-tool --module "$module" --token-label t \
+	--login --pin 1234 --delete-object --type pubkey --id "$id" >/dev/null 2>&1
+expect_rc 1 "a key of the envelope already half in the token" load --pin-source "$tokpin" "$s1" "$s2"
+expect_out "already holds 1 object with the CKA_ID" "the IDs already in the token are named"
 before_shares "duplicate CKA_ID"
 expect_out "the objects already there|nothing was done" "and it does not read as if the token were emptied"
 chmod 555 "$work/adir"

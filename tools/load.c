@@ -293,11 +293,12 @@ tool_token_check_ids(struct tool_token *t, const struct tool_token_id *ids,
 {
 	struct escrow_p11_object_info info[4];
 	struct escrow_p11_error e;
-	size_t i, count, clash = 0;
+	size_t i, k, count, clash = 0, pairs = 0, pending = 0;
 	int rc;
 
 	for (i = 0; i < n; i++) {
 		char hexid[2 * ESCROW_ENVELOPE_MAX_FIELD + 1];
+		size_t mine = 0;
 
 		memset(&e, 0, sizeof e);
 		rc = escrow_p11_list(t->p, ids[i].id, ids[i].id_len, info, 4, &count, &e);
@@ -305,7 +306,14 @@ tool_token_check_ids(struct tool_token *t, const struct tool_token_id *ids,
 			load_fail("listing the token's objects", rc, &e);
 			return -1;
 		}
-		if (count == 0)
+		/* objects of an interrupted load are the load's to finish or
+		 * remove (it says which): not a clash */
+		for (k = 0; k < count && k < 4; k++)
+			mine += strncmp(info[k].label, ESCROW_P11_PENDING_LABEL,
+			    sizeof ESCROW_P11_PENDING_LABEL - 1) == 0;
+		pending += mine;
+		pairs += count == 2;
+		if (count == 0 || mine == count)
 			continue;
 		escrow_hex(ids[i].id, ids[i].id_len > ESCROW_ENVELOPE_MAX_FIELD ?
 		    ESCROW_ENVELOPE_MAX_FIELD : ids[i].id_len, hexid, 0);
@@ -315,8 +323,23 @@ tool_token_check_ids(struct tool_token *t, const struct tool_token_id *ids,
 			    count == 1 ? "" : "s", hexid, ids[i].tag, info[0].label,
 			    t->o->replace ? ": --replace will replace them" : "");
 	}
+	if (pending > 0)
+		fprintf(stderr, "%s: the token holds %zu object%s of an interrupted "
+		    "load: the load finishes or removes them first, and says which\n",
+		    tool_name, pending, pending == 1 ? "" : "s");
 	if (clash == 0 || t->o->replace)
 		return 0;
+	if (pairs == n) {
+		/* a whole key pair under every CKA_ID: most likely this very set
+		 * (a load that finished, or was stopped after its commit); the
+		 * load proves each pair against the envelope by a signature and
+		 * leaves them, or refuses without changing anything */
+		fprintf(stderr, "%s: every key of this envelope has a key pair in the "
+		    "token already: the load will check that they are this "
+		    "envelope's keys and leave them (it changes nothing otherwise)\n",
+		    tool_name);
+		return 0;
+	}
 	tool_err("%zu key%s of this envelope already exist%s in the token: nothing "
 	    "was done", clash, clash == 1 ? "" : "s", clash == 1 ? "s" : "");
 	tool_hint("add --replace to replace them (the old objects are destroyed only "

@@ -12,23 +12,6 @@
 #include "secrets.h"
 #include "tool.h"
 
-const char *tool_help_command;
-
-int
-tool_bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", tool_name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry `%s%s%s --help'.\n", tool_name,
-	    tool_help_command != NULL ? " " : "",
-	    tool_help_command != NULL ? tool_help_command : "");
-	return TOOL_EXIT_USAGE;
-}
-
 /* The value of the long option NAME (up to any '='), or -1. */
 static int
 long_val(const struct option *longopts, const char *name)

@@ -52,10 +52,6 @@ struct tool_layout {
 	struct escrow_shareset set;
 };
 
-/* "tool: message" and "Try `tool [COMMAND] --help'." on stderr; returns exit
- * code 2.  tool_help_command: the subcommand, when there is one. */
-extern const char *tool_help_command;
-int tool_bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * The option getopt_long() just returned (c, with li its long index or

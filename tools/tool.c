@@ -808,3 +808,21 @@ tool_text_printf(struct escrow_text *b, const char *fmt, ...)
 		exit(TOOL_EXIT_FAIL);
 	}
 }
+
+/* The usage-error message of both tools (tool.h). */
+const char *tool_help_command;
+
+int
+tool_bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", tool_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry `%s%s%s --help'.\n", tool_name,
+	    tool_help_command != NULL ? " " : "",
+	    tool_help_command != NULL ? tool_help_command : "");
+	return TOOL_EXIT_USAGE;
+}

@@ -27,6 +27,11 @@ void tool_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* As tool_err, and a second line "  -> what to do". */
 void tool_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* "tool: message" and "Try `tool [COMMAND] --help'." on stderr; returns exit
+ * code 2.  tool_help_command: the subcommand, when there is one. */
+extern const char *tool_help_command;
+int tool_bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Parse a whole decimal number in [min, max]; 0 on success, -1 otherwise. */
 int tool_parse_uint(const char *s, unsigned long min, unsigned long max,
     unsigned long *out);

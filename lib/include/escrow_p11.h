@@ -200,6 +200,10 @@ int escrow_p11_sign(struct escrow_p11 *p, unsigned long key_handle,
     size_t *siglen, struct escrow_p11_error *err) ESCROW_WUR;
 
 /* One object, as the tools' summary shows it. */
+/* The CKA_LABEL prefix of objects of a load still in progress (or
+ * interrupted): the next load of the same set finishes or removes them. */
+#define ESCROW_P11_PENDING_LABEL "escrow-pending "
+
 struct escrow_p11_object_info {
 	unsigned long handle;
 	unsigned long object_class; /* CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, ... */
