@@ -2,6 +2,9 @@
 # directory removed on exit, SoftHSM tokens, and assertions that say what
 # failed.  Sourced, not run.
 set -eu
+# files a test writes (PIN and passphrase files among them) are private:
+# the tools refuse secret files that group or others can read
+umask 077
 B=${B:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=$top/$B
