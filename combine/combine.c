@@ -378,6 +378,7 @@ check_reshare(struct cb_opts *o)
 {
 	if (o->output == NULL)
 		return tool_bad_usage("reshare: -o DIR is required");
+	o->cer.outdir = o->output; /* where --pdf writes, for its media check */
 	if (tool_layout_finish(&o->layout, 1) != 0 || tool_load_finish(&o->load) != 0 ||
 	    tool_output_finish(&o->cer) != 0)
 		return TOOL_EXIT_USAGE;

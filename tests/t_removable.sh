@@ -10,7 +10,7 @@
 
 # local disk: no refusal
 expect_rc 0 "keygen --pdf --shares-out on a local disk" \
-	"$keygen" -a 13 -m 2 -N 3 -o "$work/local" --pdf --shares-out "$work/local-sh" --yes
+	"$keygen" -a 13 -n example. -m 2 -N 3 -o "$work/local" --pdf --shares-out "$work/local-sh" --yes
 env=$(ls "$work/local"/*.escrow)
 expect_rc 2 "verify does not take --allow-removable-secrets" \
 	"$combine" verify --allow-removable-secrets --envelope "$env" "$work/local-sh/share-1-1.txt"
@@ -39,19 +39,19 @@ if [ -n "$fuse_pid" ]; then
 	unmount() { umount "$mnt" 2>/dev/null || true; wait "$fuse_pid" 2>/dev/null || true; rm -rf "$work"; }
 	trap unmount EXIT INT TERM
 	expect_rc 2 "keygen --pdf into a FUSE directory is refused" \
-		"$keygen" -a 13 -m 2 -N 3 -o "$mnt/ceremony" --pdf --yes
+		"$keygen" -a 13 -n example. -m 2 -N 3 -o "$mnt/ceremony" --pdf --yes
 	expect_out "--pdf: .*mnt/ceremony' is on a network file system \(a FUSE file system\)" \
 		"the refusal names the option, the directory and the medium"
 	expect_out "allow-removable-secrets" "the refusal names the test flag"
 	if [ -z "$(ls -A "$mnt" | grep -v lost+found)" ]; then ok "nothing was written there"
 	else bad "files were written into the FUSE mount" "$(ls -la "$mnt")"; fi
 	expect_rc 2 "keygen --shares-out into a FUSE directory is refused" \
-		"$keygen" -a 13 -m 2 -N 3 -o "$work/out2" --shares-out "$mnt/shares" --yes
+		"$keygen" -a 13 -n example. -m 2 -N 3 -o "$work/out2" --shares-out "$mnt/shares" --yes
 	expect_out "--shares-out: .*is on a network file system" "it names --shares-out"
 	[ ! -e "$work/out2" ] && ok "no key was made (the output directory is absent)" ||
 		bad "escrow-keygen made $work/out2 before refusing"
 	expect_rc 0 "keygen --pdf with --allow-removable-secrets is let through" \
-		"$keygen" -a 13 -m 2 -N 3 -o "$mnt/test" --pdf --yes --allow-removable-secrets
+		"$keygen" -a 13 -n example. -m 2 -N 3 -o "$mnt/test" --pdf --yes --allow-removable-secrets
 	[ -s "$mnt/test/share-1-1.pdf" ] && ok "the share PDFs are there" || bad "no share PDF in $mnt/test"
 	expect_rc 2 "reshare --pdf into a FUSE directory is refused" \
 		"$combine" reshare --envelope "$env" -m 2 -N 2 -o "$mnt/reshare" --pdf --yes \
