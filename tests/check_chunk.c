@@ -24,15 +24,6 @@
 
 Suite *check_chunk_suite(void);
 
-static uint8_t *
-random_env(size_t n)
-{
-	uint8_t *e = malloc(n);
-
-	ck_assert_ptr_nonnull(e);
-	escrow_random(e, n);
-	return e;
-}
 
 /* ---- base32 and CRC ------------------------------------------------------- */
 
@@ -112,7 +103,7 @@ START_TEST(test_paper_chunk_every_order)
 	struct escrow_chunks c;
 
 	for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-		uint8_t *env = random_env(sizes[s]), *out = NULL;
+		uint8_t *env = tu_random_bytes(sizes[s]), *out = NULL;
 		size_t len = 0, nm = 9;
 		unsigned missing[64];
 
@@ -161,7 +152,7 @@ START_TEST(test_paper_chunk_every_order)
 	}
 	/* every order of a 4-chunk envelope */
 	{
-		uint8_t *env = random_env(400), *out;
+		uint8_t *env = tu_random_bytes(400), *out;
 		size_t a, b, d, e, len, nm;
 		unsigned missing[4];
 
@@ -190,7 +181,7 @@ END_TEST
 
 START_TEST(test_paper_chunk_missing_listed)
 {
-	uint8_t *env = random_env(1300), *out = NULL;
+	uint8_t *env = tu_random_bytes(1300), *out = NULL;
 	struct escrow_chunks c;
 	size_t order[12], n = 0, i, len = 0, nm = 0;
 	unsigned missing[64];
@@ -217,7 +208,7 @@ END_TEST
 
 START_TEST(test_paper_chunk_foreign_rejected)
 {
-	uint8_t *a = random_env(1300), *b = random_env(1300), *out = NULL;
+	uint8_t *a = tu_random_bytes(1300), *b = tu_random_bytes(1300), *out = NULL;
 	uint8_t sha[32];
 	struct escrow_chunks ca, cb;
 	struct escrow_chunk_asm *as;
@@ -302,7 +293,7 @@ forge(const char *p)
 
 START_TEST(test_paper_chunk_conflict_and_corruption)
 {
-	uint8_t *env = random_env(1300), *out = NULL;
+	uint8_t *env = tu_random_bytes(1300), *out = NULL;
 	struct escrow_chunks c;
 	struct escrow_chunk_asm *as;
 	size_t i, len, nm;
@@ -496,7 +487,7 @@ START_TEST(test_chunk_parity_any_p_lost)
 
 	for (si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
 		size_t n = sizes[si], len = 0, nm = 0, i, t, k;
-		uint8_t *env = random_env(n), *out = NULL, drop[256], pdrop[256];
+		uint8_t *env = tu_random_bytes(n), *out = NULL, drop[256], pdrop[256];
 		struct escrow_chunks d, p;
 		unsigned P;
 
@@ -571,7 +562,7 @@ START_TEST(test_chunk_typed_lines_fill_missing_chunks)
 		{ 1, 0, 0, ESCROW_OK }, { 5, 1, 0, ESCROW_OK }, { 12, 0, 0, ESCROW_OK },
 		{ 5, 0, 1, ESCROW_ERR_CHUNK_MISSING },
 	};
-	uint8_t *env = random_env(1300), *out = NULL;
+	uint8_t *env = tu_random_bytes(1300), *out = NULL;
 	struct escrow_chunks d;
 	char *text = NULL;
 	size_t tl, ci;

@@ -47,15 +47,6 @@ fake_mnemonic(char *out, size_t cap, unsigned seed, int upper)
 	out[o] = '\0';
 }
 
-static uint8_t *
-random_env(size_t n)
-{
-	uint8_t *e = malloc(n);
-
-	ck_assert_ptr_nonnull(e);
-	escrow_random(e, n);
-	return e;
-}
 
 /* ---- PNM ------------------------------------------------------------------ */
 
@@ -177,7 +168,7 @@ START_TEST(test_paper_qr_png_scan_exact)
 {
 	const char *dir = tu_mkdtemp();
 	char png[4200], pgm[4200], mn[400];
-	uint8_t *env = random_env(300), bin[200];
+	uint8_t *env = tu_random_bytes(300), bin[200];
 	struct escrow_chunks c;
 	size_t i;
 

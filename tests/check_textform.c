@@ -23,15 +23,6 @@
 
 Suite *check_textform_suite(void);
 
-static uint8_t *
-random_env(size_t n)
-{
-	uint8_t *e = malloc(n);
-
-	ck_assert_ptr_nonnull(e);
-	escrow_random(e, n);
-	return e;
-}
 
 /* ---- text form ------------------------------------------------------------ */
 
@@ -41,7 +32,7 @@ START_TEST(test_paper_text_round_trip)
 	size_t s;
 
 	for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-		uint8_t *env = random_env(sizes[s]), *out = NULL;
+		uint8_t *env = tu_random_bytes(sizes[s]), *out = NULL;
 		char *text = NULL;
 		size_t tl = 0, len = 0;
 		unsigned bad = 99;
@@ -64,7 +55,7 @@ END_TEST
  * colon after the number all read the same. */
 START_TEST(test_paper_text_tolerant_of_case_and_spacing)
 {
-	uint8_t *env = random_env(101), *out = NULL;
+	uint8_t *env = tu_random_bytes(101), *out = NULL;
 	char *text = NULL, *messy;
 	size_t tl, i, o = 0, len;
 	unsigned bad;
@@ -139,7 +130,7 @@ typo(const char *text, unsigned line, int group, char with)
 
 START_TEST(test_paper_text_typing_error_located)
 {
-	uint8_t *env = random_env(1300), *out = NULL;
+	uint8_t *env = tu_random_bytes(1300), *out = NULL;
 	char *text = NULL, *t, *p, *q;
 	size_t tl, len;
 	unsigned bad = 0;
@@ -229,7 +220,7 @@ START_TEST(test_paper_text_typing_error_located)
 	 * (taken from the text of a longer envelope): refused at the first
 	 * one, naming it, never written past the buffer */
 	{
-		uint8_t *big = random_env(1300 + 2001 * 20);
+		uint8_t *big = tu_random_bytes(1300 + 2001 * 20);
 		char *bt = NULL, *from, *to;
 		size_t btl, head, extra;
 
@@ -300,7 +291,7 @@ END_TEST
 
 START_TEST(test_paper_text_hostile_input)
 {
-	uint8_t *env = random_env(300), *out = NULL;
+	uint8_t *env = tu_random_bytes(300), *out = NULL;
 	char *text = NULL, *t;
 	size_t tl, len, i;
 	unsigned bad;
@@ -356,7 +347,7 @@ START_TEST(test_textform_every_bad_line_listed)
 		size_t n;
 	} cases[] = { { { 0 }, 0 }, { { 1, 0 }, 1 }, { { 2, 9, 0 }, 2 },
 	    { { 1, 5, 10, 0 }, 3 } };
-	uint8_t *env = random_env(200);
+	uint8_t *env = tu_random_bytes(200);
 	char *text = NULL;
 	size_t tl, ci;
 

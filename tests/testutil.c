@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escrow.h"
 #include "testutil.h"
 
 const char *
@@ -136,4 +137,14 @@ tu_suite(const char *name, const TTest *const *tests, size_t n, double timeout)
 		tcase_add_test(tc, tests[i]);
 	suite_add_tcase(s, tc);
 	return s;
+}
+
+uint8_t *
+tu_random_bytes(size_t n)
+{
+	uint8_t *e = malloc(n);
+
+	ck_assert_ptr_nonnull(e);
+	escrow_random(e, n);
+	return e;
 }

@@ -18,6 +18,10 @@ Suite *tu_suite(const char *name, const TTest *const *tests, size_t n,
 #define TU_SUITE(name, tests, timeout) \
 	tu_suite((name), (tests), sizeof(tests) / sizeof((tests)[0]), (timeout))
 
+/* n random bytes (an envelope stand-in) in malloc'd memory; aborts the
+ * test when out of memory. */
+uint8_t *tu_random_bytes(size_t n);
+
 /* Absolute path of a file under tests/vectors/ (static buffer). */
 const char *tu_vector_path(const char *name);
 

@@ -36,17 +36,6 @@ progress(size_t done, size_t total, void *ctx)
 		fputc('\n', stderr);
 }
 
-static void
-load_fail(const char *what, int ret, const struct escrow_p11_error *e)
-{
-	if (e->function[0] != '\0')
-		tool_err("%s: %s returned %s: %s", what, e->function, e->rv_name,
-		    e->detail[0] != '\0' ? e->detail : escrow_strerror(ret));
-	else
-		tool_err("%s: %s%s%s", what, escrow_strerror(ret),
-		    e->detail[0] != '\0' ? ": " : "", e->detail);
-}
-
 /* Unwrap every key on the host (only when the token cannot unwrap). */
 static int
 host_private_keys(struct escrow_envelope *env, const uint8_t S[32],
@@ -108,7 +97,7 @@ write_rrsigs(struct escrow_p11 *p, const struct tool_records *r,
 		    r->keys[i].dnskey.algorithm, data, len, signature,
 		    sizeof signature, &siglen, &e);
 		if (rc != ESCROW_OK) {
-			load_fail("signing the DNSKEY RRset in the token", rc, &e);
+			tool_p11_fail("signing the DNSKEY RRset in the token", rc, &e);
 			goto out;
 		}
 		rc = escrow_keys_verify_dnskey(r->keys[i].dnskey.algorithm,
@@ -261,7 +250,7 @@ tool_token_open(struct tool_token *t, const struct tool_load_opts *o,
 			    o->module != NULL ? o->module : "from the URI");
 			return 0;
 		}
-		load_fail("opening the token", rc, &e);
+		tool_p11_fail("opening the token", rc, &e);
 		escrow_secret_free(t->pin);
 		t->pin = NULL;
 		if (rc != ESCROW_ERR_P11_PIN || o->pin_source != NULL || !interactive ||
@@ -303,7 +292,7 @@ tool_token_check_ids(struct tool_token *t, const struct tool_token_id *ids,
 		memset(&e, 0, sizeof e);
 		rc = escrow_p11_list(t->p, ids[i].id, ids[i].id_len, info, 4, &count, &e);
 		if (rc != ESCROW_OK) {
-			load_fail("listing the token's objects", rc, &e);
+			tool_p11_fail("listing the token's objects", rc, &e);
 			return -1;
 		}
 		/* objects of an interrupted load are the load's to finish or
@@ -489,7 +478,7 @@ load_once(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32]
 		fprintf(stderr, "%s: warning: not crash-safe: %s\n", tool_name,
 		    rep.crash_note);
 	if (rc != ESCROW_OK) {
-		load_fail("loading the keys", rc, &e);
+		tool_p11_fail("loading the keys", rc, &e);
 		if (rep.old_left > 0)
 			tool_hint("the token holds the new keys, loaded and checked, and old "
 			    "objects (named above): run the same command again to remove them");
@@ -582,7 +571,7 @@ tool_load(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32]
 		rc = tool_p11_open_pin(t->o, t->pin, &t->p, &e);
 		if (rc != ESCROW_OK) {
 			t->p = NULL;
-			load_fail("opening the token again", rc, &e);
+			tool_p11_fail("opening the token again", rc, &e);
 		}
 	}
 }

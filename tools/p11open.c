@@ -9,8 +9,8 @@
 #include "escrow_keys.h"
 #include "p11open.h"
 
-static void
-p11_fail(const char *what, int ret, const struct escrow_p11_error *e)
+void
+tool_p11_fail(const char *what, int ret, const struct escrow_p11_error *e)
 {
 	if (e->function[0] != '\0')
 		tool_err("%s: %s returned %s: %s", what, e->function, e->rv_name,
@@ -86,7 +86,7 @@ tool_p11_probe(struct escrow_p11 *p, const int *algs, size_t n,
 			continue; /* a type once is enough */
 		rc = escrow_p11_probe(p, &algs[i], 1, &po, &v, &e);
 		if (rc != ESCROW_OK && v.why.detail[0] == '\0') {
-			p11_fail("probing the token", rc, &e);
+			tool_p11_fail("probing the token", rc, &e);
 			return -1;
 		}
 		escrow_p11_verdict_text(&v, line, sizeof line);

@@ -16,6 +16,9 @@
 #include "load.h"
 #include "tool.h"
 
+/* "WHAT: C_Fn returned CKR_...: detail" (or the library's words) on stderr. */
+void tool_p11_fail(const char *what, int ret, const struct escrow_p11_error *e);
+
 /*
  * Open o->module (with o->init_args) and o->token and log in with pin
  * (SECRET, may be NULL for a token without login).  Library codes; on
