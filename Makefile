@@ -123,7 +123,7 @@ CT_BIN    := $(B)/tests/ct_check
 HELPER    := $(B)/tests/escrow-testhelper
 P11CHECK  := $(B)/tests/escrow-p11check
 
-.PHONY: all check check-run check-asan check-valgrind demo demo-run deps \
+.PHONY: all check check-run check-asan check-valgrind check-valgrind-unit check-unit-run demo demo-run deps \
 	install uninstall clean bench bench-run deps-deb deps-npm fuzz fuzz-bin fuzz-run \
 	check-fuzz check-fuzz-run
 .DEFAULT_GOAL := all
@@ -275,10 +275,23 @@ check-asan: deps
 # cover loading under valgrind.  t_tokens (some 100 loads and probes into
 # NSS, openCryptoki, p11-kit and the tests/fi profiles) likewise, and
 # t_keysets (2,000 keys, for a tag collision): t_ceremony covers the same
-# code with one key.
-VALGRIND_E2E_SKIP ?= t_load t_tokens t_keysets
+# code with one key.  t_crash (two dozen loads of up to 300 keys) and the
+# paper damage tests (t_paper_damage, t_paper_sheets: dozens of scanned
+# pages) too: check_p11_set, t_faults, t_print_scan and t_ceremony run the
+# same code under valgrind on fewer keys and pages.
+VALGRIND_E2E_SKIP ?= t_load t_tokens t_keysets t_crash t_paper_damage t_paper_sheets
 VALGRIND_TOOLS := valgrind -q --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp
+
+# The Check suites alone under valgrind (CI's fallback when the whole
+# valgrind suite does not fit in its time).
+check-valgrind-unit: deps
+	$(Q)$(MAKE) --no-print-directory B=build/valgrind CFLAGS="-O1 -g" \
+		TEST_WRAP="env CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite" \
+		check-unit-run
+
+check-unit-run: all $(TEST_BIN) $(HELPER) $(FI_MOD) $(P11CHECK)
+	$(Q)CK_DEFAULT_TIMEOUT=600 $(TEST_WRAP) $(TEST_BIN)
 
 check-valgrind: deps
 	$(Q)$(MAKE) --no-print-directory B=build/valgrind CFLAGS="-O1 -g" \
