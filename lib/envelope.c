@@ -1,6 +1,7 @@
 /*
- * envelope.c - building a v1 envelope (create, share set, commitments,
- * keys, seal), the key derivation from S, and the accessors.  The byte
+ * envelope.c - building an envelope (create, share set, commitments,
+ * version 2's ceremony block, keys, seal), the key derivation from S
+ * (the same for versions 1 and 2), and the accessors.  The byte
  * layout is in docs/FORMAT.md ("The envelope").
  *
  * Secret: S (only during create and derive_keys), K_wrap and K_mac (kept
@@ -55,6 +56,8 @@ escrow_envelope_create(struct escrow_envelope **envp, uint64_t created,
 	if (env == NULL)
 		return ESCROW_ERR_NOMEM;
 	env->state = ENV_BUILDING;
+	env->version = ESCROW_ENVELOPE_VERSION_1;
+	env->passphrase = ESCROW_PASSPHRASE_NOT_RECORDED;
 	env->created = created;
 	env->keys = escrow_secret_alloc(2 * ESCROW_ENVELOPE_KEY_LEN);
 	if (env->keys == NULL) {
@@ -101,6 +104,29 @@ escrow_envelope_set_shareset(struct escrow_envelope *env,
 	    sizeof env->set.groups[0] *
 	    (ESCROW_SHARESET_MAX_GROUPS - set->group_count));
 	env->have_set = 1;
+	return ESCROW_OK;
+}
+
+int
+escrow_envelope_set_ceremony(struct escrow_envelope *env, int passphrase,
+    const struct escrow_envelope_replaced *replaced, size_t n)
+{
+	size_t i;
+
+	if (env == NULL || env->state != ENV_BUILDING ||
+	    env->version != ESCROW_ENVELOPE_VERSION_1 || (replaced == NULL && n > 0) ||
+	    (passphrase != ESCROW_PASSPHRASE_NONE && passphrase != ESCROW_PASSPHRASE_SET))
+		return ESCROW_ERR_INVALID_ARG;
+	if (n > ESCROW_ENVELOPE_MAX_REPLACED)
+		return ESCROW_ERR_TOO_LARGE;
+	for (i = 0; i < n; i++)
+		if (replaced[i].identifier >= 1u << 15)
+			return ESCROW_ERR_SHARE_PARAMS;
+	if (n > 0)
+		memcpy(env->replaced, replaced, n * sizeof *replaced);
+	env->nreplaced = n;
+	env->passphrase = passphrase;
+	env->version = ESCROW_ENVELOPE_VERSION_2;
 	return ESCROW_OK;
 }
 
@@ -245,8 +271,11 @@ commit_cmp(const void *a, const void *b)
 static size_t
 header_len(const struct escrow_envelope *env)
 {
+	size_t v2 = env->version == ESCROW_ENVELOPE_VERSION_2 ?
+	    2 + ENV_REPLACED_LEN * env->nreplaced : 0;
+
 	return ENV_FIXED_LEN + 6 + 2 * (size_t)env->set.group_count + 2 +
-	    ENV_COMMIT_LEN * env->ncommit + 2;
+	    ENV_COMMIT_LEN * env->ncommit + v2 + 2;
 }
 
 static void
@@ -257,7 +286,7 @@ write_header(const struct escrow_envelope *env, uint8_t *p)
 
 	memcpy(p, ENV_MAGIC, ENV_MAGIC_LEN);
 	p += ENV_MAGIC_LEN;
-	*p++ = ESCROW_ENVELOPE_VERSION;
+	*p++ = (uint8_t)env->version;
 	memcpy(p, env->id, ESCROW_ENVELOPE_ID_LEN);
 	p += ESCROW_ENVELOPE_ID_LEN;
 	for (i = 0; i < 8; i++)
@@ -279,6 +308,15 @@ write_header(const struct escrow_envelope *env, uint8_t *p)
 		*p++ = env->commit[i].member;
 		memcpy(p, env->commit[i].hash, ESCROW_ENVELOPE_HASH_LEN);
 		p += ESCROW_ENVELOPE_HASH_LEN;
+	}
+	if (env->version == ESCROW_ENVELOPE_VERSION_2) {
+		*p++ = (uint8_t)env->passphrase;
+		*p++ = (uint8_t)env->nreplaced;
+		for (i = 0; i < env->nreplaced; i++) {
+			escrow_put16(p, env->replaced[i].identifier);
+			memcpy(p + 2, env->replaced[i].fingerprint, ESCROW_ENVELOPE_HASH_LEN);
+			p += ENV_REPLACED_LEN;
+		}
 	}
 	escrow_put16(p, (uint16_t)env->nkeys);
 }
@@ -335,6 +373,32 @@ const uint8_t *
 escrow_envelope_id(const struct escrow_envelope *env)
 {
 	return env != NULL ? env->id : NULL;
+}
+
+unsigned
+escrow_envelope_version(const struct escrow_envelope *env)
+{
+	return env != NULL ? env->version : 0;
+}
+
+int
+escrow_envelope_passphrase(const struct escrow_envelope *env)
+{
+	return env != NULL ? env->passphrase : ESCROW_PASSPHRASE_NOT_RECORDED;
+}
+
+size_t
+escrow_envelope_replaced_count(const struct escrow_envelope *env)
+{
+	return env != NULL ? env->nreplaced : 0;
+}
+
+const struct escrow_envelope_replaced *
+escrow_envelope_replaced_at(const struct escrow_envelope *env, size_t i)
+{
+	if (env == NULL || i >= env->nreplaced)
+		return NULL;
+	return &env->replaced[i];
 }
 
 uint64_t

@@ -21,6 +21,8 @@
 #define ENV_FIXED_LEN (ENV_MAGIC_LEN + 1 + ESCROW_ENVELOPE_ID_LEN + 8)
 #define ENV_MAX_SHARES (ESCROW_SHARESET_MAX_GROUPS * ESCROW_SHARESET_MAX_MEMBERS)
 #define ENV_COMMIT_LEN (2 + ESCROW_ENVELOPE_HASH_LEN)
+/* one replaced share set in version 2: u16 identifier, fingerprint */
+#define ENV_REPLACED_LEN (2 + ESCROW_ENVELOPE_HASH_LEN)
 /* the shortest key record: 1-byte label, id, owner; 1-byte public key */
 #define ENV_MIN_KEY_RECORD (1 + 1 + 1 + 1 + 1 + 1 + 2 + 1 + 2 + 1 + 2 + 16)
 
@@ -34,6 +36,11 @@ struct escrow_envelope {
 	struct escrow_shareset set;
 	size_t ncommit;
 	struct escrow_envelope_commitment commit[ENV_MAX_SHARES];
+	/* version 2: set_ceremony was called (building) or the byte said so */
+	unsigned version;
+	int passphrase;       /* enum escrow_envelope_passphrase */
+	size_t nreplaced;
+	struct escrow_envelope_replaced replaced[ESCROW_ENVELOPE_MAX_REPLACED];
 
 	/*
 	 * Key records in their serialized form.  Building: keybuf is owned

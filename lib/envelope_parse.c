@@ -1,5 +1,5 @@
 /*
- * envelope_parse.c - reading a v1 envelope: the structural parse (no
+ * envelope_parse.c - reading a v1 or v2 envelope: the structural parse (no
  * secret needed, every field checked, nothing trusted), the MAC check
  * and the unwrap of one key.  Layout: docs/FORMAT.md ("The envelope").
  *
@@ -102,6 +102,34 @@ parse_commitments(struct cur *c, struct escrow_envelope *env)
 	return ESCROW_OK;
 }
 
+/* Version 2: the passphrase flag and the replaced share sets. */
+static int
+parse_ceremony(struct cur *c, struct escrow_envelope *env)
+{
+	const uint8_t *p;
+	size_t n, i;
+	int ret;
+
+	if ((ret = need(c, 2)) != ESCROW_OK)
+		return ret;
+	p = skip(c, 2);
+	if (p[0] > 1)
+		return ESCROW_ERR_FORMAT;
+	env->passphrase = p[0];
+	n = p[1];
+	if ((ret = need(c, n * ENV_REPLACED_LEN)) != ESCROW_OK)
+		return ret;
+	for (i = 0; i < n; i++) {
+		p = skip(c, ENV_REPLACED_LEN);
+		env->replaced[i].identifier = escrow_get16(p);
+		if (env->replaced[i].identifier >= 1u << 15)
+			return ESCROW_ERR_FORMAT;
+		memcpy(env->replaced[i].fingerprint, p + 2, ESCROW_ENVELOPE_HASH_LEN);
+	}
+	env->nreplaced = n;
+	return ESCROW_OK;
+}
+
 static int
 parse_keys(struct cur *c, struct escrow_envelope *env)
 {
@@ -146,6 +174,7 @@ escrow_envelope_parse(const uint8_t *bytes, size_t len,
 	struct cur c = { bytes, len };
 	const uint8_t *p;
 	size_t keys_at, i;
+	unsigned version;
 	int ret;
 
 	if (envp == NULL || (bytes == NULL && len > 0))
@@ -159,13 +188,16 @@ escrow_envelope_parse(const uint8_t *bytes, size_t len,
 	skip(&c, ENV_MAGIC_LEN);
 	if ((ret = need(&c, 1)) != ESCROW_OK)
 		return ret;
-	if (*skip(&c, 1) != ESCROW_ENVELOPE_VERSION)
+	version = *skip(&c, 1);
+	if (version != ESCROW_ENVELOPE_VERSION_1 && version != ESCROW_ENVELOPE_VERSION_2)
 		return ESCROW_ERR_VERSION;
 
 	env = calloc(1, sizeof *env);
 	if (env == NULL)
 		return ESCROW_ERR_NOMEM;
 	env->state = ENV_PARSED;
+	env->version = version;
+	env->passphrase = ESCROW_PASSPHRASE_NOT_RECORDED;
 	if ((ret = need(&c, ESCROW_ENVELOPE_ID_LEN + 8)) != ESCROW_OK)
 		goto out;
 	memcpy(env->id, skip(&c, ESCROW_ENVELOPE_ID_LEN), ESCROW_ENVELOPE_ID_LEN);
@@ -176,6 +208,9 @@ escrow_envelope_parse(const uint8_t *bytes, size_t len,
 		goto out;
 	env->have_set = 1;
 	if ((ret = parse_commitments(&c, env)) != ESCROW_OK)
+		goto out;
+	if (version == ESCROW_ENVELOPE_VERSION_2 &&
+	    (ret = parse_ceremony(&c, env)) != ESCROW_OK)
 		goto out;
 	if ((ret = parse_keys(&c, env)) != ESCROW_OK)
 		goto out;

@@ -110,8 +110,8 @@ START_TEST(test_envelope_malformed_precise_errors)
 	b = ex_seal(&len);
 	ck_assert_uint_eq(len, EX_LEN);
 	expect_parse(b, len, 0, (const uint8_t *)"X", 1, ESCROW_ERR_FORMAT, "magic");
-	expect_parse(b, len, EX_OFF_VERSION, (const uint8_t *)"\x02", 1,
-	    ESCROW_ERR_VERSION, "version 2");
+	expect_parse(b, len, EX_OFF_VERSION, (const uint8_t *)"\x03", 1,
+	    ESCROW_ERR_VERSION, "version 3");
 	expect_parse(b, len, EX_OFF_VERSION, (const uint8_t *)"\x00", 1,
 	    ESCROW_ERR_VERSION, "version 0");
 	expect_parse(b, len, EX_OFF_SET, (const uint8_t *)"\x80", 1,

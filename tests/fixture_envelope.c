@@ -45,6 +45,21 @@ const char ex_fingerprint_hex[] =
 const char ex_fingerprint_words[] = "tracks advocate sister upstairs "
     "quantity body founder pencil darkness civil airline arcade";
 
+/* Its version 2 addendum (docs/FORMAT.md), from seal_example(). */
+const char ex_v2_envelope_hex[] =
+    "455343524f57455602dd95a4aca58678542e063c5ed5b61201000000006955b9"
+    "0005670101010102030003000035bdb1a98e8f1bb41c6b01eb50d8d72b03cb07"
+    "e1c285ca4f47cf22ce27a9d0ac0001b774d66c07d79da7796ebb414868d76b98"
+    "7f18956d8ba770d2d7dcd95be769a60002f3cd67eceb8427ebf22589e1da1f06"
+    "dbfa26b06301d4c0e925d5035dc20db61501011234e7c0ecc7c1b30595ba922f"
+    "08e05432cc68ef03bfd53236bdabc987e3af7e6b6500010f6578616d706c652e"
+    "636f6d204b534b0201020d076578616d706c6503636f6d0001010f0020d75a98"
+    "0182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a00383f"
+    "084f06518a07b09f9202b3ae0be32af2db67d523e05454d2b352f5959fd481fc"
+    "a784f7ad7eb5193523b70718a5ffee2615482b249df53384bff10e147f770987"
+    "c9410caabf44eef995e892f1726b69571a6536f2179252";
+const char ex_v2_fingerprint_hex[] =
+    "da96f8934dc284a96a47eefac9df7402c2e7d8286dfd5c1e4561d83fba21e924";
 
 void
 ex_secret(uint8_t S[32])
@@ -107,9 +122,13 @@ ex_pkcs8(void)
 	return p8;
 }
 
-/* Seals the worked example; returns the malloc'd bytes. */
-uint8_t *
-ex_seal(size_t *len)
+/*
+ * Seals the worked example (v2 NULL: version 1), or its version 2
+ * addendum: the same, with the set's identifier, passphrase flag and
+ * replaced sets of *v2.  Returns the malloc'd bytes.
+ */
+static uint8_t *
+seal_example(size_t *len, const struct ex_v2 *v2)
 {
 	struct escrow_envelope *env = NULL;
 	struct escrow_shareset set;
@@ -126,7 +145,12 @@ ex_seal(size_t *len)
 	ck_assert_int_eq(escrow_envelope_create(&env, EX_TIME, S), ESCROW_OK);
 	escrow_random_set_test_seed(NULL);
 	ex_shareset(&set);
+	if (v2 != NULL)
+		set.identifier = v2->identifier;
 	ck_assert_int_eq(escrow_envelope_set_shareset(env, &set), ESCROW_OK);
+	if (v2 != NULL)
+		ck_assert_int_eq(escrow_envelope_set_ceremony(env, v2->passphrase,
+		    v2->replaced, v2->nreplaced), ESCROW_OK);
 	for (m = 2; m >= 0; m--) { /* any order: seal sorts them */
 		ex_share(0, (unsigned)m, w);
 		ck_assert_int_eq(escrow_envelope_add_share(env, 0, (uint8_t)m,
@@ -140,6 +164,36 @@ ex_seal(size_t *len)
 	escrow_secret_free(S);
 	escrow_secret_free(p8);
 	return out;
+}
+
+uint8_t *
+ex_seal(size_t *len)
+{
+	return seal_example(len, NULL);
+}
+
+void
+ex_v2_ceremony(struct ex_v2 *v2)
+{
+	memset(v2, 0, sizeof *v2);
+	v2->identifier = EX_V2_IDENTIFIER;
+	v2->passphrase = ESCROW_PASSPHRASE_SET;
+	v2->nreplaced = 1;
+	v2->replaced = v2->one;
+	v2->one[0].identifier = 0x1234; /* the version 1 example's set */
+	ck_assert_int_eq(tu_unhex(ex_fingerprint_hex, v2->one[0].fingerprint, 32), 32);
+}
+
+uint8_t *
+ex_seal_v2(size_t *len, const struct ex_v2 *v2)
+{
+	struct ex_v2 dflt;
+
+	if (v2 == NULL) {
+		ex_v2_ceremony(&dflt);
+		v2 = &dflt;
+	}
+	return seal_example(len, v2);
 }
 
 /* parse, then verify; *parsed says whether parse accepted it. */

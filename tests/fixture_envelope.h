@@ -27,6 +27,23 @@ void ex_key(struct escrow_envelope_key *k, uint8_t pub[32]);
 uint8_t *ex_pkcs8(void);
 /* Seals the worked example; returns the malloc'd bytes. */
 uint8_t *ex_seal(size_t *len);
+/*
+ * The version 2 addendum of the worked example (docs/FORMAT.md): the same
+ * inputs, share set 0x0567 with a passphrase, replacing set 0x1234 of the
+ * version 1 example (whose fingerprint it records).
+ */
+#define EX_V2_IDENTIFIER 0x0567
+struct ex_v2 {
+	uint16_t identifier;
+	int passphrase;
+	const struct escrow_envelope_replaced *replaced;
+	size_t nreplaced;
+	struct escrow_envelope_replaced one[1];
+};
+extern const char ex_v2_envelope_hex[], ex_v2_fingerprint_hex[];
+void ex_v2_ceremony(struct ex_v2 *v2);
+/* Seals the version 2 example (v2 NULL) or a variant of it. */
+uint8_t *ex_seal_v2(size_t *len, const struct ex_v2 *v2);
 /* parse, then verify; *parsed says whether parse accepted it. */
 int parse_and_verify(const uint8_t *b, size_t len, const uint8_t S[32], int *parsed);
 /* A fresh key of the given OpenSSL type as PKCS#8 DER in secret memory. */
@@ -44,6 +61,12 @@ enum {
 	EX_OFF_WLEN = EX_OFF_PUBLEN + 2 + 32,
 	EX_OFF_MAC = EX_OFF_WLEN + 2 + 56,
 	EX_LEN = EX_OFF_MAC + 32
+};
+/* Version 2: the ceremony block sits where v1's key_count is. */
+enum {
+	EX2_OFF_PASSPHRASE = EX_OFF_NKEYS, EX2_OFF_NREPLACED = EX_OFF_NKEYS + 1,
+	EX2_OFF_REPLACED = EX_OFF_NKEYS + 2, EX2_OFF_NKEYS = EX2_OFF_REPLACED + 34,
+	EX2_LEN = EX_LEN + 2 + 34
 };
 
 #endif

@@ -1,8 +1,11 @@
 /*
- * escrow_envelope.h - the v1 envelope: the canonical binary record that
- * carries the wrapped private keys, the share-set description and one
- * commitment per share, closed by an HMAC.  The format is specified byte
- * for byte in docs/FORMAT.md ("The envelope").
+ * escrow_envelope.h - the envelope: the canonical binary record that
+ * carries the wrapped private keys, the share-set description, one
+ * commitment per share and (version 2) whether the set has a passphrase
+ * and which share sets it replaces, closed by an HMAC.  The format is
+ * specified byte for byte in docs/FORMAT.md ("The envelope").  Readers
+ * take versions 1 and 2; an envelope is written as version 2 when
+ * escrow_envelope_set_ceremony() was called, as version 1 otherwise.
  *
  * Secret: the master secret S, K_wrap and K_mac (derived from S), the
  * PKCS#8 plaintexts given to escrow_envelope_add_key() and returned by
@@ -26,7 +29,10 @@
 #include "escrow.h"
 #include "escrow_shareset.h"
 
-#define ESCROW_ENVELOPE_VERSION 1
+#define ESCROW_ENVELOPE_VERSION_1 1
+#define ESCROW_ENVELOPE_VERSION_2 2     /* adds passphrase and replaced sets */
+#define ESCROW_ENVELOPE_VERSION ESCROW_ENVELOPE_VERSION_2  /* the newest */
+#define ESCROW_ENVELOPE_MAX_REPLACED 255
 #define ESCROW_ENVELOPE_ID_LEN 16
 #define ESCROW_ENVELOPE_SECRET_LEN 32   /* S */
 #define ESCROW_ENVELOPE_KEY_LEN 32      /* K_wrap, K_mac */
@@ -75,6 +81,19 @@ struct escrow_envelope_commitment {
 	uint8_t hash[ESCROW_ENVELOPE_HASH_LEN];
 };
 
+/* Whether the share set has a passphrase (escrow_envelope_passphrase()). */
+enum escrow_envelope_passphrase {
+	ESCROW_PASSPHRASE_NOT_RECORDED = -1, /* a version 1 envelope */
+	ESCROW_PASSPHRASE_NONE = 0,          /* the empty passphrase */
+	ESCROW_PASSPHRASE_SET = 1,           /* a non-empty one */
+};
+
+/* A share set that this envelope's set replaces (version 2; public). */
+struct escrow_envelope_replaced {
+	uint16_t identifier;                        /* SLIP-0039, < 32768 */
+	uint8_t fingerprint[ESCROW_ENVELOPE_HASH_LEN]; /* of that set's envelope */
+};
+
 /* ---- building ---------------------------------------------------------- */
 
 /*
@@ -94,6 +113,17 @@ int escrow_envelope_create(struct escrow_envelope **env, uint64_t created,
  */
 int escrow_envelope_set_shareset(struct escrow_envelope *env,
     const struct escrow_shareset *set) ESCROW_WUR;
+
+/*
+ * Make it a version 2 envelope: whether the master secret was encrypted
+ * with a non-empty passphrase (ESCROW_PASSPHRASE_NONE or _SET; the flag
+ * is public, the passphrase is not given here) and the n share sets it
+ * replaces, oldest first (n 0..ESCROW_ENVELOPE_MAX_REPLACED, identifiers
+ * < 2^15; replaced may be NULL when n is 0).  Once only, before seal.
+ * Not called: the envelope is written as version 1.
+ */
+int escrow_envelope_set_ceremony(struct escrow_envelope *env, int passphrase,
+    const struct escrow_envelope_replaced *replaced, size_t n) ESCROW_WUR;
 
 /*
  * Add the commitment of share (group, member), given as its n word
@@ -128,9 +158,9 @@ int escrow_envelope_seal(struct escrow_envelope *env, uint8_t **out,
 /* ---- reading ----------------------------------------------------------- */
 
 /*
- * Parse and check the structure of a serialized envelope (public; the
- * bytes are copied, so the caller may free them).  Everything but the MAC
- * is checked: magic (ESCROW_ERR_FORMAT), version (ESCROW_ERR_VERSION),
+ * Parse and check the structure of a serialized envelope, version 1 or 2
+ * (public; the bytes are copied, so the caller may free them).  Everything
+ * but the MAC is checked: magic (ESCROW_ERR_FORMAT), version (ESCROW_ERR_VERSION),
  * truncation (ESCROW_ERR_TRUNCATED), trailing bytes (ESCROW_ERR_TRAILING),
  * counts, limits, order and uniqueness (ESCROW_ERR_FORMAT), owner names
  * (ESCROW_ERR_NAME).  No S needed.
@@ -171,6 +201,15 @@ void escrow_envelope_free(struct escrow_envelope *env);
 /* ---- accessors (built or parsed envelopes; all public) ------------------ */
 
 const uint8_t *escrow_envelope_id(const struct escrow_envelope *env);
+/* 1 or 2 (a built envelope: what seal writes); 0 for NULL. */
+unsigned escrow_envelope_version(const struct escrow_envelope *env);
+/* An enum escrow_envelope_passphrase: _NOT_RECORDED for version 1. */
+int escrow_envelope_passphrase(const struct escrow_envelope *env);
+/* The replaced share sets, oldest first (none in version 1); the entry
+ * is NULL if i is out of range. */
+size_t escrow_envelope_replaced_count(const struct escrow_envelope *env);
+const struct escrow_envelope_replaced *escrow_envelope_replaced_at(
+    const struct escrow_envelope *env, size_t i);
 uint64_t escrow_envelope_created(const struct escrow_envelope *env);
 /* NULL before set_shareset. */
 const struct escrow_shareset *escrow_envelope_shareset(const struct escrow_envelope *env);
