@@ -83,11 +83,7 @@ early_checks(struct typing *t)
 		id = bits >> 5;
 		e = bits & 15u;
 		if (id != set->identifier) {
-			tool_err("the share being typed belongs to share set %u, but the "
-			    "envelope's share set is %u", id, set->identifier);
-			tool_hint("that sheet is from another ceremony, or from a share set "
-			    "that was replaced: leave it out (check the set number printed on "
-			    "the sheet), and type another custodian's share");
+			cb_report_other_set(t->env, id, "the share being typed", 1);
 			return -1;
 		}
 		if (e != set->iteration_exponent) {

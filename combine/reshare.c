@@ -33,6 +33,48 @@ names_ready(const struct cb_restore *r, void *ctx)
 	return tool_ceremony_check_names(c, &r->rec);
 }
 
+/*
+ * The sets the new one replaces: the old envelope's list (version 2) and
+ * the old set itself, oldest first; past ESCROW_ENVELOPE_MAX_REPLACED the
+ * oldest are left out, and the transcript says so.  0 or -1.
+ */
+static int
+replaced_list(const struct cb_restore *r, struct escrow_envelope_replaced **out,
+    size_t *n, struct escrow_text *note)
+{
+	struct escrow_envelope_replaced *rep;
+	const uint8_t *bytes;
+	size_t old = escrow_envelope_replaced_count(r->env), total = old + 1;
+	size_t drop = total > ESCROW_ENVELOPE_MAX_REPLACED ?
+	    total - ESCROW_ENVELOPE_MAX_REPLACED : 0, i, j = 0, len;
+
+	rep = calloc(total - drop, sizeof *rep);
+	if (rep == NULL) {
+		tool_err("out of memory");
+		return -1;
+	}
+	for (i = drop; i < old; i++)
+		rep[j++] = *escrow_envelope_replaced_at(r->env, i);
+	rep[j].identifier = escrow_envelope_shareset(r->env)->identifier;
+	bytes = escrow_envelope_bytes(r->env, &len);
+	if (escrow_envelope_fingerprint(bytes, len, rep[j].fingerprint) != ESCROW_OK) {
+		tool_err("the old envelope's fingerprint cannot be computed");
+		free(rep);
+		return -1;
+	}
+	if (drop > 0) {
+		fprintf(stderr, "%s: note: the new envelope records the newest %d replaced "
+		    "share sets; the oldest %zu are left out (their shares will be called "
+		    "foreign, not replaced)\n", tool_name, ESCROW_ENVELOPE_MAX_REPLACED, drop);
+		tool_text_printf(note, "  The new envelope records the newest %d replaced "
+		    "share sets; the oldest %zu were left out.\n",
+		    ESCROW_ENVELOPE_MAX_REPLACED, drop);
+	}
+	*out = rep;
+	*n = j + 1;
+	return 0;
+}
+
 int
 cb_cmd_reshare(const struct cb_opts *o)
 {
@@ -41,8 +83,9 @@ cb_cmd_reshare(const struct cb_opts *o)
 	struct tool_ceremony c;
 	struct tool_ceremony_key *ck = NULL;
 	struct escrow_text note = { 0 };
+	struct escrow_envelope_replaced *rep = NULL;
 	uint8_t **der = NULL;
-	size_t i, n = 0, len;
+	size_t i, n = 0, len, nrep = 0;
 	struct tool_token tok;
 	struct cb_restore_opts ro = { o->passphrase_file, !o->yes, "the OLD share set",
 	    names_ready, &c };
@@ -98,6 +141,10 @@ cb_cmd_reshare(const struct cb_opts *o)
 	tool_text_printf(&note, "Replaces share set %s of envelope %s\n"
 	    "  (fingerprint %s): that set and envelope should now be destroyed.\n",
 	    r.rec.set_id, r.rec.envelope_id, r.rec.fp_hex);
+	if (replaced_list(&r, &rep, &nrep, &note) != 0)
+		goto out;
+	c.replaced = rep;
+	c.nreplaced = nrep;
 	c.keys = ck;
 	c.nkeys = n;
 	c.note = note.p;
@@ -119,6 +166,7 @@ out:
 	tool_token_close(&tok);
 	free(ck);
 	free(der);
+	free(rep);
 	escrow_text_free(&note);
 	cb_restore_free(&r);
 	cb_input_free(&in);

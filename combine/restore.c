@@ -84,6 +84,20 @@ combine_check(const struct cb_input *in, struct cb_restore *r,
 	return escrow_envelope_verify(r->env, r->S);
 }
 
+/* What the envelope says of the passphrase, in one line. */
+static const char *
+passphrase_line(const struct escrow_envelope *env)
+{
+	switch (escrow_envelope_passphrase(env)) {
+	case ESCROW_PASSPHRASE_SET:
+		return "passphrase: yes (the envelope records that its share set has one)";
+	case ESCROW_PASSPHRASE_NONE:
+		return "passphrase: none (recorded in the envelope)";
+	default:
+		return "passphrase: not recorded (a version 1 envelope)";
+	}
+}
+
 int
 cb_restore(struct cb_input *in, const struct cb_restore_opts *ro,
     struct cb_restore *r)
@@ -112,8 +126,9 @@ cb_restore(struct cb_input *in, const struct cb_restore_opts *ro,
 	if (tool_records_build(r->env, &r->rec) != 0)
 		return -1;
 	r->have_rec = 1;
-	fprintf(stderr, "%s: envelope from %s\n  fingerprint %s\n  words: %s\n", tool_name,
-	    in->env_source, r->rec.fp_hex, r->rec.fp_words);
+	fprintf(stderr, "%s: envelope from %s\n  fingerprint %s\n  words: %s\n  %s\n",
+	    tool_name, in->env_source, r->rec.fp_hex, r->rec.fp_words,
+	    passphrase_line(r->env));
 	/* the caller's checks that need the envelope, before any share */
 	if (ro->ready != NULL && ro->ready(r, ro->ctx) != 0)
 		return -1;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "records.h"
 #include "shares.h"
 #include "tool.h"
 
@@ -167,10 +168,10 @@ cb_check_share(struct cb_share *s, const struct escrow_envelope *env,
 	if (set == NULL)
 		return 0;
 	if (s->share.identifier != set->identifier) {
-		tool_err("share from %s belongs to share set %u, but the envelope's share "
-		    "set is %u", s->source, s->share.identifier, set->identifier);
-		tool_hint("that sheet is from another ceremony, or from a share set that was "
-		    "replaced: leave it out");
+		char who[sizeof s->source + 16];
+
+		snprintf(who, sizeof who, "share from %s", s->source);
+		cb_report_other_set(env, s->share.identifier, who, 0);
 		return -1;
 	}
 	rc = escrow_envelope_find_commitment(env, s->words, s->nwords, &s->group,
@@ -186,6 +187,52 @@ cb_check_share(struct cb_share *s, const struct escrow_envelope *env,
 	}
 	s->committed = 1;
 	return 0;
+}
+
+void
+cb_report_other_set(const struct escrow_envelope *env, unsigned id, const char *who,
+    int typing)
+{
+	const struct escrow_shareset *set = escrow_envelope_shareset(env);
+	const struct escrow_envelope_replaced *r = NULL, *next;
+	uint8_t fp[ESCROW_ENVELOPE_HASH_LEN];
+	char hex[ESCROW_FINGERPRINT_HEX_MAX], when[32];
+	const uint8_t *bytes;
+	size_t i, n = escrow_envelope_replaced_count(env), len;
+
+	for (i = n; i-- > 0 && r == NULL;)
+		if (escrow_envelope_replaced_at(env, i)->identifier == id)
+			r = escrow_envelope_replaced_at(env, i);
+	if (r == NULL) {
+		tool_err("%s belongs to share set %u, but the envelope's share set is %u", who,
+		    id, set->identifier);
+		tool_hint("that sheet is from another ceremony%s: leave it out%s",
+		    n > 0 ? " (this envelope names the share sets it replaced, and that "
+		    "one is not among them)" : ", or from a share set that was replaced",
+		    typing ? " (check the set number printed on the sheet), and type "
+		    "another custodian's share" : "");
+		return;
+	}
+	tool_time_iso(escrow_envelope_created(env), when);
+	next = r + 1 < escrow_envelope_replaced_at(env, 0) + n ? r + 1 : NULL;
+	if (next == NULL) {
+		/* this envelope replaced it */
+		bytes = escrow_envelope_bytes(env, &len);
+		if (escrow_envelope_fingerprint(bytes, len, fp) != ESCROW_OK)
+			memset(fp, 0, sizeof fp);
+		escrow_envelope_fingerprint_hex(fp, hex);
+		tool_err("%s is a share of REPLACED share set %u: it was replaced on %.10s "
+		    "by this envelope (fingerprint %s), whose share set is %u", who, id,
+		    when, hex, set->identifier);
+	} else {
+		escrow_envelope_fingerprint_hex(next->fingerprint, hex);
+		tool_err("%s is a share of REPLACED share set %u: it was replaced by envelope "
+		    "%s (share set %u), which this envelope's share set %u replaced in turn "
+		    "on %.10s", who, id, hex, next->identifier, set->identifier, when);
+	}
+	tool_hint("the share is void (it cannot restore this envelope): destroy that "
+	    "sheet, as the reshare transcript asks, and %s a share of the current share "
+	    "set %u", typing ? "type" : "bring", set->identifier);
 }
 
 /* Good, distinct shares per group. */

@@ -20,6 +20,15 @@
 int cb_check_share(struct cb_share *s, const struct escrow_envelope *env,
     int interactive);
 
+/*
+ * A share of set `id`, not the envelope's: say whether the envelope's set
+ * replaced it (directly or through earlier reshares: the share is void,
+ * destroy it) or it is from another ceremony.  who names it ("share from
+ * X"); typing: it is being typed at the terminal.  Prints on stderr.
+ */
+void cb_report_other_set(const struct escrow_envelope *env, unsigned id,
+    const char *who, int typing);
+
 /* Are there enough good, distinct shares to restore? */
 int cb_shares_enough(const struct cb_input *in, const struct escrow_shareset *set);
 

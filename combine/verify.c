@@ -291,6 +291,15 @@ cb_cmd_audit(const struct cb_opts *o)
 	printf("The share (group %u, member %u of share set %u) belongs to this "
 	    "envelope: its commitment matches.\n", in.shares[0].group + 1u,
 	    in.shares[0].member + 1u, in.shares[0].share.identifier);
+	{
+		struct escrow_text b = { 0 };
+
+		tool_describe_set(escrow_envelope_shareset(env), &b);
+		tool_describe_ceremony(env, &b);
+		if (b.p != NULL)
+			fwrite(b.p, 1, b.len, stdout);
+		escrow_text_free(&b);
+	}
 	printf("Compare with the fingerprint printed on your sheet:\n");
 	cb_print_records(&rec);
 	ret = TOOL_EXIT_OK;
@@ -300,6 +309,19 @@ out:
 	escrow_envelope_free(env);
 	cb_input_free(&in);
 	return ret;
+}
+
+/* Each line of b on stdout, indented by two spaces. */
+static void
+print_indented(const struct escrow_text *b)
+{
+	const char *p = b->p, *nl;
+
+	while (p != NULL && *p != '\0') {
+		nl = strchr(p, '\n');
+		printf("  %.*s\n", nl != NULL ? (int)(nl - p) : (int)strlen(p), p);
+		p = nl != NULL ? nl + 1 : NULL;
+	}
 }
 
 int
@@ -332,10 +354,13 @@ cb_cmd_inspect(const struct cb_opts *o)
 			    tool_records_build(env, &rec) == 0) {
 				tool_time_iso(escrow_envelope_created(env), when);
 				tool_describe_set(escrow_envelope_shareset(env), &b);
-				printf("  an escrow envelope, version 1, created %s\n  id %s\n  %s"
-				    "  %zu share commitments, %zu key%s\n", when, rec.envelope_id,
-				    b.p, escrow_envelope_commitment_count(env), rec.nkeys,
+				tool_describe_ceremony(env, &b);
+				printf("  an escrow envelope, format version %u, created %s\n  id %s\n"
+				    "  %zu share commitments, %zu key%s\n",
+				    escrow_envelope_version(env), when, rec.envelope_id,
+				    escrow_envelope_commitment_count(env), rec.nkeys,
 				    rec.nkeys == 1 ? "" : "s");
+				print_indented(&b);
 				cb_print_records(&rec);
 				tool_records_free(&rec);
 			} else {

@@ -35,6 +35,37 @@ tool_describe_set(const struct escrow_shareset *set, struct escrow_text *b)
 	tool_text_printf(b, "\n");
 }
 
+void
+tool_describe_ceremony(const struct escrow_envelope *env, struct escrow_text *b)
+{
+	size_t i, n = escrow_envelope_replaced_count(env);
+	char hex[ESCROW_FINGERPRINT_HEX_MAX];
+
+	switch (escrow_envelope_passphrase(env)) {
+	case ESCROW_PASSPHRASE_SET:
+		tool_text_printf(b, "Passphrase: yes: the shares need the SLIP-0039 "
+		    "passphrase too (the envelope records that there is one; the "
+		    "passphrase itself is recorded nowhere)\n");
+		break;
+	case ESCROW_PASSPHRASE_NONE:
+		tool_text_printf(b, "Passphrase: none (recorded in the envelope)\n");
+		break;
+	default:
+		tool_text_printf(b, "Passphrase: not recorded (a version %u envelope does "
+		    "not say; try an empty one first)\n", escrow_envelope_version(env));
+	}
+	if (n > 0)
+		tool_text_printf(b, "Replaces %zu earlier share set%s (oldest first; their "
+		    "shares are void):\n", n, n == 1 ? "" : "s");
+	for (i = 0; i < n; i++) {
+		const struct escrow_envelope_replaced *r = escrow_envelope_replaced_at(env, i);
+
+		escrow_envelope_fingerprint_hex(r->fingerprint, hex);
+		tool_text_printf(b, "  share set %u, envelope fingerprint %s\n",
+		    r->identifier, hex);
+	}
+}
+
 /* The first qualifying subset of the shares must give S back. */
 static int
 recombine(const uint8_t *S, const char *pass, const struct escrow_shareset *set,
@@ -95,7 +126,10 @@ seal(const struct tool_ceremony *c, const uint8_t *S, const char *pass,
 		goto fail;
 	}
 	if ((rc = escrow_envelope_create(&env, created, S)) != ESCROW_OK ||
-	    (rc = escrow_envelope_set_shareset(env, &c->set)) != ESCROW_OK)
+	    (rc = escrow_envelope_set_shareset(env, &c->set)) != ESCROW_OK ||
+	    (rc = escrow_envelope_set_ceremony(env, pass[0] != '\0' ?
+	    ESCROW_PASSPHRASE_SET : ESCROW_PASSPHRASE_NONE, c->replaced,
+	    c->nreplaced)) != ESCROW_OK)
 		goto fail;
 	for (i = 0; i < sh->n; i++)
 		if ((rc = escrow_slip39_share_words(&sh->s[i], words,
@@ -172,6 +206,33 @@ write_shares_out(const char *dir, const struct tool_shares *sh,
 out:
 	escrow_secret_free(text);
 	return ret;
+}
+
+/*
+ * Split S into the new set.  Its identifier (random) must differ from
+ * every set it replaces, so that an old share is always told from a new
+ * one by its first words.
+ */
+static int
+split_fresh(struct tool_ceremony *c, const uint8_t *S, const char *pass,
+    struct tool_shares *sh)
+{
+	size_t i, tries;
+
+	for (tries = 0;; tries++) {
+		if (tool_split(S, pass, &c->set, sh) != 0)
+			return -1;
+		for (i = 0; i < c->nreplaced; i++)
+			if (c->replaced[i].identifier == c->set.identifier)
+				break;
+		if (i == c->nreplaced)
+			return 0;
+		tool_shares_free(sh);
+		if (tries == 64) {
+			tool_err("no fresh share-set identifier found");
+			return -1;
+		}
+	}
 }
 
 /* Reshare: the new envelope's files are named after the new share set. */
@@ -300,7 +361,7 @@ tool_ceremony_run(struct tool_ceremony *c)
 		goto out;
 	pass = tool_passphrase_for(c->passphrase_file, c->interactive, 1,
 	    c->passphrase_role);
-	if (pass == NULL || tool_interrupted() || tool_split(S, pass, &c->set, &sh) != 0)
+	if (pass == NULL || tool_interrupted() || split_fresh(c, S, pass, &sh) != 0)
 		goto out;
 	created = (uint64_t)time(NULL);
 	if (seal(c, S, pass, &sh, created, &bytes, &len, &env, 1) != 0)
@@ -319,9 +380,7 @@ tool_ceremony_run(struct tool_ceremony *c)
 	if (c->note != NULL)
 		tool_text_printf(&transcript, "%s", c->note);
 	tool_describe_set(&c->set, &transcript);
-	tool_text_printf(&transcript, "Passphrase: %s\n", pass[0] != '\0' ?
-	    "yes: the shares need the SLIP-0039 passphrase too (it is not recorded "
-	    "anywhere)" : "none");
+	tool_describe_ceremony(env, &transcript);
 	tool_text_printf(&transcript, "Keys (%zu):\n", rec.nkeys);
 	for (i = 0; i < rec.nkeys; i++) {
 		char line[1400];
@@ -396,6 +455,7 @@ tool_ceremony_run(struct tool_ceremony *c)
 	tool_text_printf(&summary, "Envelope: %s/%s.escrow\nFingerprint: %s\n"
 	    "Read aloud:  %s\n", c->outdir, rec.base, rec.fp_hex, rec.fp_words);
 	tool_describe_set(&c->set, &summary);
+	tool_describe_ceremony(env, &summary);
 	for (i = 0; i < rec.nkeys && i < 10; i++)
 		tool_text_printf(&summary, "%s\n", rec.keys[i].ds256_text);
 	if (rec.nkeys > 10)

@@ -43,6 +43,9 @@ struct tool_ceremony {
 	const char *passphrase_role;     /* "the NEW share set" in prompts, or NULL */
 	int name_by_set;                 /* reshare: "<base>-set<id>.escrow", so the
 	                                  * new envelope's name differs */
+	const struct escrow_envelope_replaced *replaced; /* reshare: the sets the
+	                                  * new one replaces, oldest first */
+	size_t nreplaced;
 	struct tool_token *token;        /* opened and logged in before the
 	                                  * ceremony, or NULL: no HSM */
 };
@@ -63,5 +66,9 @@ int tool_ceremony_check_names(const struct tool_ceremony *c,
 
 /* "Share set 123 ...: 3 of 5 shares needed" */
 void tool_describe_set(const struct escrow_shareset *set, struct escrow_text *b);
+
+/* What the envelope records of its ceremony: "Passphrase: yes|none|not
+ * recorded (...)" and the share sets it replaces, one line each. */
+void tool_describe_ceremony(const struct escrow_envelope *env, struct escrow_text *b);
 
 #endif
