@@ -6,7 +6,9 @@
 # screen holds none of a share's words once it is accepted; a share of
 # another set is named after its first two words; a swap of two words is
 # offered as a correction; Ctrl-D asks before accepted shares are
-# dropped; a wrong passphrase is asked again with the shares kept; and
+# dropped; a share of a set that a reshare replaced is named as such
+# after its first two words; a wrong passphrase is asked again with the
+# shares kept; and
 # with a token, a wrong PIN is asked again and a failed load is retried
 # with the shares still in memory.
 . "$(dirname "$0")/lib.sh"
@@ -147,6 +149,23 @@ check "the audited share belongs" "belongs to this envelope"
 left=$(leak "$two")
 [ -z "$left" ] && ok "the audited share is off the screen" ||
 	bad "lines with the audited share's words still on the screen" "$left"
+
+echo "a typed share of the set a reshare replaced"
+"$combine" reshare --envelope "$env" --passphrase-file "$work/pw" --new-passphrase-file "$work/pw" \
+	-m 2 -N 3 -o "$work/re" --shares-out "$work/reshares" --yes \
+	"$work/shares/share-1-1.txt" "$work/shares/share-1-2.txt" >/dev/null 2>&1 || bad "reshare"
+newenv=$(ls "$work/re"/*.escrow)
+oldset=$(sed -n 's/^Share set \([0-9]*\) .*/\1/p' "$work/out"/*-transcript.txt)
+tm_start "$combine" audit "$newenv"
+check "audit of the new envelope asks for the share" "share 1, word 1>"
+tm_type "$(w "$two" 1-2)"
+check "after two words: a share of the replaced set, void" "is a share of REPLACED share set $oldset: it was replaced on [0-9-]+ by this envelope"
+check "and to be destroyed" "the share is void .*destroy that sheet"
+tm_start "$combine" verify --envelope "$newenv" --passphrase-file "$work/pw"
+check "verify asks for a share" "share 1, word 1>"
+tm_type "$(w "$one" 1-2)"
+check "verify names the replaced set after two words too" "is a share of REPLACED share set $oldset"
+check "and asks for share 1 again" "share 1, word 1>" 2
 
 echo "load: a wrong PIN, then shares typed, then a load that fails once"
 tok=$work/hsm
