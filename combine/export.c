@@ -3,9 +3,11 @@
  * file, as PKCS#8 PEM or in BIND's Private-key-format v1.3.  Only with
  * the long flag; every buffer holding key material is secret memory.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -13,6 +15,7 @@
 #include <openssl/pem.h>
 
 #include "cmd.h"
+#include "diskspace.h"
 #include "input.h"
 #include "restore.h"
 #include "escrow_keys.h"
@@ -144,12 +147,6 @@ cb_export(struct cb_restore *r, const char *format, const char *path)
 	char comment[ESCROW_DNSSEC_NAME_TEXT_MAX + 128];
 
 	escrow_text_init(&out, ESCROW_TEXT_SECRET);
-	if (bind && r->rec.nkeys != 1) {
-		tool_err("the BIND format holds one key and this envelope has %zu",
-		    r->rec.nkeys);
-		tool_hint("use --format pem, which holds them all");
-		return -1;
-	}
 	for (i = 0; i < r->rec.nkeys; i++) {
 		EVP_PKEY *k = NULL;
 
@@ -183,12 +180,44 @@ out:
 	return ret;
 }
 
+/*
+ * Once the envelope is read, before any share: the format holds its keys,
+ * -o is new, and its file system has room for them.
+ */
+static int
+out_ready(const struct cb_restore *r, void *ctx)
+{
+	const struct cb_opts *o = ctx;
+	struct tool_space s;
+	struct tool_space_keys k;
+	struct stat st;
+
+	if (strcmp(o->format, "bind") == 0 && r->rec.nkeys != 1) {
+		tool_err("the BIND format holds one key and this envelope has %zu",
+		    r->rec.nkeys);
+		tool_hint("use --format pem, which holds them all");
+		return -1;
+	}
+	if (lstat(o->output, &st) == 0) {
+		tool_err("-o `%s' exists: export writes a new file", o->output);
+		tool_hint("name a new file, or move that one away; nothing was asked yet");
+		return -1;
+	}
+	/* base64 of the PKCS#8 (shorter than its wrap), comments, headers */
+	tool_space_keys_of(r->env, &r->rec, &k);
+	tool_space_init(&s);
+	tool_space_add_file(&s, o->output, 2 * k.records + k.nkeys * (256 + k.owner),
+	    "the private keys");
+	return tool_space_check(&s);
+}
+
 int
 cb_cmd_export(const struct cb_opts *o)
 {
 	struct cb_input in;
 	struct cb_restore r;
-	struct cb_restore_opts ro = { o->passphrase_file, !o->yes, NULL, NULL, NULL };
+	struct cb_restore_opts ro = { o->passphrase_file, !o->yes, NULL, out_ready,
+	    (void *)(uintptr_t)o };
 	int ret = TOOL_EXIT_FAIL;
 
 	memset(&r, 0, sizeof r);

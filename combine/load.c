@@ -4,7 +4,7 @@
  * signature made in the token.  Everything that can be checked before
  * the shares are read or typed is: the paths, the PIN source, the module,
  * the token and the login, then (once the envelope is read) the CKA_IDs
- * already in the token.
+ * already in the token and the room for --rrsig-out.
  *
  * Secret: the shares, the passphrase, the master secret and the PIN; all
  * in secret memory (input.c, restore.c, tools/).
@@ -13,16 +13,38 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "diskspace.h"
+#include "escrow_keys.h"
 #include "input.h"
 #include "load.h"
 #include "restore.h"
 #include "tool.h"
 
-/* Once the envelope is read, before any share: its keys' IDs in the token. */
+struct ready_ctx {
+	struct tool_token *tok;
+	const struct cb_opts *o;
+};
+
+/*
+ * Once the envelope is read, before any share: its keys' IDs in the
+ * token, and room for --rrsig-out (a DNSKEY and an RRSIG per key).
+ */
 static int
 ids_ready(const struct cb_restore *r, void *ctx)
 {
-	return tool_token_check_records(ctx, &r->rec);
+	const struct ready_ctx *rc = ctx;
+	struct tool_space s;
+	struct tool_space_keys k;
+
+	if (tool_token_check_records(rc->tok, &r->rec) != 0)
+		return -1;
+	if (rc->o->load.rrsig_out == NULL)
+		return 0;
+	tool_space_keys_of(r->env, &r->rec, &k);
+	tool_space_init(&s);
+	tool_space_add_file(&s, rc->o->load.rrsig_out, 512 + k.nkeys * (1024 + 3 * k.owner +
+	    2 * (uint64_t)k.pub + 2 * ESCROW_KEYS_SIG_MAX), "the DNSKEY and RRSIG records");
+	return tool_space_check(&s);
 }
 
 int
@@ -31,7 +53,8 @@ cb_cmd_load(const struct cb_opts *o)
 	struct cb_input in;
 	struct cb_restore r;
 	struct tool_token tok;
-	struct cb_restore_opts ro = { o->passphrase_file, !o->yes, NULL, ids_ready, &tok };
+	struct ready_ctx ctx = { &tok, o };
+	struct cb_restore_opts ro = { o->passphrase_file, !o->yes, NULL, ids_ready, &ctx };
 	struct escrow_text transcript = { 0 };
 	int ret = TOOL_EXIT_FAIL;
 

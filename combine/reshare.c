@@ -14,6 +14,7 @@
 
 #include "ceremony.h"
 #include "cmd.h"
+#include "diskspace.h"
 #include "input.h"
 #include "load.h"
 #include "restore.h"
@@ -21,16 +22,27 @@
 #include "tool.h"
 
 /* Once the old envelope is read, before any share: the names the new
- * envelope's files will take (its keys' files are named as the old ones). */
+ * envelope's files will take (its keys' files are named as the old ones),
+ * and the room for them. */
 static int
 names_ready(const struct cb_restore *r, void *ctx)
 {
 	const struct tool_ceremony *c = ctx;
 	struct tool_token *t = c->token;
 
+	struct tool_ceremony room = *c;
+	struct tool_space_keys k;
+
 	if (t != NULL && tool_token_check_records(t, &r->rec) != 0)
 		return -1;
-	return tool_ceremony_check_names(c, &r->rec);
+	if (tool_ceremony_check_names(c, &r->rec) != 0)
+		return -1;
+	/* and the room for what the new ceremony writes: the same keys */
+	tool_space_keys_of(r->env, &r->rec, &k);
+	room.nreplaced = escrow_envelope_replaced_count(r->env) + 1;
+	if (room.nreplaced > ESCROW_ENVELOPE_MAX_REPLACED)
+		room.nreplaced = ESCROW_ENVELOPE_MAX_REPLACED;
+	return tool_ceremony_space(&room, &k);
 }
 
 /*
@@ -43,10 +55,9 @@ replaced_list(const struct cb_restore *r, struct escrow_envelope_replaced **out,
     size_t *n, struct escrow_text *note)
 {
 	struct escrow_envelope_replaced *rep;
-	const uint8_t *bytes;
 	size_t old = escrow_envelope_replaced_count(r->env), total = old + 1;
 	size_t drop = total > ESCROW_ENVELOPE_MAX_REPLACED ?
-	    total - ESCROW_ENVELOPE_MAX_REPLACED : 0, i, j = 0, len;
+	    total - ESCROW_ENVELOPE_MAX_REPLACED : 0, i, j = 0;
 
 	rep = calloc(total - drop, sizeof *rep);
 	if (rep == NULL) {
@@ -56,12 +67,7 @@ replaced_list(const struct cb_restore *r, struct escrow_envelope_replaced **out,
 	for (i = drop; i < old; i++)
 		rep[j++] = *escrow_envelope_replaced_at(r->env, i);
 	rep[j].identifier = escrow_envelope_shareset(r->env)->identifier;
-	bytes = escrow_envelope_bytes(r->env, &len);
-	if (escrow_envelope_fingerprint(bytes, len, rep[j].fingerprint) != ESCROW_OK) {
-		tool_err("the old envelope's fingerprint cannot be computed");
-		free(rep);
-		return -1;
-	}
+	memcpy(rep[j].fingerprint, r->rec.fingerprint, sizeof rep[j].fingerprint);
 	if (drop > 0) {
 		fprintf(stderr, "%s: note: the new envelope records the newest %d replaced "
 		    "share sets; the oldest %zu are left out (their shares will be called "

@@ -29,6 +29,7 @@
 #include "escrow_p11.h"
 #include "escrow_slip39.h"
 #include "ceremony.h"
+#include "diskspace.h"
 #include "keygen_thresh.h"
 #include "load.h"
 #include "options.h"
@@ -394,9 +395,32 @@ confirm_summary(const struct opts *o)
 	return ok ? 0 : -1;
 }
 
+/*
+ * Room for what the run writes, from the key type and count (an imported
+ * key: the largest type), before any key is made.
+ */
+static int
+space_ready(const struct opts *o, size_t olen)
+{
+	struct tool_ceremony c = o->cer;
+	struct tool_space_keys k;
+	size_t pkcs8, label, otext = strlen(o->owner) + 1;
+
+	tool_space_key_bounds(o->import != NULL && !o->alg_given ? 0 : o->alg,
+	    o->import != NULL ? 4096 : o->bits, &pkcs8, &k.pub);
+	label = o->label != NULL ? strlen(o->label) + 6 : otext + 13;
+	if (label > ESCROW_ENVELOPE_MAX_FIELD)
+		label = ESCROW_ENVELOPE_MAX_FIELD;
+	c.set = o->layout.set;
+	k.nkeys = o->nkeys;
+	k.owner = otext;
+	k.records = o->nkeys * tool_space_key_record(label, CKA_ID_LEN, olen, k.pub, pkcs8);
+	return tool_ceremony_space(&c, &k);
+}
+
 /* Before anything is generated, typed or printed: every public check. */
 static int
-preflight(const struct opts *o)
+preflight(const struct opts *o, size_t olen)
 {
 	int bad = 0;
 
@@ -411,6 +435,9 @@ preflight(const struct opts *o)
 		    "the key to escrow", 1) != 0;
 	bad |= tool_load_preflight(&o->load) != 0;
 	bad |= tool_paper_preflight(&o->cer.paper) != 0;
+	/* the room last: the paths it looks at are known good by now */
+	if (!bad)
+		bad |= space_ready(o, olen) != 0;
 	return bad ? -1 : 0;
 }
 
@@ -452,7 +479,7 @@ main(int argc, char **argv)
 		tool_hint("write a DNS name such as `example.com.' or `.' for the root");
 		return TOOL_EXIT_USAGE;
 	}
-	if (preflight(&o) != 0)
+	if (preflight(&o, olen) != 0)
 		return TOOL_EXIT_FAIL;
 	if (interactive && confirm_summary(&o) != 0)
 		return tool_interrupted() ? stopped() : TOOL_EXIT_FAIL;
