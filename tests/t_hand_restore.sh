@@ -5,8 +5,9 @@
 # the envelope is rebuilt from its typed text form (as pdftotext reads the
 # envelope sheets) with base32 and openssl, the keys are unwrapped with the
 # openssl command line, and the DNSKEY key field, key tag and DS digest are
-# computed from the PEM with the commands FORMAT.md gives.  escrow-keygen
-# only makes the ceremonies.  Cases: RSA-2048 2-of-3; P-256 with two
+# computed from the PEM with the commands FORMAT.md gives (the envelope
+# walked as its step 6 says, for version 2 as escrow-keygen writes it).
+# escrow-keygen only makes the ceremonies.  Cases: RSA-2048 2-of-3; P-256 with two
 # groups (2 of 3, 1 of 1, both needed) and a passphrase; Ed25519 3-of-5
 # with a passphrase.
 . "$(dirname "$0")/lib.sh"
@@ -33,7 +34,8 @@ JS
 
 # case NAME PASSPHRASE "KEYGEN ARGS" "SHARES"
 case_() {
-	name=$1 pass=$2 args=$3 shares=$4
+	name=$1 pass=$2 args=$3 shares=$4 mode=${5:-} want_r=${6:-0}
+	flag=1; [ -n "$pass" ] || flag=0
 	d=$work/$name
 	mkdir -p "$d"
 	printf '%s\n' "$pass" >"$d/pass"
@@ -41,6 +43,15 @@ case_() {
 	"$keygen" $args -n Example.COM -o "$d/out" --shares-out "$d/shares" \
 		--passphrase-file "$d/pass" --pdf --yes >"$d/keygen.log" 2>&1 ||
 		{ bad "$name: keygen" "$(cat "$d/keygen.log")"; return; }
+	if [ "$mode" = reshare ]; then
+		# a reshare's envelope: R = 1 replaced set before the key count
+		mv "$d/out" "$d/old"; mv "$d/shares" "$d/oldshares"
+		"$combine" reshare --envelope "$d/old"/*.escrow --passphrase-file "$d/pass" \
+			--new-passphrase-file "$d/pass" -m 2 -N 3 -o "$d/out" --pdf --shares-out "$d/shares" \
+			--yes $(for s in $shares; do echo "$d/oldshares/share-$s.txt"; done) >"$d/reshare.log" 2>&1 ||
+			{ bad "$name: reshare" "$(cat "$d/reshare.log")"; return; }
+		shares="1-1 1-3"
+	fi
 
 	# 1. the master secret from the shares, with slip39 from npm
 	set --
@@ -90,10 +101,22 @@ case_() {
 		bad "$name: MAC" "envelope: $mac
 openssl:  $ours"
 
-	# 6. the first key's wrapped private key
-	G=$(u8 38)
+	# 6. the first key's wrapped private key (FORMAT.md step 6: in version
+	# 2 the passphrase flag and the replaced sets come before the key count)
+	V=$(u8 8); G=$(u8 38)
 	o=$((39 + 2 * G)); C=$(u16 $o)
-	o=$((o + 2 + 34 * C)); o=$((o + 2))
+	o=$((o + 2 + 34 * C))
+	if [ "$V" = 2 ]; then
+		[ "$(u8 $o)" = "$flag" ] && ok "$name: version 2: the passphrase flag is $flag" ||
+			bad "$name: passphrase flag $(u8 $o), wanted $flag"
+		R=$(u8 $((o + 1)))
+		[ "$R" = "$want_r" ] && ok "$name: version 2: $R replaced share sets" ||
+			bad "$name: $R replaced share sets, wanted $want_r"
+		o=$((o + 2 + 34 * R))
+	elif [ "$V" != 1 ]; then
+		bad "$name: envelope version $V"; return
+	fi
+	o=$((o + 2))
 	o=$((o + 1 + $(u8 $o)))          # label
 	o=$((o + 1 + $(u8 $o)))          # CKA_ID
 	o=$((o + 1 + $(u8 $o) + 2))      # owner, flags
@@ -148,4 +171,5 @@ published: $(grep " DS $tag " "$d/out"/*.ds)"
 case_ rsa "" "-a 8 -b 2048 -m 2 -N 3" "1-1 1-3"
 case_ p256-groups "correct horse" "-a 13 --group 2/3 --group 1/1 --group-threshold 2" "1-1 1-3 2-1"
 case_ ed25519 "TREZOR" "-a 15 -m 3 -N 5" "1-2 1-4 1-5"
+case_ ed25519-reshared "TREZOR" "-a 15 -m 2 -N 3" "1-1 1-2" reshare 1
 finish

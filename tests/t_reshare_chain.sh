@@ -3,8 +3,8 @@
 # whether the set has a passphrase, and a chain of two reshares (set 1 ->
 # set 2 -> set 3) records the sets each one replaced.  Checked: inspect
 # shows the format version, the passphrase flag ("not recorded" for a
-# version 1 envelope: the worked example of docs/FORMAT.md) and the
-# replaced sets, oldest first; an old share (from a file) brought to
+# version 1 envelope: the worked example of docs/FORMAT.md; its version 2
+# addendum too) and the replaced sets, oldest first; an old share (from a file) brought to
 # verify, audit, load and reshare against the newest envelope is named as
 # a share of a replaced set, void, with the envelope that replaced it; a
 # share of an unrelated ceremony is still called foreign.  (Typed entry
@@ -36,6 +36,19 @@ sed -n '/^The 307 bytes, field by field/,/^Fingerprint:/p' "$top/docs/FORMAT.md"
 expect_rc 0 "inspect a version 1 envelope" "$combine" inspect "$work/v1.escrow"
 expect_out "format version 1" "inspect says version 1"
 expect_out "Passphrase: not recorded \\(a version 1 envelope" "inspect says a v1 envelope records no passphrase"
+
+# its version 2 addendum: the bytes FORMAT.md prints are the envelope it describes
+sed -n '/^The whole of it in hex/,/^Fingerprint: /p' "$top/docs/FORMAT.md" |
+	grep -E '^[0-9a-f]{20,}$' | xxd -r -p >"$work/v2.escrow"
+want=$(sed -n 's/^Fingerprint: `\([0-9a-f]\{64\}\)`;$/\1/p' "$top/docs/FORMAT.md")
+[ -n "$want" ] && [ "$(sha256sum "$work/v2.escrow" | cut -c1-64)" = "$want" ] &&
+	ok "the version 2 worked example's bytes in FORMAT.md have its fingerprint" ||
+	bad "the v2 worked example in FORMAT.md: fingerprint '$want'"
+expect_rc 0 "inspect the version 2 worked example" "$combine" inspect "$work/v2.escrow"
+expect_out "format version 2" "it is version 2"
+expect_out "Share set 1383 " "its set is 0x0567"
+expect_out "share set 4660, envelope fingerprint e7c0ecc7c1b30595ba922f08e05432cc68ef03bfd53236bdabc987e3af7e6b65" \
+	"it replaces set 0x1234 of the version 1 example"
 
 # reshare twice: set 1 -> set 2 (no passphrase) -> set 3 (a passphrase)
 expect_rc 0 "reshare set 1 into set 2" "$combine" reshare --envelope "$e1" --passphrase-file "$work/pw" \
