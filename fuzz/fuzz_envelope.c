@@ -1,6 +1,6 @@
 /*
- * fuzz_envelope.c - the binary envelope as read from paper: parse, walk
- * every accessor, fingerprint it, and try the MAC and an unwrap with a
+ * fuzz_envelope.c - the binary envelope (versions 1 and 2) as read from
+ * paper: parse, walk every accessor (version 2's replaced sets too), fingerprint it, and try the MAC and an unwrap with a
  * fixed (wrong) master secret.  Nothing here is secret.
  */
 #include "escrow.h"
@@ -26,6 +26,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)escrow_envelope_id(env);
 	(void)escrow_envelope_created(env);
 	(void)escrow_envelope_shareset(env);
+	(void)escrow_envelope_version(env);
+	(void)escrow_envelope_passphrase(env);
+	for (i = 0; i < escrow_envelope_replaced_count(env); i++)
+		(void)escrow_envelope_replaced_at(env, i)->identifier;
 	for (i = 0; i < escrow_envelope_key_count(env); i++)
 		(void)escrow_envelope_key(env, i, &k);
 	for (i = 0; i < escrow_envelope_commitment_count(env); i++)
