@@ -187,9 +187,10 @@ layout(const struct escrow_envelope_sheet *e, enum sheet_mode mode,
     struct escrow_doc *doc)
 {
 	struct escrow_chunks ch = { NULL, 0 }, par = { NULL, 0 };
-	char header[200], fp[160], about[ESCROW_SHEET_ABOUT_MAX], foot2[320];
+	char header[200], fp[160], about[ESCROW_SHEET_ABOUT_MAX], foot2[320], fmt[160];
 	char *text = NULL;
 	struct sheet s;
+	unsigned version;
 	int ret;
 
 	ret = escrow_chunk_split(e->env, e->env_len, &ch);
@@ -211,20 +212,25 @@ layout(const struct escrow_envelope_sheet *e, enum sheet_mode mode,
 	s.footer = e->footer != NULL ? e->footer :
 	    "Encrypted envelope - useless without the shares; keep with the records";
 	escrow_sheet_about(e->env, e->env_len, about, sizeof about);
+	/* the envelope's own format version (byte 8): the hand restore's
+	 * step 6 walks versions 1 and 2 differently */
+	version = e->env_len > 8 ? e->env[8] : 0;
 	if (e->intro != NULL) /* another record laid out as an envelope is */
 		snprintf(foot2, sizeof foot2, "escrow v1 - format: docs/FORMAT.md "
 		    "(escrow source)");
 	else
-		snprintf(foot2, sizeof foot2, "escrow v1 envelope - format: "
-		    "docs/FORMAT.md (escrow source) - %s", about);
+		snprintf(foot2, sizeof foot2, "escrow v1 envelope v%u - format: "
+		    "docs/FORMAT.md (escrow source) - %s", version, about);
 	s.footer2 = foot2;
 	sheet_font(&s, FONT_SANS, 1, 16);
 	ret = sheet_para(&s, s.left, 0, 21, e->title ? e->title :
 	    "Key escrow envelope");
 	sheet_font(&s, FONT_SANS, 1, 9);
-	if (ret == ESCROW_OK && e->intro == NULL)
-		ret = sheet_para(&s, s.left, 0, 12, "Format escrow v1 (docs/FORMAT.md "
-		    "in the escrow source) - shares are SLIP-0039");
+	if (ret == ESCROW_OK && e->intro == NULL) {
+		snprintf(fmt, sizeof fmt, "Envelope format version %u (escrow v1, "
+		    "docs/FORMAT.md) - shares are SLIP-0039", version);
+		ret = sheet_para(&s, s.left, 0, 12, fmt);
+	}
 	sheet_font(&s, FONT_SANS, 0, 9);
 	if (ret == ESCROW_OK && e->intro == NULL)
 		ret = sheet_para(&s, s.left, 0, 12, about);
