@@ -2,9 +2,11 @@
  * shares.c - check each share alone against the envelope (checksum, set,
  * commitment), offer the one-word correction that the envelope's
  * commitments single out, and count what a restore has and still needs
- * (see shares.h).  Share words are secret: copies are in secret memory
- * and wiped.
+ * (see shares.h), and name a share of another set: of a set the
+ * envelope replaced (void), or of another ceremony.  Share words are
+ * secret: copies are in secret memory and wiped.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -194,16 +196,17 @@ cb_report_other_set(const struct escrow_envelope *env, unsigned id, const char *
     int typing)
 {
 	const struct escrow_shareset *set = escrow_envelope_shareset(env);
-	const struct escrow_envelope_replaced *r = NULL, *next;
+	const struct escrow_envelope_replaced *next = NULL;
 	uint8_t fp[ESCROW_ENVELOPE_HASH_LEN];
 	char hex[ESCROW_FINGERPRINT_HEX_MAX], when[32];
 	const uint8_t *bytes;
 	size_t i, n = escrow_envelope_replaced_count(env), len;
 
-	for (i = n; i-- > 0 && r == NULL;)
+	/* the newest entry first; the one after it replaced it */
+	for (i = n; i-- > 0;)
 		if (escrow_envelope_replaced_at(env, i)->identifier == id)
-			r = escrow_envelope_replaced_at(env, i);
-	if (r == NULL) {
+			break;
+	if (i == SIZE_MAX) { /* none */
 		tool_err("%s belongs to share set %u, but the envelope's share set is %u", who,
 		    id, set->identifier);
 		tool_hint("that sheet is from another ceremony%s: leave it out%s",
@@ -214,7 +217,8 @@ cb_report_other_set(const struct escrow_envelope *env, unsigned id, const char *
 		return;
 	}
 	tool_time_iso(escrow_envelope_created(env), when);
-	next = r + 1 < escrow_envelope_replaced_at(env, 0) + n ? r + 1 : NULL;
+	if (i + 1 < n)
+		next = escrow_envelope_replaced_at(env, i + 1);
 	if (next == NULL) {
 		/* this envelope replaced it */
 		bytes = escrow_envelope_bytes(env, &len);

@@ -39,7 +39,7 @@ for what in "" "--pdf"; do
 set timeout 20
 log_user 1
 spawn $keygen -n . -a 13 -m 2 -N 3 -o $mnt/early $what --shares-out $work/early-shares
-expect eof
+expect "Continue?" { exit 70 } eof { } timeout { exit 71 }
 catch wait result
 exit [lindex \$result 3]
 EXP
@@ -66,7 +66,7 @@ cat >"$work/reshare.exp" <<EXP
 set timeout 20
 log_user 1
 spawn $combine reshare --envelope $e -m 2 -N 3 -o $mnt/re --shares-out $work/re-shares
-expect "word 1>" { exit 50 } eof { }
+expect "word 1>" { exit 50 } eof { } timeout { exit 51 }
 catch wait result
 exit [lindex \$result 3]
 EXP
@@ -100,7 +100,7 @@ set free [exec sh -c {df -k --output=avail $big | tail -n 1}]
 exec dd if=/dev/zero of=$big/fill bs=1k count=[expr {[string trim \$free] - $2}] 2>/dev/null
 send "\r"
 expect "The same passphrase" { send "\r" } timeout { exit 63 }
-expect eof
+expect eof { } timeout { exit 64 }
 catch wait result
 exit [lindex \$result 3]
 EXP
