@@ -20,6 +20,7 @@
 #include <openssl/sha.h>
 
 #include "cmd.h"
+#include "diskspace.h"
 #include "escrow_keys.h"
 #include "options.h"
 #include "threshold.h"
@@ -107,6 +108,25 @@ thresh_audit(const struct cb_opts *o, const struct escrow_thresh_params *p)
 	return TOOL_EXIT_OK;
 }
 
+/*
+ * Before the custodian is asked to sign: room for the partial file (per
+ * bundle its id, the partial signature and its proof, in hex) and its
+ * sheet.
+ */
+static int
+partial_space(const struct cb_opts *o, size_t nbundles)
+{
+	struct tool_space sp;
+	uint64_t text = 1024 + nbundles * (512 + 4 * (uint64_t)ESCROW_THRESH_Z_MAX);
+
+	tool_space_init(&sp);
+	tool_space_add_file(&sp, o->output, text, "the partial signatures");
+	if (o->cer.paper.pdf)
+		tool_space_add_file(&sp, o->output, tool_space_envelope_pdf((size_t)text,
+		    ESCROW_PAPER_A4), "its sheet");
+	return tool_space_check(&sp);
+}
+
 static int
 cmd_partial(const struct cb_opts *o, const struct escrow_thresh_params *p)
 {
@@ -132,6 +152,8 @@ cmd_partial(const struct cb_opts *o, const struct escrow_thresh_params *p)
 	printf("You are custodian %u of %u; key tag %u signs with any %u.\n",
 	    escrow_thresh_share_index(s), escrow_thresh_params_count(p),
 	    escrow_dnssec_keytag(&k), escrow_thresh_params_threshold(p));
+	if (partial_space(o, req.ksr->nbundles) != 0)
+		goto out;
 	if (!o->yes && !tool_confirm("Sign every bundle above with this share?")) {
 		tool_err("nothing signed%s", tool_have_tty() ? "" :
 		    " (no terminal to ask: add --yes once you have checked the "

@@ -175,4 +175,21 @@ if grep -q "no signatures for .*SOA" "$work/ldns-z.log" && ! grep -qi "DNSKEY" "
 	ok "ldns-verify-zone validates the zone-file answer"
 else bad "zone-file answer does not validate" "$(cat "$work/ldns-z.log")"; fi
 
+# a partial onto a disk too small for it: refused before the custodian is
+# asked to sign (root: a small tmpfs; otherwise not checked)
+mkdir -p "$work/small"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=8k,mode=0700 tmpfs "$work/small" 2>/dev/null; then
+	trap 'umount "$work/small" 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+	expect_rc 1 "partial onto a full disk is refused" \
+		"$combine" partial --share "$work/shares/thresh-share-2.txt" --params "$params" \
+		--request "$ksr" -o "$work/small/p2.txt"
+	expect_out "not enough free space for this run in .$work/small': 8192 bytes free, about [0-9]+ KB needed \\(the partial signatures\\)" \
+		"it names the directory, what is free and what is needed"
+	grep -q "Sign every bundle" "$work/last.log" && bad "the custodian was asked first" ||
+		ok "before the custodian is asked to sign"
+	umount "$work/small"
+else
+	echo "  (not root: the full-disk check of partial is not tested)"
+fi
+
 finish

@@ -226,13 +226,23 @@ tool_space_envelope(const struct escrow_shareset *set, size_t nreplaced,
 	    records + 32;
 }
 
+uint64_t
+tool_space_envelope_pdf(size_t len, enum escrow_paper_size paper)
+{
+	unsigned pages = 0;
+
+	if (escrow_sheet_envelope_pages(len, paper, &pages) != ESCROW_OK || pages == 0)
+		return 0; /* too large for paper: not written */
+	return pages * (uint64_t)ENVELOPE_PAGE + ENVELOPE_SHEET;
+}
+
 int
 tool_ceremony_space(const struct tool_ceremony *c, const struct tool_space_keys *k)
 {
 	struct tool_space s;
 	char what[96];
-	uint64_t env, nshares = 0, n = k->nkeys, perkey, pages;
-	unsigned g, envpages = 0;
+	uint64_t env, nshares = 0, n = k->nkeys, perkey, pages, envpdf;
+	unsigned g;
 
 	for (g = 0; g < c->set.group_count; g++)
 		nshares += c->set.groups[g].count;
@@ -247,17 +257,14 @@ tool_ceremony_space(const struct tool_ceremony *c, const struct tool_space_keys 
 	    (3 + 2 * n + 3 + nshares * 2) * (256 + strlen(c->outdir)) + 128 * c->nreplaced,
 	    1, "the transcript");
 	if (c->paper.pdf) {
-		if (escrow_sheet_envelope_pages((size_t)env, c->paper.paper, &envpages) !=
-		    ESCROW_OK)
-			envpages = 0; /* too large for paper: not written */
+		envpdf = tool_space_envelope_pdf((size_t)env, c->paper.paper);
 		pages = 1 + (n + PUBLIC_KEYS_PER_PAGE - 1) / PUBLIC_KEYS_PER_PAGE;
 		if (pages > PUBLIC_MAX_PAGES)
 			pages = PUBLIC_MAX_PAGES;
 		snprintf(what, sizeof what, "%llu PDF sheets",
-		    (unsigned long long)(nshares + 1 + (envpages > 0)));
-		tool_space_add(&s, c->outdir, (envpages > 0 ? envpages * (uint64_t)ENVELOPE_PAGE +
-		    ENVELOPE_SHEET : 0) + PUBLIC_SHEET + pages * PUBLIC_PAGE + nshares * SHARE_SHEET,
-		    nshares + 1 + (envpages > 0), what);
+		    (unsigned long long)(nshares + 1 + (envpdf > 0)));
+		tool_space_add(&s, c->outdir, envpdf + PUBLIC_SHEET + pages * PUBLIC_PAGE +
+		    nshares * SHARE_SHEET, nshares + 1 + (envpdf > 0), what);
 	}
 	if (c->shares_out != NULL) {
 		snprintf(what, sizeof what, "%llu share files", (unsigned long long)nshares);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "escrow_envelope.h"
+#include "escrow_print.h"
 #include "escrow_shareset.h"
 #include "records.h"
 
@@ -73,6 +74,10 @@ uint64_t tool_space_key_record(size_t label, size_t id, size_t owner, size_t pub
 /* A version 2 envelope's size (docs/FORMAT.md "Limits and sizes"). */
 uint64_t tool_space_envelope(const struct escrow_shareset *set, size_t nreplaced,
     uint64_t records);
+
+/* A byte string laid out as envelope sheets (the envelope, a partial
+ * signature): their PDF's size, 0 when too large for paper. */
+uint64_t tool_space_envelope_pdf(size_t len, enum escrow_paper_size paper);
 
 struct tool_ceremony;
 
