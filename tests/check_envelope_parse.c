@@ -86,18 +86,7 @@ static void
 expect_parse(const uint8_t *orig, size_t len, size_t off, const uint8_t *with,
     size_t wlen, int want, const char *what)
 {
-	struct escrow_envelope *env = NULL;
-	uint8_t *b = malloc(len);
-	int ret;
-
-	ck_assert_ptr_nonnull(b);
-	memcpy(b, orig, len);
-	memcpy(b + off, with, wlen);
-	ret = escrow_envelope_parse(b, len, &env);
-	ck_assert_msg(ret == want, "%s: got %d (%s), want %d", what, ret,
-	    escrow_strerror(ret), want);
-	ck_assert_ptr_null(env);
-	free(b);
+	ex_expect_parse(orig, len, 0, off, with, wlen, want, what);
 }
 
 START_TEST(test_envelope_malformed_precise_errors)

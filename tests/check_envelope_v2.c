@@ -173,49 +173,31 @@ START_TEST(test_envelope_v2_builder_refuses)
 }
 END_TEST
 
-static void
-expect_parse(const uint8_t *orig, size_t len, size_t cut, size_t off,
-    const uint8_t *with, size_t wlen, int want, const char *what)
-{
-	struct escrow_envelope *env = NULL;
-	uint8_t *b = malloc(len);
-	int ret;
-
-	ck_assert_ptr_nonnull(b);
-	memcpy(b, orig, len);
-	memcpy(b + off, with, wlen);
-	ret = escrow_envelope_parse(b, len - cut, &env);
-	ck_assert_msg(ret == want, "%s: got %d (%s), want %d", what, ret,
-	    escrow_strerror(ret), want);
-	ck_assert_ptr_null(env);
-	free(b);
-}
-
 START_TEST(test_envelope_v2_malformed)
 {
 	uint8_t *b, *v1;
 	size_t len, len1;
 
 	b = ex_seal_v2(&len, NULL);
-	expect_parse(b, len, 0, EX2_OFF_PASSPHRASE, (const uint8_t *)"\x02", 1,
+	ex_expect_parse(b, len, 0, EX2_OFF_PASSPHRASE, (const uint8_t *)"\x02", 1,
 	    ESCROW_ERR_FORMAT, "passphrase flag 2");
-	expect_parse(b, len, 0, EX2_OFF_PASSPHRASE, (const uint8_t *)"\xff", 1,
+	ex_expect_parse(b, len, 0, EX2_OFF_PASSPHRASE, (const uint8_t *)"\xff", 1,
 	    ESCROW_ERR_FORMAT, "passphrase flag 255");
-	expect_parse(b, len, 0, EX2_OFF_REPLACED, (const uint8_t *)"\x80", 1,
+	ex_expect_parse(b, len, 0, EX2_OFF_REPLACED, (const uint8_t *)"\x80", 1,
 	    ESCROW_ERR_FORMAT, "replaced identifier >= 2^15");
-	expect_parse(b, len, 0, EX2_OFF_NREPLACED, (const uint8_t *)"\xff", 1,
+	ex_expect_parse(b, len, 0, EX2_OFF_NREPLACED, (const uint8_t *)"\xff", 1,
 	    ESCROW_ERR_TRUNCATED, "255 replaced sets past the end");
-	expect_parse(b, len, 0, EX2_OFF_NREPLACED, (const uint8_t *)"\x00", 1,
+	ex_expect_parse(b, len, 0, EX2_OFF_NREPLACED, (const uint8_t *)"\x00", 1,
 	    ESCROW_ERR_TRUNCATED, "replaced count 0 over an entry");
-	expect_parse(b, len, 0, EX_OFF_VERSION, (const uint8_t *)"\x03", 1,
+	ex_expect_parse(b, len, 0, EX_OFF_VERSION, (const uint8_t *)"\x03", 1,
 	    ESCROW_ERR_VERSION, "version 3");
-	expect_parse(b, len, len - EX2_OFF_NREPLACED, 0, b, 0,
+	ex_expect_parse(b, len, len - EX2_OFF_NREPLACED, 0, b, 0,
 	    ESCROW_ERR_TRUNCATED, "ends before replaced_count");
-	expect_parse(b, len, len - EX2_OFF_REPLACED - 10, 0, b, 0,
+	ex_expect_parse(b, len, len - EX2_OFF_REPLACED - 10, 0, b, 0,
 	    ESCROW_ERR_TRUNCATED, "ends inside a replaced entry");
 	/* a v1 envelope called version 2 does not parse */
 	v1 = ex_seal(&len1);
-	expect_parse(v1, len1, 0, EX_OFF_VERSION, (const uint8_t *)"\x02", 1,
+	ex_expect_parse(v1, len1, 0, EX_OFF_VERSION, (const uint8_t *)"\x02", 1,
 	    ESCROW_ERR_TRUNCATED, "v1 bytes labelled version 2");
 	free(v1);
 	free(b);

@@ -212,6 +212,24 @@ parse_and_verify(const uint8_t *b, size_t len, const uint8_t S[32], int *parsed)
 
 
 
+void
+ex_expect_parse(const uint8_t *orig, size_t len, size_t cut, size_t off,
+    const uint8_t *with, size_t wlen, int want, const char *what)
+{
+	struct escrow_envelope *env = NULL;
+	uint8_t *b = malloc(len);
+	int ret;
+
+	ck_assert_ptr_nonnull(b);
+	memcpy(b, orig, len);
+	memcpy(b + off, with, wlen);
+	ret = escrow_envelope_parse(b, len - cut, &env);
+	ck_assert_msg(ret == want, "%s: got %d (%s), want %d", what, ret,
+	    escrow_strerror(ret), want);
+	ck_assert_ptr_null(env);
+	free(b);
+}
+
 /* A fresh key of the given OpenSSL type as PKCS#8 DER in secret memory. */
 uint8_t *
 make_pkcs8(const char *type, const char *param, size_t *len)

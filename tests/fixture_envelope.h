@@ -46,6 +46,10 @@ void ex_v2_ceremony(struct ex_v2 *v2);
 uint8_t *ex_seal_v2(size_t *len, const struct ex_v2 *v2);
 /* parse, then verify; *parsed says whether parse accepted it. */
 int parse_and_verify(const uint8_t *b, size_t len, const uint8_t S[32], int *parsed);
+/* A copy of orig with wlen bytes at off replaced by with, its last cut
+ * bytes left out: parse must refuse it with want (what names the case). */
+void ex_expect_parse(const uint8_t *orig, size_t len, size_t cut, size_t off,
+    const uint8_t *with, size_t wlen, int want, const char *what);
 /* A fresh key of the given OpenSSL type as PKCS#8 DER in secret memory. */
 uint8_t *make_pkcs8(const char *type, const char *param, size_t *len);
 
