@@ -25,7 +25,7 @@ if [ "$(id -u)" != 0 ] || ! mount -t tmpfs -o size=20k,mode=0700 tmpfs "$mnt" 2>
 	echo "t_diskfull: SKIP (needs root to mount a small tmpfs)"
 	exit 0
 fi
-trap 'umount "$mnt" 2>/dev/null; umount "$big" 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+trap 'umount "$mnt" 2>/dev/null || true; umount "$big" 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
 if ! mount -t tmpfs -o size=1m,mode=0700 tmpfs "$big"; then
 	bad "mounting a 1 MB tmpfs"; finish; exit 1
 fi

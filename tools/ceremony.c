@@ -52,7 +52,7 @@ tool_describe_ceremony(const struct escrow_envelope *env, struct escrow_text *b)
 		break;
 	default:
 		tool_text_printf(b, "Passphrase: not recorded (a version %u envelope does "
-		    "not say; try an empty one first)\n", escrow_envelope_version(env));
+		    "not say whether the shares need one)\n", escrow_envelope_version(env));
 	}
 	if (n > 0)
 		tool_text_printf(b, "Replaces %zu earlier share set%s (oldest first; their "
