@@ -242,6 +242,10 @@ $(B)/tests/bench/bench_p11: $(B)/tests/bench/bench_p11.o $(LIBS_ALL)
 # any branch or memory index that depends on them is an error.
 CT_VALGRIND := valgrind -q --error-exitcode=1 --track-origins=yes
 
+# End-to-end scripts run E2E_JOBS at a time (tests/e2e.sh), each script's
+# output printed whole when it ends.
+E2E_JOBS ?= 2
+
 check: deps
 	$(Q)$(MAKE) --no-print-directory check-run
 	$(Q)$(MAKE) --no-print-directory check-fuzz-run
@@ -252,12 +256,8 @@ check-run: all $(TEST_BIN) $(CT_BIN) $(HELPER) $(P11CHECK) $(FI_MOD) $(LIB_ONLY)
 		echo "lib/: the files above name a paper or printing library (they belong in printing/)"; exit 1; fi
 	$(Q)CK_DEFAULT_TIMEOUT=600 $(TEST_WRAP) $(TEST_BIN)
 	$(Q)$(if $(CT_CHECK),echo "constant-time check (valgrind):" && $(CT_VALGRIND) $(CT_BIN),echo "constant-time check skipped in this build (sanitizers and valgrind do not mix)")
-	$(Q)set -e; for t in $(sort $(wildcard tests/t_*.sh)); do \
-		echo "end-to-end: $$t"; w='$(E2E_WRAP)'; \
-		case " $(E2E_WRAP_SKIP) " in *" $$(basename $$t .sh) "*) w=""; \
-			echo "  (its tools run unwrapped here: E2E_WRAP_SKIP)";; esac; \
-		t0=$$(date +%s); B=$(B) ESCROW_WRAP="$$w" sh $$t; \
-		echo "end-to-end: $$t took $$(($$(date +%s) - t0)) s"; done
+	$(Q)B=$(B) E2E_WRAP='$(E2E_WRAP)' E2E_WRAP_SKIP='$(E2E_WRAP_SKIP)' JOBS=$(E2E_JOBS) \
+		sh tests/e2e.sh $(sort $(wildcard tests/t_*.sh))
 
 check-asan: deps
 	$(Q)LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
