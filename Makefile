@@ -233,11 +233,7 @@ $(FI_MOD): tests/fi/fi.c tests/fi/fi_profile.c tests/fi/fi_calls.h tests/fi/fi_p
 		-fPIC -shared -fvisibility=hidden -pthread $(shell pkg-config --cflags p11-kit-1) \
 		-o $@ $(filter %.c,$^) -ldl
 
-# PKCS#11 benchmark program, built on demand by tests/bench_p11.sh.  Its
-# parallel mode needs the library's opts.sessions (branch p11b); until the
-# header has it, the benchmark says so instead of failing to build.
-BENCH_SESSIONS = $(if $(shell grep -s 'size_t sessions;' lib/include/escrow_p11.h),-DBENCH_HAVE_SESSIONS)
-$(B)/tests/bench/bench_p11.o: ALL_CFLAGS += $(BENCH_SESSIONS)
+# PKCS#11 benchmark program, built on demand by tests/bench_p11.sh.
 $(B)/tests/bench/bench_p11: $(B)/tests/bench/bench_p11.o $(LIBS_ALL)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_ALL) $(PKG_LIBS) $(KSR_LIBS)
@@ -245,6 +241,10 @@ $(B)/tests/bench/bench_p11: $(B)/tests/bench/bench_p11.o $(LIBS_ALL)
 # The constant-time check: secrets are marked undefined for memcheck, so
 # any branch or memory index that depends on them is an error.
 CT_VALGRIND := valgrind -q --error-exitcode=1 --track-origins=yes
+
+# End-to-end scripts run E2E_JOBS at a time (tests/e2e.sh), each script's
+# output printed whole when it ends.
+E2E_JOBS ?= 2
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory check-run
@@ -256,11 +256,8 @@ check-run: all $(TEST_BIN) $(CT_BIN) $(HELPER) $(P11CHECK) $(FI_MOD) $(LIB_ONLY)
 		echo "lib/: the files above name a paper or printing library (they belong in printing/)"; exit 1; fi
 	$(Q)CK_DEFAULT_TIMEOUT=600 $(TEST_WRAP) $(TEST_BIN)
 	$(Q)$(if $(CT_CHECK),echo "constant-time check (valgrind):" && $(CT_VALGRIND) $(CT_BIN),echo "constant-time check skipped in this build (sanitizers and valgrind do not mix)")
-	$(Q)set -e; for t in $(sort $(wildcard tests/t_*.sh)); do \
-		echo "end-to-end: $$t"; w='$(E2E_WRAP)'; \
-		case " $(E2E_WRAP_SKIP) " in *" $$(basename $$t .sh) "*) w=""; \
-			echo "  (its tools run unwrapped here: E2E_WRAP_SKIP)";; esac; \
-		B=$(B) ESCROW_WRAP="$$w" sh $$t; done
+	$(Q)B=$(B) E2E_WRAP='$(E2E_WRAP)' E2E_WRAP_SKIP='$(E2E_WRAP_SKIP)' JOBS=$(E2E_JOBS) \
+		sh tests/e2e.sh $(sort $(wildcard tests/t_*.sh))
 
 check-asan: deps
 	$(Q)LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \

@@ -33,13 +33,13 @@ static const int assemble_opts[] = { CB_OPT_PARAMS, CB_OPT_REQUEST, 'o', 0 };
 #define P11_OPTS TOOL_OPT_MODULE, TOOL_OPT_TOKEN, TOOL_OPT_PIN_SOURCE, \
 	TOOL_OPT_STRATEGY, TOOL_OPT_MODULE_INIT_ARGS, TOOL_OPT_ACCEPT_USAGES
 static const int load_opts[] = { COMMON, P11_OPTS, TOOL_OPT_REPLACE,
-	TOOL_OPT_RRSIG_OUT, 0 };
+	TOOL_OPT_RRSIG_OUT, TOOL_OPT_SESSIONS, 0 };
 static const int probe_opts[] = { CB_OPT_ENVELOPE, P11_OPTS, 'a', 0 };
 static const int export_opts[] = { COMMON, CB_OPT_FORMAT, 'o', CB_OPT_UNDERSTAND, 0 };
 static const int reshare_opts[] = { COMMON, 'm', 'N', TOOL_OPT_GROUP,
 	TOOL_OPT_GROUP_THRESHOLD, TOOL_OPT_ITER, 'o', CB_OPT_NEWPASS, TOOL_OPT_PDF,
 	TOOL_OPT_PRINT, TOOL_OPT_PAPER, TOOL_OPT_SHARES_OUT, P11_OPTS,
-	TOOL_OPT_ALLOW_REMOVABLE, 0 };
+	TOOL_OPT_SESSIONS, TOOL_OPT_ALLOW_REMOVABLE, 0 };
 static const int inspect_opts[] = { 0 };
 
 static int check_verify(struct cb_opts *o);
@@ -77,8 +77,11 @@ static const struct cb_cmd commands[] = {
 	{ "load", cb_cmd_load, check_load, load_opts,
 	  "[--envelope FILE] --module PATH|NAME --token URI [--pin-source FILE]\n"
 	  SYN_INDENT "[--strategy auto|unwrap|transport|create] [--replace]\n"
-	  SYN_INDENT "[--rrsig-out FILE] [INPUT ...]\n",
+	  SYN_INDENT "[--rrsig-out FILE] [--sessions N] [INPUT ...]\n",
 P11_HELP
+"      --sessions N            load over N sessions on parallel threads (1-32;\n"
+"                              default 1): for a network HSM, where every call\n"
+"                              is a round trip\n"
 "      --replace               replace objects with the same CKA_ID\n"
 "      --rrsig-out FILE        sign each key's DNSKEY RRset in the token; write\n"
 "                              DNSKEY and RRSIG records to FILE\n",
@@ -98,7 +101,7 @@ P11_HELP
 "      --new-passphrase-file FILE  passphrase of the new set (otherwise asked twice)\n"
 "      --pdf, --print QUEUE, --paper a4|letter, --shares-out DIR   as escrow-keygen\n"
 "      --module, --token, --pin-source, --strategy, --module-init-args,\n"
-"      --accept-token-usages   also load the keys, as load\n"
+"      --accept-token-usages, --sessions   also load the keys, as load\n"
 "      --allow-removable-secrets   as escrow-keygen (tests only)\n",
 	  "restore, then make a new master secret, share set and envelope" },
 	{ "probe", cb_cmd_probe, cb_check_probe, probe_opts,

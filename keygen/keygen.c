@@ -104,6 +104,8 @@ usage(FILE *f)
 "      --module-init-args S  C_Initialize arguments (pReserved): NSS softoken,\n"
 "                          YubiHSM 2\n"
 "      --accept-token-usages  keep keys a token made with more usages than SIGN\n"
+"      --sessions N        load over N sessions on parallel threads (1-32; default\n"
+"                          1): for a network HSM, where every call is a round trip\n"
 "  -y, --yes               do not ask for confirmations or wait between sheets\n"
 "  -h, --help              this help\n"
 "      --version           the suite's version (given alone)\n"

@@ -15,14 +15,6 @@ extern const char escrow_ksr_rng[];
 void ksr_err(char *err, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/*
- * Base64 (RFC 4648) ignoring ASCII whitespace; strict otherwise: '='
- * padding required, nothing after it, zero trailing bits.  0,
- * ESCROW_ERR_FORMAT or ESCROW_ERR_TOO_LARGE (more than cap bytes).
- */
-int ksr_unbase64(const char *s, size_t n, uint8_t *out, size_t cap,
-    size_t *len) ESCROW_WUR;
-
 /* Well-formed XML without a DOCTYPE; no entities, no network. */
 int ksr_xml_read(const char *xml, size_t len, xmlDocPtr *out, char *err,
     size_t cap) ESCROW_WUR;

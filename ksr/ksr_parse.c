@@ -27,66 +27,6 @@ ksr_err(char *err, size_t cap, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int
-b64val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-int
-ksr_unbase64(const char *s, size_t n, uint8_t *out, size_t cap, size_t *len)
-{
-	uint32_t acc = 0;
-	size_t i, got = 0, o = 0, pad = 0;
-
-	for (i = 0; i < n; i++) {
-		int v;
-
-		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
-			continue;
-		if (s[i] == '=') {
-			pad++;
-			continue;
-		}
-		if (pad > 0 || (v = b64val(s[i])) < 0)
-			return ESCROW_ERR_FORMAT;
-		acc = acc << 6 | (uint32_t)v;
-		if (++got % 4 == 0) {
-			if (o + 3 > cap)
-				return ESCROW_ERR_TOO_LARGE;
-			out[o++] = (uint8_t)(acc >> 16);
-			out[o++] = (uint8_t)(acc >> 8);
-			out[o++] = (uint8_t)acc;
-			acc = 0;
-		}
-	}
-	if ((got + pad) % 4 != 0 || pad > 2 || (got % 4 != 0) != (pad > 0) ||
-	    (pad > 0 && got % 4 + pad != 4))
-		return ESCROW_ERR_FORMAT;
-	if (got % 4 == 2) {
-		if ((acc & 0xf) != 0 || o + 1 > cap)
-			return (acc & 0xf) != 0 ? ESCROW_ERR_FORMAT : ESCROW_ERR_TOO_LARGE;
-		out[o++] = (uint8_t)(acc >> 4);
-	} else if (got % 4 == 3) {
-		if ((acc & 0x3) != 0 || o + 2 > cap)
-			return (acc & 0x3) != 0 ? ESCROW_ERR_FORMAT : ESCROW_ERR_TOO_LARGE;
-		out[o++] = (uint8_t)(acc >> 10);
-		out[o++] = (uint8_t)(acc >> 2);
-	}
-	*len = o;
-	return ESCROW_OK;
-}
-
 struct errbuf {
 	char *err;
 	size_t cap;

@@ -10,6 +10,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "escrow_text.h"
 #include "ksr_int.h"
 
 struct rd {
@@ -149,7 +150,7 @@ b64(struct rd *r, xmlNodePtr n, uint8_t *out, size_t cap, size_t *len)
 	if (buf == NULL)
 		return ESCROW_ERR_NOMEM;
 	if ((ret = text(r, n, buf, 4 * cap)) == 0 &&
-	    (ret = ksr_unbase64(buf, strlen(buf), out, cap, len)) != 0)
+	    (ret = escrow_text_unbase64(buf, strlen(buf), out, cap, len)) != 0)
 		ksr_err(r->err, r->cap, "%s: <%s> is not base64 of at most %zu bytes",
 		    r->where, (const char *)n->name, cap);
 	free(buf);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escrow_text.h"
 #include "ksr_int.h"
 
 #define ZONE_LINE_MAX 8192
@@ -86,7 +87,7 @@ zone_record(struct escrow_ksr *k, char **tok, size_t nt, unsigned lineno,
 		bl += tl;
 	}
 	b64[bl] = '\0';
-	if (bl == 0 || ksr_unbase64(b64, bl, pub, sizeof pub,
+	if (bl == 0 || escrow_text_unbase64(b64, bl, pub, sizeof pub,
 	    &publen) != 0)
 		goto bad;
 	if (k->domain[0] == '\0') {

@@ -11,14 +11,12 @@
 #include "escrow_text.h" /* the records are built in fixed escrow_text buffers */
 
 /*
- * Decode hex / base64 ignoring ASCII whitespace; strict otherwise (base64:
- * '=' padding required, no data after it, zero trailing bits).  Returns 0,
- * ESCROW_ERR_FORMAT, or ESCROW_ERR_TOO_LARGE when it would exceed cap.
+ * Decode hex ignoring ASCII whitespace (base64: escrow_text_unbase64()).
+ * Returns 0, ESCROW_ERR_FORMAT, or ESCROW_ERR_TOO_LARGE when it would
+ * exceed cap.
  */
 int escrow_dnssec_i_unhex(const char *s, size_t n, uint8_t *out, size_t cap,
     size_t *len);
-int escrow_dnssec_i_unbase64(const char *s, size_t n, uint8_t *out,
-    size_t cap, size_t *len);
 
 /* Valid uncompressed wire name of exactly len bytes? */
 int escrow_dnssec_i_name_valid(const uint8_t *wire, size_t len);

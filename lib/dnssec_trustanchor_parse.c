@@ -380,7 +380,7 @@ key_digest(struct xp *x, struct escrow_ta_digest *d, char *text)
 		if ((ret = leaf(x, "PublicKey", text, TA_TEXT_MAX, &len)) !=
 		    ESCROW_OK)
 			return ret;
-		if (escrow_dnssec_i_unbase64(text, len, d->pubkey,
+		if (escrow_text_unbase64(text, len, d->pubkey,
 		    sizeof d->pubkey, &d->pubkey_len) != ESCROW_OK ||
 		    d->pubkey_len == 0)
 			return ESCROW_ERR_FORMAT;

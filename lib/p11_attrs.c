@@ -12,6 +12,10 @@
  * the template said.  Such extra usages are named one by one; the caller
  * decides (refuse, or accept and record).
  *
+ * All in one C_GetAttributeValue call (a network HSM's round trip each),
+ * asked again one at a time only from a module that does not process the
+ * whole template when one attribute is unavailable.
+ *
  * No secrets: only boolean attributes are read.
  */
 #include <stdio.h>
@@ -54,35 +58,82 @@ append(char *buf, size_t cap, const char *sep, const char *w1, const char *w2)
 		    w2);
 }
 
+/* A value no token writes into a CK_BBOOL (it writes 0 or 1): marks an
+ * attribute that a call left untouched. */
+#define UNTOUCHED 0xA5
+
+/*
+ * All the attributes in one call (one round trip to a network HSM).
+ * PKCS#11 (2.40 and 3.0, C_GetAttributeValue): a call that returns
+ * CKR_ATTRIBUTE_TYPE_INVALID or CKR_ATTRIBUTE_SENSITIVE has still
+ * processed every attribute, setting ulValueLen to
+ * CK_UNAVAILABLE_INFORMATION for those it cannot give.  A
+ * module that stops at the first such attribute instead leaves the rest
+ * untouched: those are asked for again one at a time.
+ */
+static CK_RV
+read_all(struct escrow_p11 *p, CK_OBJECT_HANDLE h, CK_BBOOL v[NWANTS],
+    CK_ULONG len[NWANTS], size_t *bad)
+{
+	CK_ATTRIBUTE a[NWANTS];
+	size_t i;
+	CK_RV rv;
+
+	for (i = 0; i < NWANTS; i++) {
+		v[i] = UNTOUCHED;
+		a[i].type = wants[i].type;
+		a[i].pValue = &v[i];
+		a[i].ulValueLen = sizeof v[i];
+	}
+	rv = p->mod->C_GetAttributeValue(p->sess, h, a, NWANTS);
+	if (rv != CKR_OK && rv != CKR_ATTRIBUTE_TYPE_INVALID &&
+	    rv != CKR_ATTRIBUTE_SENSITIVE) {
+		*bad = NWANTS;
+		return rv;
+	}
+	for (i = 0; i < NWANTS; i++) {
+		CK_RV one;
+
+		len[i] = a[i].ulValueLen;
+		if (rv == CKR_OK || len[i] != sizeof v[i] || v[i] != UNTOUCHED)
+			continue;
+		one = p->mod->C_GetAttributeValue(p->sess, h, &a[i], 1);
+		if (one != CKR_OK && one != CKR_ATTRIBUTE_TYPE_INVALID &&
+		    one != CKR_ATTRIBUTE_SENSITIVE) {
+			*bad = i;
+			return one;
+		}
+		len[i] = one == CKR_OK ? a[i].ulValueLen : CK_UNAVAILABLE_INFORMATION;
+	}
+	return CKR_OK;
+}
+
 int
 escrow_p11_i_readback(struct escrow_p11 *p, CK_OBJECT_HANDLE h,
     int accept_usages, char *attrs, size_t attrs_cap, char *extra,
     size_t extra_cap, int *usages_refused, struct escrow_p11_error *err)
 {
 	CK_BBOOL v[NWANTS];
+	CK_ULONG len[NWANTS];
 	char bad[256] = "";
-	size_t i;
+	size_t i, which = NWANTS;
 	int missing = 0, more = 0;
 	CK_RV rv;
 
 	attrs[0] = '\0';
 	extra[0] = '\0';
 	*usages_refused = 0;
+	rv = read_all(p, h, v, len, &which);
+	if (rv != CKR_OK)
+		return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11_ATTRIBUTE,
+		    "C_GetAttributeValue", rv, "cannot read back CKA_%s of "
+		    "the new private key (object %lu)", which < NWANTS ?
+		    wants[which].name : "SIGN, SENSITIVE, EXTRACTABLE and the "
+		    "other attributes", (unsigned long)h);
 	for (i = 0; i < NWANTS; i++) {
-		/* one at a time: a token answers CKR_ATTRIBUTE_TYPE_INVALID
-		 * for the whole call if one type is not defined for the class */
-		CK_ATTRIBUTE a = { wants[i].type, &v[i], sizeof v[i] };
 		const char *shown;
 
-		v[i] = CK_FALSE;
-		rv = p->mod->C_GetAttributeValue(p->sess, h, &a, 1);
-		if (rv != CKR_OK && rv != CKR_ATTRIBUTE_TYPE_INVALID &&
-		    rv != CKR_ATTRIBUTE_SENSITIVE)
-			return escrow_p11_i_fail_rv(err, ESCROW_ERR_P11_ATTRIBUTE,
-			    "C_GetAttributeValue", rv, "cannot read back CKA_%s of "
-			    "the new private key (object %lu)", wants[i].name,
-			    (unsigned long)h);
-		if (rv != CKR_OK || a.ulValueLen != sizeof v[i]) {
+		if (len[i] != sizeof v[i]) {
 			append(attrs, attrs_cap, " ", wants[i].name, "=n/a");
 			if (!wants[i].may_lack) {
 				append(bad, sizeof bad, ", ", wants[i].name,

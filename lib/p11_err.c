@@ -201,6 +201,7 @@ escrow_p11_i_has_mech(struct escrow_p11 *p, CK_MECHANISM_TYPE m, CK_FLAGS need)
 {
 	CK_MECHANISM_INFO info;
 	CK_ULONG i;
+	size_t j;
 	CK_RV rv;
 
 	for (i = 0; i < p->nmechs; i++) {
@@ -208,6 +209,9 @@ escrow_p11_i_has_mech(struct escrow_p11 *p, CK_MECHANISM_TYPE m, CK_FLAGS need)
 			continue;
 		if (need == 0)
 			return 1;
+		for (j = 0; j < p->nmechinfo; j++)
+			if (p->mechinfo[j].m == m)
+				return (p->mechinfo[j].flags & need) == need;
 		/* some modules OR into flags without clearing them first */
 		memset(&info, 0, sizeof info);
 		rv = p->mod->C_GetMechanismInfo(p->slot, m, &info);
@@ -217,6 +221,10 @@ escrow_p11_i_has_mech(struct escrow_p11 *p, CK_MECHANISM_TYPE m, CK_FLAGS need)
 				p->hard_rv = rv;
 			}
 			return 0;
+		}
+		if (p->nmechinfo < sizeof p->mechinfo / sizeof p->mechinfo[0]) {
+			p->mechinfo[p->nmechinfo].m = m;
+			p->mechinfo[p->nmechinfo++].flags = info.flags;
 		}
 		return (info.flags & need) == need;
 	}

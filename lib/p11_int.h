@@ -53,6 +53,11 @@ struct escrow_p11 {
 	size_t ntokens;
 	CK_MECHANISM_TYPE *mechs;   /* the token's mechanism list */
 	CK_ULONG nmechs;
+	/* C_GetMechanismInfo answers asked for so far (a round trip each
+	 * to a network HSM); inline, so that each worker's copy of this
+	 * structure keeps its own */
+	struct { CK_MECHANISM_TYPE m; CK_FLAGS flags; } mechinfo[16];
+	size_t nmechinfo;
 	/* CAP_*: does the token take MODIFIABLE=false, per P11_OP_*?  SoftHSM
 	 * 2.6.1 takes it in C_CreateObject but not in C_UnwrapKey. */
 	int modifiable_false_ok[2];

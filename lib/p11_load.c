@@ -141,6 +141,32 @@ create(struct escrow_p11 *p, struct escrow_p11_i_tmpl *t, CK_OBJECT_HANDLE *h)
 	return rv;
 }
 
+/*
+ * A key the token cannot sign with cannot be proven there, nor used: say
+ * which mechanism is missing before any object is made (a token without
+ * EdDSA, such as NSS softoken 3.87 or a PKCS#11 2.40 module, would
+ * otherwise refuse the key type in C_CreateObject with a code that does
+ * not say why).  A token whose list names nothing is tried all the same.
+ */
+static int
+can_sign(struct escrow_p11 *p, const struct keys_alginfo *a,
+    struct escrow_p11_error *err)
+{
+	if (p->nmechs == 0 || escrow_p11_i_has_mech(p, a->ck_sign_mech, 0) ||
+	    (a->ck_raw_mech != 0 && escrow_p11_i_has_mech(p, a->ck_raw_mech, 0)))
+		return ESCROW_OK;
+	if (a->ck_raw_mech != 0)
+		return escrow_p11_i_fail(err, ESCROW_ERR_P11_MECHANISM, "token `%s' "
+		    "has neither %s nor %s (C_GetMechanismList lists neither): "
+		    "it cannot sign with %s keys, so such a key cannot be loaded "
+		    "there", p->label, escrow_p11_mech_name(a->ck_sign_mech),
+		    escrow_p11_mech_name(a->ck_raw_mech), a->name);
+	return escrow_p11_i_fail(err, ESCROW_ERR_P11_MECHANISM, "token `%s' has no "
+	    "%s (C_GetMechanismList does not list it): it cannot sign with "
+	    "%s keys, so such a key cannot be loaded there", p->label,
+	    escrow_p11_mech_name(a->ck_sign_mech), a->name);
+}
+
 /* Which strategy serves this key?  Uses (and fills) the main unwrappers. */
 static int
 choose(struct load *l, struct p11l_worker *w, size_t i)
@@ -152,6 +178,8 @@ choose(struct load *l, struct p11l_worker *w, size_t i)
 	int ret;
 
 	l->use_transport[i] = 0;
+	if ((ret = can_sign(l->p, a, l->err)) != ESCROW_OK)
+		return ret;
 	switch (forced) {
 	case ESCROW_P11_CREATE:
 		l->strategy[i] = forced;

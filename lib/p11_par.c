@@ -18,8 +18,6 @@
 
 #include "p11_load_int.h"
 
-#define MAX_SESSIONS 32
-
 int
 escrow_p11_i_workers_start(struct load *l, size_t sessions)
 {
@@ -27,8 +25,8 @@ escrow_p11_i_workers_start(struct load *l, size_t sessions)
 	size_t k, n = sessions < 1 ? 1 : sessions;
 	int ret;
 
-	if (n > MAX_SESSIONS)
-		n = MAX_SESSIONS;
+	if (n > ESCROW_P11_MAX_SESSIONS)
+		n = ESCROW_P11_MAX_SESSIONS;
 	if (n > l->nkeys)
 		n = l->nkeys;
 	l->w = calloc(n, sizeof *l->w);
@@ -153,7 +151,7 @@ thread_main(void *arg)
 int
 escrow_p11_i_run(struct load *l, p11l_step step, int progress)
 {
-	struct job jobs[MAX_SESSIONS];
+	struct job jobs[ESCROW_P11_MAX_SESSIONS];
 	size_t k, chunk, nw = l->nw, started = 0, best = 0;
 	int ret = ESCROW_OK;
 

@@ -23,38 +23,54 @@
 #include <string.h>
 
 #include <openssl/evp.h>
-#include <openssl/x509.h>
 
+#include "escrow_bytes.h"
 #include "p11_load_int.h"
 
 void
 escrow_p11_i_pending_init(struct load *l)
 {
-	static const char dom[] = "escrow p11 pending set v1";
+	static const char dom[] = "escrow p11 pending set v2";
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	struct escrow_p11_i_tmpl t;
 	uint8_t md[EVP_MAX_MD_SIZE], n[4];
 	unsigned int mdlen = 0;
 	size_t i;
-	int ok;
+	CK_ULONG j;
+	int ok, have_t;
 
 	n[0] = (uint8_t)(l->nkeys >> 24);
 	n[1] = (uint8_t)(l->nkeys >> 16);
 	n[2] = (uint8_t)(l->nkeys >> 8);
 	n[3] = (uint8_t)l->nkeys;
-	ok = c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 &&
+	have_t = escrow_p11_i_tmpl_init(&t, 8192) == ESCROW_OK;
+	ok = have_t && c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 &&
 	    EVP_DigestUpdate(c, dom, sizeof dom) == 1 &&
 	    EVP_DigestUpdate(c, n, sizeof n) == 1;
+	/* each key: algorithm, CKA_ID, and its public key as the public
+	 * object's attributes (CKA_MODULUS and CKA_PUBLIC_EXPONENT, or
+	 * CKA_EC_PARAMS and CKA_EC_POINT), each type, length and value;
+	 * cheaper than a DER encoding through OpenSSL 3's encoders */
 	for (i = 0; ok && i < l->nkeys; i++) {
 		const struct escrow_p11_key *k = &l->keys[i];
 		uint8_t hd[2] = { (uint8_t)k->algorithm, (uint8_t)k->id_len };
-		unsigned char *der = NULL;
-		int dlen = i2d_PUBKEY(k->public_key, &der);
 
-		ok = dlen > 0 && EVP_DigestUpdate(c, hd, 2) == 1 &&
+		escrow_p11_i_tmpl_reset(&t);
+		ok = EVP_DigestUpdate(c, hd, 2) == 1 &&
 		    EVP_DigestUpdate(c, k->id, k->id_len) == 1 &&
-		    EVP_DigestUpdate(c, der, (size_t)dlen) == 1;
-		OPENSSL_free(der);
+		    escrow_p11_i_tmpl_public_parts(&t, escrow_p11_i_alg_find(k->algorithm),
+		    k->public_key) == ESCROW_OK && !t.overflow;
+		for (j = 0; ok && j < t.n; j++) {
+			uint8_t tl[8];
+
+			escrow_put32(tl, (uint32_t)t.a[j].type);
+			escrow_put32(tl + 4, (uint32_t)t.a[j].ulValueLen);
+			ok = EVP_DigestUpdate(c, tl, sizeof tl) == 1 &&
+			    EVP_DigestUpdate(c, t.a[j].pValue, t.a[j].ulValueLen) == 1;
+		}
 	}
+	if (have_t)
+		escrow_p11_i_tmpl_free(&t);
 	ok = ok && EVP_DigestFinal_ex(c, md, &mdlen) == 1 && mdlen >= 8;
 	EVP_MD_CTX_free(c);
 	if (!ok) {

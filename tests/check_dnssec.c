@@ -28,7 +28,7 @@ b64(const char *s, uint8_t *out, size_t cap)
 {
 	size_t len = 0;
 
-	ck_assert_int_eq(escrow_dnssec_i_unbase64(s, strlen(s), out, cap, &len),
+	ck_assert_int_eq(escrow_text_unbase64(s, strlen(s), out, cap, &len),
 	    ESCROW_OK);
 	return len;
 }

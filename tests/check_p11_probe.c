@@ -7,7 +7,9 @@
  * URIs with a space, C_Initialize arguments and the CKR_ARGUMENTS_BAD
  * hint, the DigestInfo fallback when the token does not list
  * CKM_SHA256_RSA_PKCS for signing (through the fault-injection module),
- * no wrapping key put into a token without an unwrap mechanism, and
+ * no wrapping key put into a token without an unwrap mechanism, the
+ * attributes read back from a module that stops at the first one it
+ * cannot give, and
  * extra usages (NSS) refused, retried by auto, or accepted.
  *
  * Test data only: PINs and keys here protect nothing.
@@ -312,6 +314,44 @@ START_TEST(test_p11_no_wrapping_key_without_unwrap_mechanism)
 }
 END_TEST
 
+/*
+ * The attributes of a new key are read back in one C_GetAttributeValue.
+ * A module that stops at the first attribute it cannot give (SoftHSM has
+ * no CKA_WRAP or CKA_ENCRYPT on a private key) leaves the later ones, the
+ * protection flags among them, untouched: those are asked for again one
+ * by one, and the verdict is the same as from SoftHSM itself.
+ */
+START_TEST(test_p11_readback_module_that_stops_at_unavailable_attribute)
+{
+	int alg = ESCROW_ALG_RSASHA256;
+	struct escrow_p11_verdict plain, stop;
+	struct escrow_p11_error e;
+	struct escrow_p11 *p = NULL;
+	struct p11t_token t;
+	char line[1024];
+	int r;
+
+	p11t_token(&t, "attrstop");
+	p = p11t_open(&t);
+	ck_assert_int_eq(escrow_p11_probe(p, &alg, 1, NULL, &plain, &e), ESCROW_OK);
+	escrow_p11_close(p);
+	ck_assert_msg(strstr(plain.attributes, "WRAP=n/a") != NULL &&
+	    strstr(plain.attributes, "EXTRACTABLE=0") != NULL, "%s",
+	    plain.attributes);
+
+	setenv("ESCROW_FI_PROFILE", "attr-stop", 1);
+	ck_assert_int_eq(escrow_p11_open(&p, fi_module(), t.uri, P11T_PIN, 4,
+	    &e), ESCROW_OK);
+	r = escrow_p11_probe(p, &alg, 1, NULL, &stop, &e);
+	escrow_p11_verdict_text(&stop, line, sizeof line);
+	ck_assert_msg(r == ESCROW_OK && stop.ok, "%s (%s)", line, e.detail);
+	ck_assert_str_eq(stop.attributes, plain.attributes);
+	escrow_p11_close(p);
+	unsetenv("ESCROW_FI_PROFILE");
+	p11t_token_done(&t);
+}
+END_TEST
+
 /* ---- NSS softoken: extra usages ---------------------------------------- */
 
 #define NSS_MODULE "/usr/lib/x86_64-linux-gnu/libsoftokn3.so"
@@ -411,6 +451,7 @@ check_p11_probe_suite(void)
 	tcase_add_test(tc, test_p11_init_args_reach_c_initialize);
 	tcase_add_test(tc, test_p11_rsa_digestinfo_when_sha_rsa_not_listed_for_sign);
 	tcase_add_test(tc, test_p11_no_wrapping_key_without_unwrap_mechanism);
+	tcase_add_test(tc, test_p11_readback_module_that_stops_at_unavailable_attribute);
 	/* NSS softoken comes with libnss3 + certutil (libnss3-tools, in
 	 * DEB_PACKAGES): not registered, rather than counted, without them */
 	if (access(NSS_MODULE, R_OK) == 0 && access("/usr/bin/certutil", X_OK) == 0)

@@ -28,6 +28,19 @@ if [ -n "${ESCROW_WRAP:-}" ]; then
 	combine=$work/wrap/escrow-combine
 fi
 
+# private_cupsd: a cupsd of the test's own in $work/cups (tests/cupsd/cupsd.sh:
+# its queues, a Unix socket, no TCP port), stopped by PID when the test
+# exits; CUPS_SERVER points the tools at it.
+private_cupsd() {
+	PATH="$PATH:/usr/sbin"
+	cups=$work/cups
+	mkdir -p "$cups" && chmod 755 "$work" "$cups"
+	trap 'sh "$top/tests/cupsd/cupsd.sh" stop "$cups" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+	trap 'exit 1' INT TERM HUP
+	sh "$top/tests/cupsd/cupsd.sh" start "$cups" >/dev/null
+	export CUPS_SERVER="$cups/cups.sock"
+}
+
 # ok NAME: a passed check; bad NAME DETAIL: a failed one (the run goes on).
 ok() { passed=$((passed + 1)); printf '  ok   %s\n' "$1"; }
 bad() { failed=$((failed + 1)); printf '  FAIL %s\n' "$1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/       /' | head -n 30; }

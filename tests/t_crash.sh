@@ -43,7 +43,7 @@ run() { # DIR TOKDIR [VAR=VALUE ...] [-- LOAD-OPTIONS]
 	# shellcheck disable=SC2086 # no spaces in these
 	env SOFTHSM2_CONF="$t/softhsm2.conf" $vars "$combine" load --yes --envelope "$d"/ks/*.escrow \
 		--module "$fi" --token pkcs11:token=t --pin-source "$t/pin" $opts \
-		"$d/sh/share-1-1.txt" "$d/sh/share-1-2.txt" >"$work/last.log" 2>&1
+		"$d/sh/share-1-1.txt" "$d/sh/share-1-2.txt" >"${log:-$work/last.log}" 2>&1
 	rc=$?
 	set -e
 }
@@ -58,21 +58,23 @@ listing() { # TOKDIR
 		END { if (c != "") print c, id, lab }'
 }
 
-# exactly one complete set: 2 objects per envelope id, nothing else
+# exactly one complete set: 2 objects per envelope id, nothing else (the
+# run's log: $log, default $work/last.log)
 one_set() { # DIR TOKDIR N -> 0/1, reason in $why
-	listing "$2" >"$work/objs"
-	ids=$(sed -n 's/.*id \([0-9a-f]*\):.*/\1/p' "$work/last.log" | sort -u)
-	want=$(grep -c 'test signature made in the token verified' "$work/last.log" || true)
-	total=$(wc -l <"$work/objs")
+	l=${log:-$work/last.log} objs=$2.objs
+	listing "$2" >"$objs"
+	ids=$(sed -n 's/.*id \([0-9a-f]*\):.*/\1/p' "$l" | sort -u)
+	want=$(grep -c 'test signature made in the token verified' "$l" || true)
+	total=$(wc -l <"$objs")
 	why=""
 	[ "$want" = "$3" ] || why="$why rerun proved $want of $3 keys;"
 	[ "$total" = $((2 * $3)) ] || why="$why $total objects, want $((2 * $3));"
-	dup=$(awk '{print $1, $2}' "$work/objs" | sort | uniq -d | head -3)
+	dup=$(awk '{print $1, $2}' "$objs" | sort | uniq -d | head -3)
 	[ -z "$dup" ] || why="$why duplicate CKA_ID: $dup;"
-	! grep -q 'escrow-pending' "$work/objs" || why="$why pending labels left;"
+	! grep -q 'escrow-pending' "$objs" || why="$why pending labels left;"
 	missing=0
 	for id in $ids; do
-		[ "$(grep -c " $id " "$work/objs")" = 2 ] || missing=$((missing + 1))
+		[ "$(grep -c " $id " "$objs")" = 2 ] || missing=$((missing + 1))
 	done
 	[ "$(echo "$ids" | wc -w)" = "$3" ] || why="$why the transcript names $(echo "$ids" | wc -w) ids;"
 	[ "$missing" = 0 ] || why="$why $missing ids without both objects;"
@@ -110,6 +112,33 @@ points() { # CALLLOG NPOINTS
 		}' "$1" | sort -nu
 }
 
+# crash_worker NAME DIR N SOURCE-TOKEN K JOBS [LOAD-OPTIONS]: every
+# JOBS-th kill point from the K-th: killed there, then the same command
+crash_worker() {
+	name=$1 d=$2 n=$3 src=$4 k=$5 jobs=$6; shift 6
+	tok=$work/tok-$k i=0
+	while read -r at; do
+		i=$((i + 1))
+		[ $(((i - 1) % jobs)) = "$k" ] || continue
+		log=$work/kill-$name-$at.log
+		copytok "$src" "$tok"
+		run "$d" "$tok" ESCROW_FI_KILL="$at" -- "$@"
+		fn=$(sed -n "${at}p" "$work/calls-$name" | awk '{print $1}')
+		if [ "$rc" != 137 ]; then
+			echo "$at notkilled ($fn): exit $rc, not killed: $(tail -n 1 "$log")"; continue
+		fi
+		run "$d" "$tok" -- "$@"
+		if [ "$rc" = 0 ] && one_set "$d" "$tok" "$n"; then
+			what=$(grep -o 'removed [0-9]* objects that an interrupted load\|finished it' "$log" | head -1 || true)
+			echo "$at good $at:$fn${what:+ (${what% that*})}"
+			rm -f "$log"
+		else
+			echo "$at bad ($fn) exit $rc:$why"
+		fi
+	done <"$work/points-$name" >"$work/res-$name-$k"
+	log=
+}
+
 crash_test() { # NAME DIR N SOURCE-TOKEN NPOINTS [LOAD-OPTIONS]
 	name=$1 d=$2 n=$3 src=$4 np=$5; shift 5
 	copytok "$src" "$work/tok"
@@ -119,24 +148,29 @@ crash_test() { # NAME DIR N SOURCE-TOKEN NPOINTS [LOAD-OPTIONS]
 	else
 		bad "$name: clean run (exit $rc):$why" "$(tail -5 "$work/last.log")"; return
 	fi
-	good=0 killed=0 kinds=""
-	for at in $(points "$work/calls-$name" "$np"); do
-		copytok "$src" "$work/tok"
-		run "$d" "$work/tok" ESCROW_FI_KILL="$at" -- "$@"
-		fn=$(sed -n "${at}p" "$work/calls-$name" | awk '{print $1}')
-		if [ "$rc" != 137 ]; then
-			bad "$name: kill at call $at ($fn): exit $rc, not killed" "$(tail -3 "$work/last.log")"; continue
-		fi
-		killed=$((killed + 1))
-		run "$d" "$work/tok" -- "$@"
-		if [ "$rc" = 0 ] && one_set "$d" "$work/tok" "$n"; then
-			good=$((good + 1))
-			what=$(grep -o 'removed [0-9]* objects that an interrupted load\|finished it' "$work/last.log" | head -1 || true)
-			kinds="$kinds $at:$fn${what:+ (${what% that*})}"
-		else
-			bad "$name: killed at call $at ($fn), then the same command: exit $rc:$why" "$(grep -v '^  key tag' "$work/last.log" | tail -6)"
-		fi
+	points "$work/calls-$name" "$np" >"$work/points-$name"
+	# two kill points at a time (the machine's cores), each in a token
+	# copy and with a log of its own; each verdict a line "AT good KIND",
+	# "AT bad WHY" or "AT notkilled WHY"
+	jobs=2 k=0 pids=""
+	while [ $k -lt $jobs ]; do
+		crash_worker "$name" "$d" "$n" "$src" $k $jobs "$@" &
+		pids="$pids $!"
+		k=$((k + 1))
 	done
+	for pid in $pids; do wait "$pid"; done
+	good=0 killed=0 kinds=""
+	sort -n "$work/res-$name"-* >"$work/res-$name"
+	[ "$(wc -l <"$work/res-$name")" = "$(wc -l <"$work/points-$name")" ] ||
+		bad "$name: $(wc -l <"$work/res-$name") of $(wc -l <"$work/points-$name") kill points judged"
+	while read -r at v rest; do
+		case $v in
+		notkilled) bad "$name: kill at call $at: $rest" ;;
+		good) killed=$((killed + 1)) good=$((good + 1)) kinds="$kinds $rest" ;;
+		*) killed=$((killed + 1))
+		   bad "$name: killed at call $at, then the same command: $rest" "$(grep -v '^  key tag' "$work/kill-$name-$at.log" | tail -6)" ;;
+		esac
+	done <"$work/res-$name"
 	[ "$killed" -ge 10 ] && [ "$good" = "$killed" ] &&
 		ok "$name: killed at $killed points, every rerun left exactly one complete, checked set" ||
 		bad "$name: $good of $killed kill points ended with one set"

@@ -95,6 +95,19 @@ load 0 "load a key set of 20" "$work/set"
 [ "$(objects "$tok" t 1234)" = 40 ] && ok "the token holds 20 key pairs" || bad "objects: $(objects "$tok" t 1234)"
 listing | grep -q 'label:.*zsk-20' && ok "labels come from the envelope" || bad "labels" "$(listing | grep label | head)"
 
+echo "the same set over 4 parallel sessions (--sessions)"
+newtoken
+load 0 "load a key set of 20 over --sessions 4" "$work/set" --sessions 4
+[ "$(grep -c 'test signature made in the token verified' "$work/last.log")" = 20 ] &&
+	ok "every key was loaded and proven" || bad "parallel set load" "$(cat "$work/last.log")"
+expect_out "over 4 sessions on parallel threads" "the transcript says how many sessions"
+[ "$(objects "$tok" t 1234)" = 40 ] && ok "the token holds 20 key pairs" || bad "objects: $(objects "$tok" t 1234)"
+for s in 0 33 x; do
+	expect_rc 2 "--sessions $s is a usage error" "$combine" load --envelope "$work/set/out"/*.escrow \
+		--module "$module" --token pkcs11:token=t --sessions $s
+	expect_out "sessions .$s.: a number of sessions from 1 to 32" "and says the range"
+done
+
 echo "escrow-keygen loads the new key at generation"
 newtoken
 expect_rc 0 "keygen --module --token" "$keygen" -n . -a 8 -m 2 -N 3 -o "$work/gen/out" --shares-out "$work/gen/shares" \

@@ -7,14 +7,7 @@
 # afterwards, and no share is found anywhere under the cupsd's directories
 # but in the printer's output.
 . "$(dirname "$0")/lib.sh"
-PATH="$PATH:/usr/sbin"
-
-cups=$work/cups
-mkdir -p "$cups" && chmod 755 "$work" "$cups"
-trap 'sh "$top/tests/cupsd/cupsd.sh" stop "$cups" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-trap 'exit 1' INT TERM HUP
-sh "$top/tests/cupsd/cupsd.sh" start "$cups" >/dev/null
-export CUPS_SERVER="$cups/cups.sock"
+private_cupsd
 : >"$work/nopass"
 chmod 600 "$work/nopass"
 

@@ -6,14 +6,7 @@
 # prints the sheet again, `q' stops (after a second question) and rolls
 # back.  Through a pseudo-terminal (expect) and a private cupsd.
 . "$(dirname "$0")/lib.sh"
-PATH="$PATH:/usr/sbin"
-
-cups=$work/cups
-mkdir -p "$cups" && chmod 755 "$work" "$cups"
-trap 'sh "$top/tests/cupsd/cupsd.sh" stop "$cups" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-trap 'exit 1' INT TERM HUP
-sh "$top/tests/cupsd/cupsd.sh" start "$cups" >/dev/null
-export CUPS_SERVER="$cups/cups.sock"
+private_cupsd
 : >"$work/nopass"
 chmod 600 "$work/nopass"
 softhsm "$work/hsm" t 1234

@@ -449,6 +449,7 @@ load_once(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32]
 	lo.strategy = (enum escrow_p11_strategy)o->strategy;
 	lo.replace = o->replace;
 	lo.accept_usages = o->accept_usages;
+	lo.sessions = o->sessions;
 	lo.progress = progress;
 	lo.report = &rep;
 	memset(&e, 0, sizeof e);
@@ -501,6 +502,9 @@ load_once(struct tool_token *t, struct escrow_envelope *env, const uint8_t S[32]
 	    rep.resumed ? ", finishing an interrupted load of the same key set" :
 	    rep.crash_safe ? ", crash-safe (pending objects, committed once all were checked)" :
 	    "");
+	if (rep.sessions > 1)
+		tool_text_printf(transcript, "  over %zu sessions on parallel threads\n",
+		    rep.sessions);
 	for (i = 0; i < n; i++) {
 		char hexid[2 * ESCROW_ENVELOPE_MAX_FIELD + 1];
 

@@ -25,6 +25,7 @@ struct tool_load_opts {
 	const char *rrsig_out;  /* write DNSKEY + RRSIG zone text here, or NULL */
 	const char *init_args;  /* --module-init-args: C_Initialize pReserved */
 	int accept_usages;      /* --accept-token-usages */
+	unsigned long sessions; /* --sessions N: parallel sessions (0: one) */
 };
 
 /*

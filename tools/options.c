@@ -247,6 +247,13 @@ tool_load_option(int opt, const char *arg, struct tool_load_opts *o)
 	case TOOL_OPT_ACCEPT_USAGES:
 		o->accept_usages = 1;
 		return 1;
+	case TOOL_OPT_SESSIONS:
+		if (tool_parse_uint(arg, 1, ESCROW_P11_MAX_SESSIONS, &o->sessions) != 0) {
+			tool_bad_usage("--sessions `%s': a number of sessions from 1 to "
+			    "%d", arg, ESCROW_P11_MAX_SESSIONS);
+			return -1;
+		}
+		return 1;
 	}
 	return 0;
 }
@@ -267,9 +274,9 @@ tool_load_finish(const struct tool_load_opts *o)
 		return -1;
 	}
 	if ((o->pin_source != NULL || o->init_args != NULL ||
-	    o->accept_usages) && o->token == NULL) {
-		tool_bad_usage("--pin-source, --module-init-args and --accept-token-usages "
-		    "go with --module and --token");
+	    o->accept_usages || o->sessions != 0) && o->token == NULL) {
+		tool_bad_usage("--pin-source, --module-init-args, --accept-token-usages "
+		    "and --sessions go with --module and --token");
 		return -1;
 	}
 	if (o->token != NULL && strncmp(o->token, "pkcs11:", 7) != 0) {

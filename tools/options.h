@@ -3,7 +3,7 @@
  * (-m/-N, --group, --group-threshold, --iteration-exponent), the
  * ceremony's outputs (--shares-out, --pdf, --print, --paper), and the
  * PKCS#11 load (--module, --token, --pin-source, --strategy, --replace,
- * --rrsig-out).  Public data only.
+ * --rrsig-out, --sessions).  Public data only.
  */
 #ifndef ESCROW_TOOL_OPTIONS_H
 #define ESCROW_TOOL_OPTIONS_H
@@ -20,7 +20,7 @@ enum {
 	TOOL_OPT_SHARES_OUT, TOOL_OPT_PDF, TOOL_OPT_PRINT, TOOL_OPT_PAPER,
 	TOOL_OPT_MODULE, TOOL_OPT_TOKEN, TOOL_OPT_PIN_SOURCE, TOOL_OPT_STRATEGY,
 	TOOL_OPT_REPLACE, TOOL_OPT_RRSIG_OUT, TOOL_OPT_MODULE_INIT_ARGS,
-	TOOL_OPT_ACCEPT_USAGES, TOOL_OPT_ALLOW_REMOVABLE,
+	TOOL_OPT_ACCEPT_USAGES, TOOL_OPT_ALLOW_REMOVABLE, TOOL_OPT_SESSIONS,
 };
 
 /* The struct option lines for them, to put in a tool's table. */
@@ -40,7 +40,8 @@ enum {
 	{ "pin-source", required_argument, NULL, TOOL_OPT_PIN_SOURCE }, \
 	{ "strategy", required_argument, NULL, TOOL_OPT_STRATEGY }, \
 	{ "module-init-args", required_argument, NULL, TOOL_OPT_MODULE_INIT_ARGS }, \
-	{ "accept-token-usages", no_argument, NULL, TOOL_OPT_ACCEPT_USAGES }
+	{ "accept-token-usages", no_argument, NULL, TOOL_OPT_ACCEPT_USAGES }, \
+	{ "sessions", required_argument, NULL, TOOL_OPT_SESSIONS }
 /* escrow-combine load only */
 #define TOOL_LOAD_EXTRA_LONGOPTS \
 	{ "replace", no_argument, NULL, TOOL_OPT_REPLACE }, \

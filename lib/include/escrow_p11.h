@@ -93,6 +93,8 @@ struct escrow_p11_key {
 	EVP_PKEY *private_key;       /* SECRET, may be NULL: only for `create` */
 };
 
+#define ESCROW_P11_MAX_SESSIONS 32
+
 struct escrow_p11_load_opts {
 	enum escrow_p11_strategy strategy; /* ESCROW_P11_AUTO or forced */
 	int replace;  /* 1: replace objects with the same CKA_ID (after the new
@@ -106,7 +108,9 @@ struct escrow_p11_load_opts {
 	 * 0 (default): refuse that strategy (auto tries the next one) */
 	int accept_usages;
 	size_t sessions; /* 0 or 1: one session; N: up to N sessions on
-	                  * parallel threads (for slow links) */
+	                  * parallel threads (for slow links), at most
+	                  * ESCROW_P11_MAX_SESSIONS, fewer if the token
+	                  * opens fewer */
 	int direct;   /* 1: make objects under their final CKA_ID and label
 	               * at once, MODIFIABLE=false where the token takes it
 	               * (not crash-safe); 0: pending objects, committed when

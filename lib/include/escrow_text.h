@@ -45,6 +45,15 @@ void escrow_text_vprintf(struct escrow_text *t, const char *fmt, va_list ap)
 void escrow_text_hex(struct escrow_text *t, const uint8_t *p, size_t n, int upper);
 /* Base64 (RFC 4648, with padding) of n public bytes. */
 void escrow_text_base64(struct escrow_text *t, const uint8_t *p, size_t n);
+/*
+ * Decode base64 (RFC 4648) of n chars at s into out (cap bytes), ignoring
+ * ASCII whitespace, strict otherwise: '=' padding required, nothing after
+ * it, zero trailing bits.  *len is the bytes written.  ESCROW_OK,
+ * ESCROW_ERR_FORMAT, or ESCROW_ERR_TOO_LARGE (more than cap bytes).
+ * Public data (DNSKEY fields, KSR contents).
+ */
+int escrow_text_unbase64(const char *s, size_t n, uint8_t *out, size_t cap,
+    size_t *len) ESCROW_WUR;
 /* Text with &, <, >, " and ' escaped for XML. */
 void escrow_text_xml(struct escrow_text *t, const char *s);
 

@@ -3,21 +3,32 @@
  *
  *   bench_p11 lib  MODULE TOKEN PIN KEYDIR COUNT [SESSIONS]
  *                                   escrow_p11_load(), all checks, in one
- *                                   session or up to SESSIONS parallel ones
+ *                                   session or up to SESSIONS parallel ones;
+ *                                   crash-safe: pending CKA_ID and label,
+ *                                   committed when the set is in
  *   bench_p11 bare MODULE TOKEN PIN KEYDIR COUNT   the same PKCS#11 calls in a
- *                                                   plain loop, no checks
+ *                                   plain loop, no checks: per key
+ *                                   C_UnwrapKey, C_CreateObject, C_SignInit,
+ *                                   C_Sign, C_GetAttributeValue under a
+ *                                   pending CKA_ID and label; then the
+ *                                   commit's C_SetAttributeValue of each
+ *                                   object's CKA_ID, then of its label
+ *   bench_p11 lib-direct / bare-direct ...   the same without the pending
+ *                                   ids and the commit (opts.direct: final
+ *                                   CKA_ID and label at once, not crash-safe)
  *
- * SESSIONS > 1 needs the library's parallel loads (opts.sessions); a build
- * without them (BENCH_HAVE_SESSIONS unset, see the Makefile) exits 3.
  * Both unwrap RFC 5649 blobs of the four test keys in KEYDIR
  * (rsa2048-N.pem), each under a fresh CKA_ID, and print the seconds the
- * load took (module start and login excluded) on stdout.  Used by
+ * load took (module start and login excluded) on stdout: wall clock, then
+ * the CPU time of the process (every thread, the module included).  Used by
  * tests/bench_p11.sh.  Test keys only: nothing here is secret.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <sys/resource.h>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -48,6 +59,21 @@ now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+/* CPU seconds of this process, every thread (the module's work included:
+ * it runs in this process), user and system. */
+static double
+cpu(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* The CPU seconds of the last timed load. */
+static double cpu_secs;
 
 static void
 die(const char *what)
@@ -113,9 +139,8 @@ make_id(uint8_t id[8], size_t i)
 
 static double
 run_lib(const char *module, const char *token, const char *pin,
-    struct src *src, size_t count, size_t sessions)
+    struct src *src, size_t count, size_t sessions, int direct)
 {
-	struct escrow_p11_load_opts o;
 	struct escrow_p11_key *keys = calloc(count, sizeof *keys);
 	uint8_t (*ids)[8] = calloc(count, sizeof *ids);
 	struct escrow_p11_error err;
@@ -146,17 +171,13 @@ run_lib(const char *module, const char *token, const char *pin,
 	}
 	memset(&o, 0, sizeof o);
 	o.strategy = ESCROW_P11_AUTO;
-#ifdef BENCH_HAVE_SESSIONS
+	o.direct = direct;
 	o.sessions = sessions;
-#else
-	if (sessions > 1) {
-		fprintf(stderr, "bench_p11: this library has no parallel loads\n");
-		exit(3);
-	}
-#endif
+	cpu_secs = cpu();
 	t0 = now();
 	r = escrow_p11_load(p, keys, count, &o, NULL, &err);
 	t1 = now();
+	cpu_secs = cpu() - cpu_secs;
 	if (r != 0) {
 		fprintf(stderr, "bench_p11: %s: %s %s: %s\n", escrow_strerror(r),
 		    err.function, err.rv_name, err.detail);
@@ -174,8 +195,9 @@ run_lib(const char *module, const char *token, const char *pin,
 
 static double
 run_bare(const char *module, const char *token, const char *pin,
-    struct src *src, size_t count)
+    struct src *src, size_t count, int direct)
 {
+	static const char plabel[] = "escrow-pending 0123456789abcdef";
 	CK_FUNCTION_LIST *m = p11_kit_module_load(module, 0);
 	CK_SLOT_ID slots[16], slot = 0;
 	CK_ULONG ns = 16, i, found = 0;
@@ -189,9 +211,10 @@ run_bare(const char *module, const char *token, const char *pin,
 	CK_MECHANISM sign = { CKM_SHA256_RSA_PKCS, NULL, 0 };
 	uint8_t id[8], sig[512], data[48] = "bench";
 	CK_ULONG siglen;
+	CK_OBJECT_HANDLE *made = calloc(2 * count, sizeof *made);
 	double t0, t1;
 
-	if (m == NULL || p11_kit_module_initialize(m) != CKR_OK)
+	if (m == NULL || made == NULL || p11_kit_module_initialize(m) != CKR_OK)
 		die("module");
 	CHK(m->C_GetSlotList(CK_TRUE, slots, &ns));
 	for (i = 0; i < ns; i++) {
@@ -210,6 +233,7 @@ run_bare(const char *module, const char *token, const char *pin,
 	    NULL, &sess));
 	CHK(m->C_Login(sess, CKU_USER, (CK_UTF8CHAR_PTR)(uintptr_t)pin,
 	    strlen(pin)));
+	cpu_secs = cpu();
 	t0 = now();
 	{
 		CK_ATTRIBUTE kt[] = {
@@ -224,6 +248,12 @@ run_bare(const char *module, const char *token, const char *pin,
 	}
 	for (i = 0; i < count; i++) {
 		struct src *s = &src[i % NKEYS];
+		/* pending: a 18-byte id and the pending label, as the library */
+		uint8_t pid[18] = "escrow~p01234567";
+		void *idv = direct ? (void *)id : (void *)pid;
+		CK_ULONG idl = direct ? 8 : sizeof pid;
+		void *lv = direct ? (void *)(uintptr_t)"bench" : (void *)(uintptr_t)plabel;
+		CK_ULONG ll = direct ? 5 : sizeof plabel - 1;
 		CK_ATTRIBUTE pt[] = {
 			{ CKA_CLASS, &pk, sizeof pk }, { CKA_KEY_TYPE, &rsa, sizeof rsa },
 			{ CKA_TOKEN, &t, 1 }, { CKA_PRIVATE, &t, 1 },
@@ -233,38 +263,65 @@ run_bare(const char *module, const char *token, const char *pin,
 			{ CKA_SIGN_RECOVER, &f, 1 },
 			/* no CKA_MODIFIABLE: SoftHSM 2.6.1 refuses it here,
 			 * and the library leaves it out after the first try */
-			{ CKA_LABEL, "bench", 5 }, { CKA_ID, id, 8 },
+			{ CKA_LABEL, lv, ll }, { CKA_ID, idv, idl },
 		};
 		CK_ATTRIBUTE ut[] = {
 			{ CKA_CLASS, &pubc, sizeof pubc },
 			{ CKA_KEY_TYPE, &rsa, sizeof rsa }, { CKA_TOKEN, &t, 1 },
 			{ CKA_PRIVATE, &f, 1 }, { CKA_VERIFY, &t, 1 },
 			{ CKA_ENCRYPT, &f, 1 }, { CKA_WRAP, &f, 1 },
-			{ CKA_DERIVE, &f, 1 }, { CKA_MODIFIABLE, &f, 1 },
-			{ CKA_LABEL, "bench", 5 }, { CKA_ID, id, 8 },
+			{ CKA_DERIVE, &f, 1 },
+			{ CKA_LABEL, lv, ll }, { CKA_ID, idv, idl },
 			{ CKA_MODULUS, s->n, s->nlen },
 			{ CKA_PUBLIC_EXPONENT, s->e, s->elen },
+			{ CKA_MODIFIABLE, &f, 1 }, /* direct only (count below) */
 		};
-		CK_BBOOL sens, ext, tok, priv;
-		CK_ATTRIBUTE rd[] = { { CKA_SENSITIVE, &sens, 1 },
-			{ CKA_EXTRACTABLE, &ext, 1 }, { CKA_TOKEN, &tok, 1 },
-			{ CKA_PRIVATE, &priv, 1 } };
+		CK_BBOOL v[12];
+		CK_ATTRIBUTE rd[] = { { CKA_SIGN, &v[0], 1 },
+			{ CKA_DECRYPT, &v[1], 1 }, { CKA_UNWRAP, &v[2], 1 },
+			{ CKA_DERIVE, &v[3], 1 }, { CKA_SIGN_RECOVER, &v[4], 1 },
+			{ CKA_WRAP, &v[5], 1 }, { CKA_ENCRYPT, &v[6], 1 },
+			{ CKA_SENSITIVE, &v[7], 1 }, { CKA_EXTRACTABLE, &v[8], 1 },
+			{ CKA_TOKEN, &v[9], 1 }, { CKA_PRIVATE, &v[10], 1 },
+			{ CKA_MODIFIABLE, &v[11], 1 } };
+		CK_RV rv;
 
 		make_id(id, i);
+		pid[16] = (uint8_t)(i >> 8);
+		pid[17] = (uint8_t)i;
 		CHK(m->C_UnwrapKey(sess, &wrap, kek, s->wrapped, s->wrapped_len,
 		    pt, sizeof pt / sizeof pt[0], &hpriv));
-		CHK(m->C_CreateObject(sess, ut, sizeof ut / sizeof ut[0], &hpub));
+		CHK(m->C_CreateObject(sess, ut, sizeof ut / sizeof ut[0] -
+		    (direct ? 0 : 1), &hpub));
 		CHK(m->C_SignInit(sess, &sign, hpriv));
 		siglen = sizeof sig;
 		CHK(m->C_Sign(sess, data, sizeof data, sig, &siglen));
-		CHK(m->C_GetAttributeValue(sess, hpriv, rd, 4));
+		rv = m->C_GetAttributeValue(sess, hpriv, rd, 12);
+		if (rv != CKR_OK && rv != CKR_ATTRIBUTE_TYPE_INVALID)
+			CHK(rv);
+		made[2 * i] = hpriv;
+		made[2 * i + 1] = hpub;
+	}
+	/* the library's commit: every CKA_ID, then every label */
+	for (i = 0; !direct && i < 2 * count; i++) {
+		CK_ATTRIBUTE a = { CKA_ID, id, 8 };
+
+		make_id(id, i / 2);
+		CHK(m->C_SetAttributeValue(sess, made[i], &a, 1));
+	}
+	for (i = 0; !direct && i < 2 * count; i++) {
+		CK_ATTRIBUTE a = { CKA_LABEL, "bench", 5 };
+
+		CHK(m->C_SetAttributeValue(sess, made[i], &a, 1));
 	}
 	CHK(m->C_DestroyObject(sess, kek));
 	t1 = now();
+	cpu_secs = cpu() - cpu_secs;
 	(void)m->C_Logout(sess);
 	(void)m->C_CloseSession(sess);
 	(void)p11_kit_module_finalize(m);
 	p11_kit_module_release(m);
+	free(made);
 	return t1 - t0;
 }
 
@@ -279,7 +336,7 @@ main(int argc, char **argv)
 	size_t sessions = 1;
 
 	if (argc != 7 && argc != 8)
-		die("usage: bench_p11 lib|bare MODULE TOKEN PIN KEYDIR COUNT [SESSIONS]");
+		die("usage: bench_p11 lib|lib-direct|bare|bare-direct MODULE TOKEN PIN KEYDIR COUNT [SESSIONS]");
 	if (argc == 8)
 		sessions = strtoul(argv[7], NULL, 10);
 	if (escrow_init() != 0)
@@ -289,13 +346,15 @@ main(int argc, char **argv)
 		die("COUNT must be a positive number");
 	for (i = 0; i < NKEYS; i++)
 		load_src(&src[i], argv[5], i);
-	if (strcmp(argv[1], "lib") == 0)
-		secs = run_lib(argv[2], argv[3], argv[4], src, count, sessions);
-	else if (strcmp(argv[1], "bare") == 0)
-		secs = run_bare(argv[2], argv[3], argv[4], src, count);
+	if (strcmp(argv[1], "lib") == 0 || strcmp(argv[1], "lib-direct") == 0)
+		secs = run_lib(argv[2], argv[3], argv[4], src, count, sessions,
+		    argv[1][3] != '\0');
+	else if (strcmp(argv[1], "bare") == 0 || strcmp(argv[1], "bare-direct") == 0)
+		secs = run_bare(argv[2], argv[3], argv[4], src, count,
+		    argv[1][4] != '\0');
 	else
-		die("mode must be lib or bare");
-	printf("%.3f\n", secs);
+		die("mode must be lib, lib-direct, bare or bare-direct");
+	printf("%.3f %.3f\n", secs, cpu_secs);
 	for (i = 0; i < NKEYS; i++) {
 		EVP_PKEY_free(src[i].priv);
 		EVP_PKEY_free(src[i].pub);

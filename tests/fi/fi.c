@@ -16,7 +16,7 @@
  *                               for the failed one
  *   ESCROW_FI_PROFILE=P,...     behave like a vendor's HSM (fi_profile.c:
  *                               unwrap-only, no-plain-aes, luna-kwp, v240,
- *                               merge-id, network)
+ *                               merge-id, network, attr-stop)
  *   ESCROW_FI_DELAY_US=N        every call takes N microseconds longer
  *                               (profile network: 2000)
  *   ESCROW_FI_KILL=N            the Nth call of any function (line N of
@@ -214,8 +214,8 @@ C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)
 #include "fi_calls.h"
 #undef FI_CALL
 		wrapped.C_GetFunctionList = C_GetFunctionList;
-		fi_profile_install(&wrapped, real);
 	}
+	fi_profile_install(&wrapped, real);
 	*list = &wrapped;
 	return CKR_OK;
 }
