@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "diskspace.h"
 #include "escrow_paper.h"
 #include "keygen_thresh.h"
 #include "options.h"
@@ -290,6 +291,41 @@ out:
 	return ret;
 }
 
+/*
+ * Before the dealing (minutes of safe-prime search) and any sheet: room
+ * for the public records, the parameters (n, e, v and every v_i in hex),
+ * the transcript, the sheets and the share files.
+ */
+static int
+thresh_space(const struct kt_opts *o)
+{
+	struct tool_space s;
+	struct tool_space_keys k;
+	uint64_t nb = o->bits / 8, params = 512 + (3 + o->n) * (2 * nb + 16);
+	uint64_t share = 512 + 2 * nb;
+	char what[64];
+
+	memset(&k, 0, sizeof k);
+	k.nkeys = 1;
+	k.pub = 4 + (size_t)nb;
+	k.owner = strlen(o->owner) + 1;
+	tool_space_init(&s);
+	tool_space_records(&s, o->outdir, &k);
+	tool_space_add(&s, o->outdir, params, 1, "the public parameters");
+	tool_space_add(&s, o->outdir, 4096 + o->n * 512, 1, "the transcript");
+	if (o->pdf) {
+		snprintf(what, sizeof what, "%lu PDF sheets", o->n + 2);
+		tool_space_add(&s, o->outdir, tool_space_envelope_pdf((size_t)params, o->paper) +
+		    tool_space_public_pdf(1) + o->n * tool_space_envelope_pdf((size_t)share,
+		    o->paper), o->n + 2, what);
+	}
+	if (o->shares_out != NULL) {
+		snprintf(what, sizeof what, "%lu share files", o->n);
+		tool_space_add(&s, o->shares_out, o->n * share, o->n, what);
+	}
+	return tool_space_check(&s);
+}
+
 int
 kg_thresh_main(int argc, char **argv)
 {
@@ -308,7 +344,7 @@ kg_thresh_main(int argc, char **argv)
 
 	if ((rc = parse(argc, argv, &o)) >= 0)
 		return rc;
-	if (tool_harden() != 0)
+	if (tool_harden() != 0 || thresh_space(&o) != 0)
 		return TOOL_EXIT_FAIL;
 	if (tool_prepare_dir(o.outdir) != 0 ||
 	    (o.shares_out != NULL && tool_prepare_dir(o.shares_out) != 0))

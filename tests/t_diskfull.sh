@@ -44,7 +44,7 @@ catch wait result
 exit [lindex \$result 3]
 EXP
 	expect_rc 1 "keygen ${what:+$what }on a disk too small is refused" expect -f "$work/early.exp"
-	expect_out "not enough free space for this run in .$mnt/early': 20 KB free, about [0-9]+ KB needed \\(the envelope and the public records, the transcript${what:+, 5 PDF sheets}\\)" \
+	expect_out "not enough free space for this run in .$mnt/early': 20 KB free, about [0-9]+ KB needed \\(the envelope, the public records, the transcript${what:+, 5 PDF sheets}\\)" \
 		"it names the directory, what is free and what the run needs${what:+ (the sheets too)}"
 	expect_out "nothing was done: free some space there, or choose an output on a larger disk" "and what to do"
 	if grep -Eq "About to generate|passphrase|entropy|generating" "$work/last.log"; then

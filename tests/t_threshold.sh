@@ -176,7 +176,8 @@ if grep -q "no signatures for .*SOA" "$work/ldns-z.log" && ! grep -qi "DNSKEY" "
 else bad "zone-file answer does not validate" "$(cat "$work/ldns-z.log")"; fi
 
 # a partial onto a disk too small for it: refused before the custodian is
-# asked to sign (root: a small tmpfs; otherwise not checked)
+# asked to sign; a threshold dealing likewise, before its safe primes are
+# searched (root: a small tmpfs; otherwise not checked)
 mkdir -p "$work/small"
 if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=8k,mode=0700 tmpfs "$work/small" 2>/dev/null; then
 	trap 'umount "$work/small" 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
@@ -187,6 +188,13 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=8k,mode=0700 tmpfs "$work/small"
 		"it names the directory, what is free and what is needed"
 	grep -q "Sign every bundle" "$work/last.log" && bad "the custodian was asked first" ||
 		ok "before the custodian is asked to sign"
+	expect_rc 1 "keygen --threshold onto a full disk is refused" \
+		"$deal" --threshold -a 8 -b 2048 -m 2 -N 3 -n . -o "$work/small/deal" --pdf --yes
+	expect_out "not enough free space for this run in .$work/small/deal': 8192 bytes free, about [0-9.]+ [KM]B needed \\(the public records, the public parameters, the transcript, 5 PDF sheets\\)" \
+		"it names the directory, what is free and what the dealing writes"
+	grep -q "dealing a" "$work/last.log" && bad "it started dealing first" ||
+		ok "before the dealing starts (no safe prime searched)"
+	[ ! -e "$work/small/deal" ] && ok "and writes nothing" || bad "the dealer wrote $(ls "$work/small/deal")"
 	umount "$work/small"
 else
 	echo "  (not root: the full-disk check of partial is not tested)"

@@ -236,12 +236,32 @@ tool_space_envelope_pdf(size_t len, enum escrow_paper_size paper)
 	return pages * (uint64_t)ENVELOPE_PAGE + ENVELOPE_SHEET;
 }
 
+uint64_t
+tool_space_public_pdf(size_t nkeys)
+{
+	uint64_t pages = 1 + (nkeys + PUBLIC_KEYS_PER_PAGE - 1) / PUBLIC_KEYS_PER_PAGE;
+
+	if (pages > PUBLIC_MAX_PAGES)
+		pages = PUBLIC_MAX_PAGES;
+	return PUBLIC_SHEET + pages * PUBLIC_PAGE;
+}
+
+void
+tool_space_records(struct tool_space *s, const char *dir, const struct tool_space_keys *k)
+{
+	uint64_t n = k->nkeys, perkey = 512 + 4 * (uint64_t)k->pub + 2 * k->owner;
+
+	/* per key a .key and a .pem; the .ds and the trust anchor */
+	tool_space_add(s, dir, n * perkey + 512 + n * (256 + 2 * k->owner) + 512 +
+	    n * (512 + 2 * (uint64_t)k->pub + k->owner), 2 + 2 * n, "the public records");
+}
+
 int
 tool_ceremony_space(const struct tool_ceremony *c, const struct tool_space_keys *k)
 {
 	struct tool_space s;
 	char what[96];
-	uint64_t env, nshares = 0, n = k->nkeys, perkey, pages, envpdf;
+	uint64_t env, nshares = 0, n = k->nkeys, envpdf;
 	unsigned g;
 
 	for (g = 0; g < c->set.group_count; g++)
@@ -249,21 +269,16 @@ tool_ceremony_space(const struct tool_ceremony *c, const struct tool_space_keys 
 	env = tool_space_envelope(&c->set, c->nreplaced, k->records);
 	tool_space_init(&s);
 	/* the envelope; per key a .key and a .pem; the .ds and trust anchor */
-	perkey = 512 + 4 * (uint64_t)k->pub + 2 * k->owner;
-	tool_space_add(&s, c->outdir, env + n * perkey + 512 + n * (256 + 2 * k->owner) +
-	    512 + n * (512 + 2 * (uint64_t)k->pub + k->owner), 3 + 2 * n,
-	    "the envelope and the public records");
+	tool_space_add(&s, c->outdir, env, 1, "the envelope");
+	tool_space_records(&s, c->outdir, k);
 	tool_space_add(&s, c->outdir, 4096 + n * (1024 + 4 * k->owner) +
 	    (3 + 2 * n + 3 + nshares * 2) * (256 + strlen(c->outdir)) + 128 * c->nreplaced,
 	    1, "the transcript");
 	if (c->paper.pdf) {
 		envpdf = tool_space_envelope_pdf((size_t)env, c->paper.paper);
-		pages = 1 + (n + PUBLIC_KEYS_PER_PAGE - 1) / PUBLIC_KEYS_PER_PAGE;
-		if (pages > PUBLIC_MAX_PAGES)
-			pages = PUBLIC_MAX_PAGES;
 		snprintf(what, sizeof what, "%llu PDF sheets",
 		    (unsigned long long)(nshares + 1 + (envpdf > 0)));
-		tool_space_add(&s, c->outdir, envpdf + PUBLIC_SHEET + pages * PUBLIC_PAGE +
+		tool_space_add(&s, c->outdir, envpdf + tool_space_public_pdf(n) +
 		    nshares * SHARE_SHEET, nshares + 1 + (envpdf > 0), what);
 	}
 	if (c->shares_out != NULL) {

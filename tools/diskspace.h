@@ -3,8 +3,8 @@
  * will write is estimated per directory (generously: every file rounded
  * up by a block, the PDF sheets by a measured per-page size with room to
  * spare), and compared with what statvfs says is free there, once per
- * file system.  Used by escrow-keygen, reshare, export and load
- * --rrsig-out.
+ * file system.  Used by escrow-keygen (and --threshold), reshare,
+ * export, load --rrsig-out and partial.
  *
  * Public data only: sizes and paths.
  */
@@ -78,6 +78,14 @@ uint64_t tool_space_envelope(const struct escrow_shareset *set, size_t nreplaced
 /* A byte string laid out as envelope sheets (the envelope, a partial
  * signature): their PDF's size, 0 when too large for paper. */
 uint64_t tool_space_envelope_pdf(size_t len, enum escrow_paper_size paper);
+
+/* The public-record sheet of nkeys keys, as PDF. */
+uint64_t tool_space_public_pdf(size_t nkeys);
+
+/* The public records of k's keys into dir (per key a .key and a .pem,
+ * the .ds and the trust anchor). */
+void tool_space_records(struct tool_space *s, const char *dir,
+    const struct tool_space_keys *k);
 
 struct tool_ceremony;
 
