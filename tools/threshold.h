@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "escrow_dnssec.h"
 #include "escrow_ksr.h"

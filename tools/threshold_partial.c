@@ -169,7 +169,7 @@ tt_partial_parse(const char *text, size_t len, struct tt_partial *p, char *err,
 			return -1;
 		}
 		for (k = 0; k < idl; k++)
-			if ((unsigned char)id[k] < 0x20) {
+			if ((unsigned char)id[k] < 0x20 || id[k] == 0x7f) {
 				snprintf(err, cap, "line %u: control character in the "
 				    "bundle id", c.line);
 				return -1;
