@@ -28,6 +28,25 @@ if [ -n "${ESCROW_WRAP:-}" ]; then
 	combine=$work/wrap/escrow-combine
 fi
 
+# in_parallel LIST OUT CMD [ARGS...]: the lines of file LIST shared out
+# between two runs at once (the machine's cores) of `CMD ARGS...', each in
+# a subshell with $slot its number (0 or 1, for a token copy of its own)
+# and reading its lines on standard input as "NUMBER LINE" (NUMBER: the
+# line's place in LIST).  Each run's output lines must start with a number
+# to sort by; when both have ended, all of them, in that order, are in OUT.
+in_parallel() {
+	_list=$1 _out=$2 _k=0 _pids=""
+	shift 2
+	while [ $_k -lt 2 ]; do
+		(slot=$_k; awk -v k=$_k '(NR - 1) % 2 == k { print NR, $0 }' "$_list" |
+			"$@") >"$_out-$_k" &
+		_pids="$_pids $!"
+		_k=$((_k + 1))
+	done
+	for _p in $_pids; do wait "$_p"; done
+	sort -n "$_out"-[01] >"$_out"
+}
+
 # private_cupsd: a cupsd of the test's own in $work/cups (tests/cupsd/cupsd.sh:
 # its queues, a Unix socket, no TCP port), stopped by PID when the test
 # exits; CUPS_SERVER points the tools at it.

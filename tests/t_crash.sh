@@ -112,14 +112,13 @@ points() { # CALLLOG NPOINTS
 		}' "$1" | sort -nu
 }
 
-# crash_worker NAME DIR N SOURCE-TOKEN K JOBS [LOAD-OPTIONS]: every
-# JOBS-th kill point from the K-th: killed there, then the same command
+# crash_worker NAME DIR N SOURCE-TOKEN [LOAD-OPTIONS] (under in_parallel):
+# the kill points on standard input ("NUMBER CALL"): killed there, then
+# the same command; a verdict line each, "CALL VERDICT ..."
 crash_worker() {
-	name=$1 d=$2 n=$3 src=$4 k=$5 jobs=$6; shift 6
-	tok=$work/tok-$k i=0
-	while read -r at; do
-		i=$((i + 1))
-		[ $(((i - 1) % jobs)) = "$k" ] || continue
+	name=$1 d=$2 n=$3 src=$4; shift 4
+	tok=$work/tok-$slot
+	while read -r _ at; do
 		log=$work/kill-$name-$at.log
 		copytok "$src" "$tok"
 		run "$d" "$tok" ESCROW_FI_KILL="$at" -- "$@"
@@ -135,8 +134,7 @@ crash_worker() {
 		else
 			echo "$at bad ($fn) exit $rc:$why"
 		fi
-	done <"$work/points-$name" >"$work/res-$name-$k"
-	log=
+	done
 }
 
 crash_test() { # NAME DIR N SOURCE-TOKEN NPOINTS [LOAD-OPTIONS]
@@ -149,18 +147,11 @@ crash_test() { # NAME DIR N SOURCE-TOKEN NPOINTS [LOAD-OPTIONS]
 		bad "$name: clean run (exit $rc):$why" "$(tail -5 "$work/last.log")"; return
 	fi
 	points "$work/calls-$name" "$np" >"$work/points-$name"
-	# two kill points at a time (the machine's cores), each in a token
-	# copy and with a log of its own; each verdict a line "AT good KIND",
-	# "AT bad WHY" or "AT notkilled WHY"
-	jobs=2 k=0 pids=""
-	while [ $k -lt $jobs ]; do
-		crash_worker "$name" "$d" "$n" "$src" $k $jobs "$@" &
-		pids="$pids $!"
-		k=$((k + 1))
-	done
-	for pid in $pids; do wait "$pid"; done
+	# two kill points at a time, each in a token copy and with a log of
+	# its own; each verdict a line "CALL good KIND", "CALL bad WHY" or
+	# "CALL notkilled WHY"
+	in_parallel "$work/points-$name" "$work/res-$name" crash_worker "$name" "$d" "$n" "$src" "$@"
 	good=0 killed=0 kinds=""
-	sort -n "$work/res-$name"-* >"$work/res-$name"
 	[ "$(wc -l <"$work/res-$name")" = "$(wc -l <"$work/points-$name")" ] ||
 		bad "$name: $(wc -l <"$work/res-$name") of $(wc -l <"$work/points-$name") kill points judged"
 	while read -r at v rest; do

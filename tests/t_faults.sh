@@ -80,21 +80,19 @@ judge() {
 	fi
 }
 
-# worker STRATEGY MUST K JOBS: every JOBS-th injection from the K-th, each
-# verdict a line of $work/res-STRATEGY-K
+# worker STRATEGY MUST (under in_parallel): the injections on standard
+# input ("NUMBER FUNCTION COUNT"), each a verdict line "NUMBER VERDICT"
 worker() {
-	i=0
-	while read -r fn count; do
-		i=$((i + 1))
-		[ $(((i - 1) % $4)) = "$3" ] || continue
-		tok=$work/tok-$3 log=$work/inj-$1-$i.log
+	tok=$work/tok-$slot
+	while read -r i fn count; do
+		log=$work/inj-$1-$i.log
 		fresh "$tok"
 		run_load "$tok" "$log" ESCROW_FI_FUNC="$fn" ESCROW_FI_COUNT="$count" \
 			ESCROW_FI_RV=CKR_DEVICE_ERROR -- --strategy "$1"
 		v=$(judge "$1" "$2" "$fn" "$count" "$tok" "$log")
 		case $v in bad*) ;; *) rm -f "$log" ;; esac
 		echo "$i $v"
-	done <"$work/inject-$1" >"$work/res-$1-$3"
+	done
 }
 
 # inject STRATEGY EXTRA-MUST-FAIL: a clean run listing the calls, then a
@@ -113,15 +111,8 @@ inject() {
 	[ -z "${ESCROW_WRAP:-}" ] || step=4
 	awk -v s="$step" '(NR - 1) % s == 0' "$work/calls-$strategy" >"$work/inject-$strategy"
 	ninject=$(wc -l <"$work/inject-$strategy")
-	jobs=2 k=0 pids=""
-	while [ $k -lt $jobs ]; do
-		worker "$strategy" "$must" $k $jobs &
-		pids="$pids $!"
-		k=$((k + 1))
-	done
-	for pid in $pids; do wait "$pid"; done
+	in_parallel "$work/inject-$strategy" "$work/res-$strategy" worker "$strategy" "$must"
 	survived=0 failed_clean=0 survivors= judged=0
-	sort -n "$work/res-$strategy"-* >"$work/res-$strategy"
 	while read -r i v rest; do
 		judged=$((judged + 1))
 		case $v in
