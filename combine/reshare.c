@@ -21,6 +21,16 @@
 #include "secrets.h"
 #include "tool.h"
 
+/* How many share sets the new envelope names as replaced: the old
+ * envelope's and the old set, at most ESCROW_ENVELOPE_MAX_REPLACED. */
+static size_t
+replaced_count(const struct escrow_envelope *old)
+{
+	size_t n = escrow_envelope_replaced_count(old) + 1;
+
+	return n > ESCROW_ENVELOPE_MAX_REPLACED ? ESCROW_ENVELOPE_MAX_REPLACED : n;
+}
+
 /* Once the old envelope is read, before any share: the names the new
  * envelope's files will take (its keys' files are named as the old ones),
  * and the room for them. */
@@ -29,7 +39,6 @@ names_ready(const struct cb_restore *r, void *ctx)
 {
 	const struct tool_ceremony *c = ctx;
 	struct tool_token *t = c->token;
-
 	struct tool_ceremony room = *c;
 	struct tool_space_keys k;
 
@@ -39,9 +48,7 @@ names_ready(const struct cb_restore *r, void *ctx)
 		return -1;
 	/* and the room for what the new ceremony writes: the same keys */
 	tool_space_keys_of(r->env, &r->rec, &k);
-	room.nreplaced = escrow_envelope_replaced_count(r->env) + 1;
-	if (room.nreplaced > ESCROW_ENVELOPE_MAX_REPLACED)
-		room.nreplaced = ESCROW_ENVELOPE_MAX_REPLACED;
+	room.nreplaced = replaced_count(r->env);
 	return tool_ceremony_space(&room, &k);
 }
 
@@ -55,11 +62,10 @@ replaced_list(const struct cb_restore *r, struct escrow_envelope_replaced **out,
     size_t *n, struct escrow_text *note)
 {
 	struct escrow_envelope_replaced *rep;
-	size_t old = escrow_envelope_replaced_count(r->env), total = old + 1;
-	size_t drop = total > ESCROW_ENVELOPE_MAX_REPLACED ?
-	    total - ESCROW_ENVELOPE_MAX_REPLACED : 0, i, j = 0;
+	size_t old = escrow_envelope_replaced_count(r->env), keep = replaced_count(r->env);
+	size_t drop = old + 1 - keep, i, j = 0;
 
-	rep = calloc(total - drop, sizeof *rep);
+	rep = calloc(keep, sizeof *rep);
 	if (rep == NULL) {
 		tool_err("out of memory");
 		return -1;
