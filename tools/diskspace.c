@@ -213,15 +213,24 @@ tool_space_key_record(size_t label, size_t id, size_t owner, size_t pub, size_t 
 	return 10 + (uint64_t)label + id + owner + pub + ((pkcs8 + 7) / 8 * 8 + 8);
 }
 
+/* The shares of a set: one commitment, sheet and file each. */
+static uint64_t
+share_count(const struct escrow_shareset *set)
+{
+	uint64_t n = 0;
+	unsigned g;
+
+	for (g = 0; g < set->group_count; g++)
+		n += set->groups[g].count;
+	return n;
+}
+
 uint64_t
 tool_space_envelope(const struct escrow_shareset *set, size_t nreplaced,
     uint64_t records)
 {
-	uint64_t c = 0;
-	unsigned g;
+	uint64_t c = share_count(set);
 
-	for (g = 0; g < set->group_count; g++)
-		c += set->groups[g].count;
 	return 43 + 2 * (uint64_t)set->group_count + 34 * c + 2 + 34 * (uint64_t)nreplaced +
 	    records + 32;
 }
@@ -261,11 +270,8 @@ tool_ceremony_space(const struct tool_ceremony *c, const struct tool_space_keys 
 {
 	struct tool_space s;
 	char what[96];
-	uint64_t env, nshares = 0, n = k->nkeys, envpdf;
-	unsigned g;
+	uint64_t env, nshares = share_count(&c->set), n = k->nkeys, envpdf;
 
-	for (g = 0; g < c->set.group_count; g++)
-		nshares += c->set.groups[g].count;
 	env = tool_space_envelope(&c->set, c->nreplaced, k->records);
 	tool_space_init(&s);
 	/* the envelope; per key a .key and a .pem; the .ds and trust anchor */
